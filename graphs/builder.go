@@ -2,6 +2,7 @@ package graphs
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -101,8 +102,25 @@ func (b *Builder) AddEdgeIndex(u, v int, w float64, line int) {
 
 // Build returns the graph. It returns an error if weights are given for some
 // edges but not others, if a weight is infinite, or if a policy rejects an
-// edge; the error names the input and line.
+// edge; the error names the input and line (a *ParseError when the edge has a
+// line). The Builder may be reused afterwards: the graph does not share its
+// id table.
 func (b *Builder) Build(opt BuildOptions) (*Graph, BuildStats, error) {
+	g, st, err := b.build(opt)
+	if err != nil {
+		return nil, st, err
+	}
+	if g.ids != nil {
+		// Later Node calls must not leak into g's id table.
+		g.ids = slices.Clip(slices.Clone(g.ids))
+		g.index = maps.Clone(g.index)
+	}
+	return g, st, nil
+}
+
+// build is Build without the defensive copy of the id table, for readers that
+// discard the Builder afterwards.
+func (b *Builder) build(opt BuildOptions) (*Graph, BuildStats, error) {
 	var w []float64
 	if b.hasW {
 		w = b.w
@@ -112,12 +130,26 @@ func (b *Builder) Build(opt BuildOptions) (*Graph, BuildStats, error) {
 			}
 		}
 	}
-	g, st, err := build(len(b.ids), b.src, b.dst, w, opt, b.errAt)
+	reject := func(k, first int) error {
+		u, v := b.ids[b.src[k]], b.ids[b.dst[k]]
+		if first < 0 {
+			return b.errAt(k, "self-loop on node %q", u)
+		}
+		arrow := "→"
+		if opt.Undirected {
+			arrow = "–"
+		}
+		if b.lines[first] > 0 {
+			return b.errAt(k, "duplicate edge %q%s%q (first given on line %d)", u, arrow, v, b.lines[first])
+		}
+		return b.errAt(k, "duplicate edge %q%s%q (first given as input edge %d)", u, arrow, v, first)
+	}
+	g, st, err := build(len(b.ids), b.src, b.dst, w, opt, reject)
 	if err != nil {
 		return nil, st, err
 	}
 	if !isDecimalIdentity(b.ids) {
-		g.ids = b.ids
+		g.ids = b.ids[:len(b.ids):len(b.ids)]
 		g.index = b.index
 	}
 	return g, st, nil
@@ -125,22 +157,18 @@ func (b *Builder) Build(opt BuildOptions) (*Graph, BuildStats, error) {
 
 func (b *Builder) errAt(k int, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	switch {
-	case b.where != "" && b.lines[k] > 0:
-		return fmt.Errorf("graphs: %s line %d: %s", b.where, b.lines[k], msg)
-	case b.lines[k] > 0:
-		return fmt.Errorf("graphs: line %d: %s", b.lines[k], msg)
-	case b.where != "":
-		return fmt.Errorf("graphs: %s: %s", b.where, msg)
+	if b.where == "" && b.lines[k] <= 0 {
+		return fmt.Errorf("graphs: edge %d: %s", k, msg)
 	}
-	return fmt.Errorf("graphs: edge %d: %s", k, msg)
+	return &ParseError{File: b.where, Line: max(b.lines[k], 0), Msg: msg}
 }
 
 // isDecimalIdentity reports whether ids[i] == strconv.Itoa(i) for all i, in
 // which case the graph need not store them.
 func isDecimalIdentity(ids []string) bool {
+	var buf [20]byte
 	for i, s := range ids {
-		if s != strconv.Itoa(i) {
+		if s != string(strconv.AppendInt(buf[:0], int64(i), 10)) {
 			return false
 		}
 	}
@@ -149,7 +177,8 @@ func isDecimalIdentity(ids []string) bool {
 
 // FromEdges builds a graph on nodes 0..n-1 (external ids "0".."n-1") from
 // parallel endpoint slices; w may be nil. It returns an error for an endpoint
-// outside 0..n-1, a non-finite weight, or an edge a policy rejects.
+// outside 0..n-1, a non-finite weight, or an edge a policy rejects. It does
+// not modify or retain src, dst or w.
 func FromEdges(n int, src, dst []int, w []float64, opt BuildOptions) (*Graph, BuildStats, error) {
 	if len(src) != len(dst) || (w != nil && len(w) != len(src)) {
 		return nil, BuildStats{}, fmt.Errorf("graphs: FromEdges: %d sources, %d targets, %d weights", len(src), len(dst), len(w))
@@ -168,70 +197,109 @@ func FromEdges(n int, src, dst []int, w []float64, opt BuildOptions) (*Graph, Bu
 			return nil, BuildStats{}, errAt(k, "weight %v is not finite", w[k])
 		}
 	}
-	return build(n, src, dst, w, opt, errAt)
+	reject := func(k, first int) error {
+		if first < 0 {
+			return errAt(k, "self-loop on node %d", src[k])
+		}
+		return errAt(k, "duplicate edge %d→%d (first given as input edge %d)", src[k], dst[k], first)
+	}
+	return build(n, src, dst, w, opt, reject)
 }
 
-// build is the shared CSR construction: O(E log E) for sorting each node's
-// out-list, no maps.
-func build(n int, src, dst []int, w []float64, opt BuildOptions, errAt func(int, string, ...any) error) (*Graph, BuildStats, error) {
+// build is the shared CSR construction: a counting sort of the arcs by
+// source, then a sort of each source's bucket by (target, input index), so
+// the first occurrence of a repeated edge comes first; O(E log d_max), no
+// maps. In-edges come from a second counting sort and Rev from merging each
+// node's sorted out-list with its in-list (sorted by source).
+//
+// reject(k, first) builds the error for input edge k rejected by a policy:
+// first is -1 for a self-loop, else the input edge k repeats. The rejected
+// edge reported is the earliest in input order.
+func build(n int, src, dst []int, w []float64, opt BuildOptions, reject func(k, first int) error) (*Graph, BuildStats, error) {
 	var st BuildStats
-	// 1. Collect directed arcs (with input order k to resolve duplicates).
-	type arc struct{ u, v, k int }
-	arcs := make([]arc, 0, len(src)*(1+boolInt(opt.Undirected)))
+	if uint64(n) > math.MaxUint32 || uint64(len(src)) > math.MaxUint32 {
+		return nil, st, fmt.Errorf("graphs: %d nodes and %d edges exceed the limit of 2^32-1", n, len(src))
+	}
+	// 1. Count arcs per source; self-loops are handled here.
+	off := make([]int, n+1)
 	for k := range src {
 		u, v := src[k], dst[k]
 		if u == v {
 			if opt.SelfLoops == RejectSelfLoops {
-				return nil, st, errAt(k, "self-loop on node %d", u)
+				return nil, st, reject(k, -1)
 			}
 			st.SelfLoops++
 			continue
 		}
-		arcs = append(arcs, arc{u, v, k})
+		off[u+1]++
 		if opt.Undirected {
-			arcs = append(arcs, arc{v, u, k})
-		}
-	}
-	slices.SortFunc(arcs, func(a, b arc) int {
-		if a.u != b.u {
-			return a.u - b.u
-		}
-		if a.v != b.v {
-			return a.v - b.v
-		}
-		return a.k - b.k
-	})
-	// 2. Deduplicate: keep the first occurrence in input order.
-	out := arcs[:0]
-	for i, a := range arcs {
-		if i > 0 && a.u == arcs[i-1].u && a.v == arcs[i-1].v {
-			if opt.Duplicates == RejectDuplicates {
-				return nil, st, errAt(a.k, "duplicate edge %d→%d (first given as input edge %d)", a.u, a.v, arcs[i-1].k)
-			}
-			if !opt.Undirected || a.u < a.v {
-				st.Duplicates++ // count each undirected duplicate once
-			}
-			continue
-		}
-		out = append(out, a)
-	}
-	arcs = out
-	E := len(arcs)
-	g := &Graph{N: n, Src: make([]int, E), Dst: make([]int, E), OutOff: make([]int, n+1), Rev: make([]int, E)}
-	if w != nil {
-		g.Weight = make([]float64, E)
-	}
-	for e, a := range arcs {
-		g.Src[e], g.Dst[e] = a.u, a.v
-		g.OutOff[a.u+1]++
-		if w != nil {
-			g.Weight[e] = w[a.k]
+			off[v+1]++
 		}
 	}
 	for i := 0; i < n; i++ {
-		g.OutOff[i+1] += g.OutOff[i]
+		off[i+1] += off[i]
 	}
-	// 3. In-adjacency by counting sort; edge ids ascending within each node.
+	// 2. Bucket the arcs by source as keys target<<32 | input index, and
+	// sort each bucket: repeats of an edge become adjacent, first one first.
+	keys := make([]uint64, off[n])
+	pos := slices.Clone(off[:n])
+	for k := range src {
+		u, v := src[k], dst[k]
+		if u == v {
+			continue
+		}
+		keys[pos[u]] = uint64(v)<<32 | uint64(k)
+		pos[u]++
+		if opt.Undirected {
+			keys[pos[v]] = uint64(u)<<32 | uint64(k)
+			pos[v]++
+		}
+	}
+	// 3. Deduplicate in place, keeping the first occurrence; off becomes OutOff.
+	dupK, dupFirst := -1, -1
+	E := 0
+	for u := 0; u < n; u++ {
+		lo, hi := off[u], off[u+1]
+		off[u] = E
+		b := keys[lo:hi]
+		if len(b) > 1 {
+			slices.Sort(b)
+		}
+		headK := 0 // input index of the kept copy of the current target
+		for i, key := range b {
+			// Writes go to keys[E] with E <= lo+i, behind the reads.
+			if i > 0 && key>>32 == b[i-1]>>32 {
+				if k := int(uint32(key)); dupK < 0 || k < dupK {
+					dupK, dupFirst = k, headK
+				}
+				if !opt.Undirected || u < int(key>>32) {
+					st.Duplicates++ // count each undirected duplicate once
+				}
+				continue
+			}
+			headK = int(uint32(key))
+			keys[E] = key
+			E++
+		}
+	}
+	off[n] = E
+	if dupK >= 0 && opt.Duplicates == RejectDuplicates {
+		return nil, BuildStats{}, reject(dupK, dupFirst)
+	}
+	g := &Graph{N: n, Src: make([]int, E), Dst: make([]int, E), OutOff: off, Rev: make([]int, E)}
+	if w != nil {
+		g.Weight = make([]float64, E)
+	}
+	for u := 0; u < n; u++ {
+		for e := off[u]; e < off[u+1]; e++ {
+			g.Src[e], g.Dst[e] = u, int(keys[e]>>32)
+			if w != nil {
+				g.Weight[e] = w[uint32(keys[e])]
+			}
+		}
+	}
+	keys = nil
+	// 4. In-adjacency by counting sort; edge ids ascending within each node.
 	g.InOff = make([]int, n+1)
 	for _, v := range g.Dst {
 		g.InOff[v+1]++
@@ -245,11 +313,24 @@ func build(n int, src, dst []int, w []float64, opt BuildOptions, errAt func(int,
 		g.InEdges[fill[v]] = e
 		fill[v]++
 	}
-	// 4. Reverse edges by binary search in the target's sorted out-list.
-	for e := range g.Rev {
-		g.Rev[e] = g.EdgeID(g.Dst[e], g.Src[e])
+	// 5. Reverse edges: the out-list of u is sorted by target and its
+	// in-list by source, so one merge pairs u→v with v→u.
+	for u := 0; u < n; u++ {
+		in := g.InEdges[g.InOff[u]:g.InOff[u+1]]
+		j := 0
+		for e := off[u]; e < off[u+1]; e++ {
+			v := g.Dst[e]
+			for j < len(in) && g.Src[in[j]] < v {
+				j++
+			}
+			if j < len(in) && g.Src[in[j]] == v {
+				g.Rev[e] = in[j]
+			} else {
+				g.Rev[e] = -1
+			}
+		}
 	}
-	// 5. Undirected pairing.
+	// 6. Undirected pairing.
 	if opt.Undirected {
 		g.Pair = make([]int, E)
 		g.PairEdge = make([]int, 0, E/2)
@@ -266,11 +347,4 @@ func build(n int, src, dst []int, w []float64, opt BuildOptions, errAt func(int,
 		}
 	}
 	return g, st, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -1,0 +1,321 @@
+package ad
+
+import (
+	"fmt"
+	"hash"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// CavityIndex is the graph-only preprocessing of the Cavity op: the edge
+// arrays and the CSR of the edges grouped by source and by target. Build it
+// once per graph with NewCavityIndex and pass it to CavityWith at every step
+// of an unroll. A CavityIndex is immutable and safe for concurrent use.
+type CavityIndex struct {
+	n             int
+	src, dst, rev []int
+	out, in       *Segments // edges grouped by src, by dst
+}
+
+// NewCavityIndex validates the edge arrays of a graph with n nodes and
+// E = len(src) edges (edge e goes src[e] → dst[e]; rev[e] is the edge whose
+// L is subtracted from cav[e], normally the reverse edge dst[e] → src[e], or
+// -1 for none) and builds the CSRs the fused Cavity kernel needs. It returns
+// an error unless n ≥ 1, E ≥ 1, len(dst) = len(rev) = E, src[e] and dst[e]
+// are in [0, n) and rev[e] is in [-1, E). rev need not be an involution nor
+// injective. The index keeps the slices (it does not copy them): do not
+// modify them afterwards.
+func NewCavityIndex(n int, src, dst, rev []int) (*CavityIndex, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("ad: NewCavityIndex: n = %d, want ≥ 1", n)
+	}
+	e := len(src)
+	if len(dst) != e || len(rev) != e {
+		return nil, fmt.Errorf("ad: NewCavityIndex: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", e, len(dst), len(rev))
+	}
+	if err := checkIndex("NewCavityIndex", "src", src, n, false); err != nil {
+		return nil, err
+	}
+	if err := checkIndex("NewCavityIndex", "dst", dst, n, false); err != nil {
+		return nil, err
+	}
+	if err := checkIndex("NewCavityIndex", "rev", rev, e, true); err != nil {
+		return nil, err
+	}
+	return &CavityIndex{
+		n: n, src: src, dst: dst, rev: rev,
+		out: newSegments(src, n),
+		in:  newSegments(dst, n),
+	}, nil
+}
+
+// NumNodes returns n.
+func (ix *CavityIndex) NumNodes() int { return ix.n }
+
+// NumEdges returns E.
+func (ix *CavityIndex) NumEdges() int { return len(ix.src) }
+
+// Cavity returns the edge vector
+//
+//	cav[e] = base[u] + Σ_{k: dst[k]=u} L[k] − L[rev[e]],   u = src[e],
+//
+// with the last term dropped where rev[e] = -1: the log of exp(base[u]) times
+// the product of exp(L) over u's in-edges except rev[e]. base is a node vector
+// (length n), L an edge vector (length E = len(src)). The gradients are
+// ∂base = ScatterAdd(g, src, n) and ∂L[k] = ∂base[dst[k]] − Σ_{e: rev[e]=k} g[e].
+//
+// Cavity builds a new CavityIndex (O(n+E) memory) on every call; in an unroll
+// build one with NewCavityIndex and use CavityWith. It returns an error when
+// the index arrays are invalid (see NewCavityIndex) or the shapes or dtypes
+// of base and L do not match them.
+func Cavity(base, L *G.Node, src, dst, rev []int) (*G.Node, error) {
+	n, err := vectorLen("Cavity", "base", base)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := NewCavityIndex(n, src, dst, rev)
+	if err != nil {
+		return nil, err
+	}
+	return CavityWith(base, L, ix)
+}
+
+// CavityWith is Cavity over a prebuilt index.
+func CavityWith(base, L *G.Node, ix *CavityIndex) (*G.Node, error) {
+	if ix == nil {
+		return nil, fmt.Errorf("ad: Cavity: nil CavityIndex")
+	}
+	n, err := vectorLen("Cavity", "base", base)
+	if err != nil {
+		return nil, err
+	}
+	e, err := vectorLen("Cavity", "L", L)
+	if err != nil {
+		return nil, err
+	}
+	if n != ix.n || e != len(ix.src) {
+		return nil, fmt.Errorf("ad: Cavity: len(base) = %d, len(L) = %d, index has n = %d, E = %d", n, e, ix.n, len(ix.src))
+	}
+	if base.Dtype() != L.Dtype() {
+		return nil, fmt.Errorf("ad: Cavity: base has dtype %v, L has %v", base.Dtype(), L.Dtype())
+	}
+	cav, err := G.ApplyOp(&cavityOp{ix: ix}, base, L)
+	if err != nil {
+		return nil, fmt.Errorf("ad: Cavity: %w", err)
+	}
+	return cav, nil
+}
+
+// CavityComposite computes the same function as Cavity from the unfused
+// primitives, S = base + ScatterAdd(L, dst, n), cav = Gather(S, src) −
+// Gather(L, rev), and is its definition. It validates its arguments like
+// Cavity.
+func CavityComposite(base, L *G.Node, src, dst, rev []int) (*G.Node, error) {
+	n, err := vectorLen("CavityComposite", "base", base)
+	if err != nil {
+		return nil, err
+	}
+	e, err := vectorLen("CavityComposite", "L", L)
+	if err != nil {
+		return nil, err
+	}
+	if len(src) != e || len(dst) != e || len(rev) != e {
+		return nil, fmt.Errorf("ad: CavityComposite: len(src) = %d, len(dst) = %d, len(rev) = %d, len(L) = %d, want equal", len(src), len(dst), len(rev), e)
+	}
+	if err := checkIndex("CavityComposite", "src", src, n, false); err != nil {
+		return nil, err
+	}
+	if err := checkIndex("CavityComposite", "dst", dst, n, false); err != nil {
+		return nil, err
+	}
+	in, err := ScatterAdd(L, dst, n)
+	if err != nil {
+		return nil, err
+	}
+	s, err := G.Add(base, in)
+	if err != nil {
+		return nil, fmt.Errorf("ad: CavityComposite: %w", err)
+	}
+	sSrc, err := Gather(s, src)
+	if err != nil {
+		return nil, err
+	}
+	lRev, err := Gather(L, rev)
+	if err != nil {
+		return nil, err
+	}
+	cav, err := G.Sub(sSrc, lRev)
+	if err != nil {
+		return nil, fmt.Errorf("ad: CavityComposite: %w", err)
+	}
+	return cav, nil
+}
+
+// cavityOp is the fused Cavity: inputs (base, L), output cav.
+type cavityOp struct {
+	opBase
+	ix *CavityIndex
+}
+
+func (op *cavityOp) Arity() int    { return 2 }
+func (op *cavityOp) Type() hm.Type { return vecFnType(2) }
+func (op *cavityOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return checkShape(op, in, len(op.ix.src), op.ix.n, len(op.ix.src))
+}
+func (op *cavityOp) WriteHash(h hash.Hash) {
+	ix := op.ix
+	fmt.Fprintf(h, "ad.Cavity{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
+		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
+}
+func (op *cavityOp) Hashcode() uint32 { return hashcode(op) }
+func (op *cavityOp) String() string {
+	return fmt.Sprintf("Cavity(n=%d,E=%d)", op.ix.n, len(op.ix.src))
+}
+
+func (op *cavityOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op *cavityOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	v, err := vecs(op, in, op.ix.n, len(op.ix.src))
+	if err != nil {
+		return nil, err
+	}
+	y := output(prealloc, v[0].Dtype(), len(op.ix.src))
+	if v[0].Dtype() == tensor.Float64 {
+		cavityFwd(y.Float64s(), v[0].Float64s(), v[1].Float64s(), op.ix)
+	} else {
+		cavityFwd(y.Float32s(), v[0].Float32s(), v[1].Float32s(), op.ix)
+	}
+	return y, nil
+}
+
+func (op *cavityOp) DiffWRT(k int) []bool { return allTrue(k) }
+
+// SymDiff returns ∂base = ScatterAdd(g, src, n) and ∂L = cavityAdjoint(∂base, g).
+func (op *cavityOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	gb, err := G.ApplyOp(&scatterAddOp{idx: op.ix.src, n: op.ix.n}, grad)
+	if err != nil {
+		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
+	}
+	gL, err := G.ApplyOp(&cavityAdjOp{ix: op.ix}, gb, grad)
+	if err != nil {
+		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
+	}
+	return G.Nodes{gb, gL}, nil
+}
+
+// DoDiff adds the gradients into ∂base and ∂L.
+func (op *cavityOp) DoDiff(_ G.ExecutionContext, in G.Nodes, out *G.Node) error {
+	if len(in) != 2 {
+		return fmt.Errorf("ad: %v: DoDiff got %d inputs, want 2", op, len(in))
+	}
+	e := len(op.ix.src)
+	g, err := grads(op, []*G.Node{in[0], in[1], out}, op.ix.n, e, e)
+	if err != nil {
+		return err
+	}
+	if g[0].Dtype() == tensor.Float64 {
+		cavityBwdAdd(g[0].Float64s(), g[1].Float64s(), g[2].Float64s(), op.ix)
+	} else {
+		cavityBwdAdd(g[0].Float32s(), g[1].Float32s(), g[2].Float32s(), op.ix)
+	}
+	return nil
+}
+
+// cavityAdjOp computes ∂L from (∂base, g): ∂L[k] = ∂base[dst[k]] − Σ_{e: rev[e]=k} g[e].
+// It is a gradient op and is not itself differentiable.
+type cavityAdjOp struct {
+	opBase
+	ix *CavityIndex
+}
+
+func (op *cavityAdjOp) Arity() int    { return 2 }
+func (op *cavityAdjOp) Type() hm.Type { return vecFnType(2) }
+func (op *cavityAdjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return checkShape(op, in, len(op.ix.src), op.ix.n, len(op.ix.src))
+}
+func (op *cavityAdjOp) WriteHash(h hash.Hash) {
+	ix := op.ix
+	fmt.Fprintf(h, "ad.CavityAdjoint{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
+		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
+}
+func (op *cavityAdjOp) Hashcode() uint32 { return hashcode(op) }
+func (op *cavityAdjOp) String() string {
+	return fmt.Sprintf("CavityAdjoint(n=%d,E=%d)", op.ix.n, len(op.ix.src))
+}
+
+func (op *cavityAdjOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op *cavityAdjOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	v, err := vecs(op, in, op.ix.n, len(op.ix.src))
+	if err != nil {
+		return nil, err
+	}
+	y := output(prealloc, v[0].Dtype(), len(op.ix.src))
+	if v[0].Dtype() == tensor.Float64 {
+		cavityAdjL(y.Float64s(), v[0].Float64s(), v[1].Float64s(), op.ix)
+	} else {
+		cavityAdjL(y.Float32s(), v[0].Float32s(), v[1].Float32s(), op.ix)
+	}
+	return y, nil
+}
+
+// cavityFwd sets cav[e] = base[u] + Σ_{k∈in(u)} L[k] − L[rev[e]] for u = src[e].
+// The in-edge sum is formed first and then added to base[u], so the result is
+// bitwise equal to CavityComposite.
+func cavityFwd[T float](cav, base, L []T, ix *CavityIndex) {
+	in, out, rev := ix.in, ix.out, ix.rev
+	cav = cav[:len(rev)]
+	L = L[:len(rev)]
+	for u := 0; u < ix.n; u++ {
+		var s T
+		for p := in.ptr[u]; p < in.ptr[u+1]; p++ {
+			s += L[in.at(p)]
+		}
+		s = base[u] + s
+		for p := out.ptr[u]; p < out.ptr[u+1]; p++ {
+			e := out.at(p)
+			c := s
+			if r := rev[e]; r >= 0 {
+				c -= L[r]
+			}
+			cav[e] = c
+		}
+	}
+}
+
+// cavityAdjL sets gL[k] = gb[dst[k]] − Σ_{e: rev[e]=k} g[e].
+func cavityAdjL[T float](gL, gb, g []T, ix *CavityIndex) {
+	gL = gL[:len(ix.dst)]
+	for k, u := range ix.dst {
+		gL[k] = gb[u]
+	}
+	g = g[:len(ix.rev)]
+	for e, r := range ix.rev {
+		if r >= 0 {
+			gL[r] -= g[e]
+		}
+	}
+}
+
+// cavityBwdAdd adds ∂base[u] = Σ_{e: src[e]=u} g[e] into gb and
+// ∂L[k] = ∂base[dst[k]] − Σ_{e: rev[e]=k} g[e] into gL, without scratch memory.
+func cavityBwdAdd[T float](gb, gL, g []T, ix *CavityIndex) {
+	in, out := ix.in, ix.out
+	for u := 0; u < ix.n; u++ {
+		var s T
+		for p := out.ptr[u]; p < out.ptr[u+1]; p++ {
+			s += g[out.at(p)]
+		}
+		gb[u] += s
+		for p := in.ptr[u]; p < in.ptr[u+1]; p++ {
+			gL[in.at(p)] += s
+		}
+	}
+	for e, r := range ix.rev {
+		if r >= 0 {
+			gL[r] -= g[e]
+		}
+	}
+}

@@ -1,0 +1,85 @@
+// Package ad provides the differentiable sparse primitives that graph programs
+// (DMP unrolls, neural mean-field dynamics, attention layers) are built from,
+// as custom gorgonia ops with symbolic gradients.
+//
+// # Conventions
+//
+// A graph has n nodes and E directed edges. Edge e goes from src[e] to dst[e];
+// rev[e] is the index of the reverse edge dst[e]→src[e], or -1 if there is none.
+// Node-level vectors have length n, edge-level vectors length E. Every vector
+// is a 1-D gorgonia node of dtype tensor.Float64 or tensor.Float32; both are
+// served by the same op, which dispatches on the dtype at run time.
+//
+// Index arrays are plain []int held inside the op, never graph inputs, so they
+// are non-differentiable by construction. An index of -1 means "none". Index
+// arrays are validated when the op is constructed (an out-of-range index or a
+// length mismatch is a returned error, never a panic) and are then shared, not
+// copied: the caller must not modify an index slice after passing it here.
+//
+// # Equations
+//
+// With x a node vector, v an edge vector and g the upstream gradient:
+//
+//	Gather:      y[j] = x[idx[j]]                 (0 when idx[j] = -1)
+//	             ∂x[i] = Σ_{j: idx[j]=i} g[j]     = ScatterAdd(g, idx, n)
+//	ScatterAdd:  y[i] = Σ_{j: idx[j]=i} v[j]      (entries with idx[j] = -1 skipped)
+//	             ∂v[j] = g[idx[j]]                = Gather(g, idx)
+//	Cavity:      cav[e] = base[u] + Σ_{k: dst[k]=u} L[k] − L[rev[e]],   u = src[e]
+//	             (the rev term is dropped when rev[e] = -1)
+//	             ∂base[u] = Σ_{e: src[e]=u} g[e]
+//	             ∂L[k]    = ∂base[dst[k]] − Σ_{e: rev[e]=k} g[e]
+//	SegmentSoftmax: y[j] = exp(s[j] − m_c) / Σ_{k: seg[k]=c} exp(s[k] − m_c),
+//	             c = seg[j], m_c = max_{k: seg[k]=c} s[k]   (y[j] = 0 when seg[j] = -1)
+//	             ∂s[j] = y[j]·(g[j] − Σ_{k: seg[k]=c} y[k]·g[k])
+//
+// Cavity is the log of the cavity product of message passing: with
+// L[k] = log q[k] for the in-edges k of u, exp(cav[e]) = exp(base[u]) ·
+// Π_{k→u, k≠v} q[k] for e = u→v, i.e. the product over u's in-edges except the
+// one coming back from v. For the Independent Cascade DMP of the SLICER paper
+// (Lokhov and Saad), L[k] = log(1 − α_k θ_k) is the log of the probability that
+// edge k did not transmit, base[u] = log(1 − p⁰_u), and the cavity message is
+// θ^{u→v} = 1 − exp(cav[e]). The subtraction of L[rev[e]] is the "divide out"
+// of the reverse message done in log space. rev need not be an involution nor
+// injective: ∂L[k] sums over every e with rev[e] = k.
+//
+// Cavity is one fused op (forward kernel over the in-edge and out-edge CSR of
+// the graph, no scratch memory); CavityComposite builds the same function from
+// Gather, ScatterAdd, Add and Sub and is its definition: tests hold the two
+// equal in values and gradients. Graph-only preprocessing (the CSRs) lives in
+// a CavityIndex or Segments value that is built once per graph and shared by
+// every op of an unroll.
+//
+// # Gradients and machines
+//
+// Every op implements gorgonia's SDOp (SymDiff, DiffWRT), which the
+// TapeMachine uses, and ADOp (DoDiff, accumulating in place into the inputs'
+// gradient buffers), which the LispMachine uses. The gradient ops created by
+// SymDiff are not themselves differentiable (no second derivatives), except
+// Gather and ScatterAdd, which are each other's adjoint.
+//
+// # gorgonia v0.9.18 traps this code relies on
+//
+//   - Input nodes are hash-consed by name: two inputs with the same name (or
+//     with no name) are silently merged and the second value is dropped. Give
+//     every input node a unique name. For the same reason every op here writes
+//     all its parameters (the identity %p and length of each index slice, n)
+//     into WriteHash, so that two ops over different index arrays are never
+//     merged.
+//   - G.Mul on two vectors is a dot product (and matmul on matrices); use
+//     G.HadamardProd for element-wise products.
+//   - After a TapeMachine run, values of intermediate nodes may have been
+//     overwritten by in-place ops; only the cost root and the gradients are
+//     safe to read. Read anything else with G.Read, which copies at run time.
+//   - Build the graph, call G.Grad and compile (G.NewTapeMachine) once, then
+//     per run call m.Reset() and m.RunAll(); rebind inputs with G.Let. Compile
+//     time grows quadratically with graph size, so never rebuild per step.
+//   - The LispMachine is single-shot (a second RunAll does nothing; make a
+//     new machine per run) and accumulates input gradients across machines.
+//   - Never use G.ByIndices for 1-D gathers: its gradient for vectors is wrong
+//     (it adds into element 0) and it is about 170× slower than Gather.
+//   - Every package that imports gorgonia needs the pinned
+//     go4.org/unsafe/assume-no-moving-gc version in go.mod; without it the
+//     program (and every test binary) panics at init under Go 1.26.
+//
+// See specs/gorgonia.md in the project's shared notes for the measurements.
+package ad
