@@ -341,3 +341,32 @@ func BenchmarkReadSNAPEpinions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadMatrixMarketWebSK measures reading web-sk-2005 (4.1 MB,
+// 334,419 symmetric entries, 121,422 nodes) into an undirected CSR.
+func BenchmarkReadMatrixMarketWebSK(b *testing.B) {
+	path := filepath.Join(sharedDatasets(b), "graphs/web-sk-2005/web-sk-2005.mtx")
+	if _, err := os.Stat(path); err != nil {
+		b.Skip(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ReadMatrixMarketFile(path, ReadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadGMLAS measures reading as-22july06 (3.2 MB of GML).
+func BenchmarkReadGMLAS(b *testing.B) {
+	path := filepath.Join(sharedDatasets(b), "graphs/as-22july06/as-22july06.gml")
+	if _, err := os.Stat(path); err != nil {
+		b.Skip(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ReadGMLFile(path, ReadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -24,5 +24,27 @@
 // first occurrence and weight (RejectDuplicates makes it an error); BuildStats
 // counts what was dropped. For undirected input, u–v and v–u are the same edge.
 //
+// # Files
+//
+// Readers take an io.Reader and a name for error messages (the ReadXFile
+// helpers open a path, and decompress a ".gz" suffix); ReadOptions carries the
+// build policies and format switches. Malformed input is a *ParseError,
+// "graphs: FILE line N: ...", never a panic.
+//
+//   - SNAP edge lists "u v [w]" (ReadSNAP, WriteSNAP): ids are arbitrary
+//     tokens; "#@nodes" comment lines keep nodes without edges and the node
+//     order, so a written graph reads back with the same edge ids.
+//   - MatrixMarket coordinate files (ReadMatrixMarket, WriteMatrixMarket):
+//     ids are the 1-based indices "1".."n"; symmetric means undirected.
+//   - IMM datasets, attribute.txt plus "u v p" arcs (ReadIMM, WriteIMM): ids
+//     are 0..n-1 and p must lie in [0,1].
+//   - GML (ReadGML): ids are the node ids, or the labels with LabelIDs.
+//   - Multiplex edge lists "layer u v [w]" (ReadMultiplex, WriteMultiplex)
+//     and De Domenico's dataset directories (ReadDeDomenico).
+//
+// Writers use the external ids, except MatrixMarket and IMM files, whose
+// formats only know indices. WriteFile (and every WriteXFile) replaces a
+// file atomically through a temporary file in the same directory.
+//
 // This package does not import gorgonia: topology is plain Go.
 package graphs

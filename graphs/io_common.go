@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/spread-dev/spread/internal/atomicfile"
 	"io"
 	"math"
 	"os"
@@ -130,48 +131,12 @@ func withFile[T any](path string, read func(io.Reader) (T, BuildStats, error)) (
 	return read(r)
 }
 
-// WriteFile writes a file atomically: write is called on a buffered writer
-// to a temporary file in the same directory, which is synced and renamed to
-// path only if write and every I/O step succeed. On failure the temporary
-// file is removed and any existing file at path is left untouched, so no
-// half-written file is ever visible under path. The file gets mode 0644.
-// Errors from write are returned unchanged.
-func WriteFile(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("graphs: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 256<<10)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("graphs: write %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("graphs: write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("graphs: write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("graphs: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("graphs: write %s: %w", path, err)
-	}
-	return nil
+// WriteFile writes a file atomically (temporary file in the same
+// directory, synced, then renamed): no half-written file is ever visible
+// under path. It is internal/atomicfile.WriteFile, exported here for callers
+// that write graph-adjacent files.
+func WriteFile(path string, write func(io.Writer) error) error {
+	return atomicfile.WriteFile(path, write)
 }
 
 // lineReader returns the lines of a text input without their terminator
@@ -185,7 +150,7 @@ type lineReader struct {
 }
 
 func newLineReader(r io.Reader, name string) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 1<<20), name: name}
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), name: name}
 }
 
 // next returns the next line, or ok=false at the end of input or on a read
@@ -329,13 +294,19 @@ func parseFinite(tok []byte) (float64, error) {
 }
 
 // interner numbers external ids in order of first appearance. With dense > 0
-// the ids "0".."dense-1" exist from the start at their own index and are
-// recognised without a map lookup.
+// the ids "0".."dense-1" exist from the start at their own index. Other
+// canonical decimal ids below smallIDLimit are found through the slice small
+// instead of the map, which makes numeric files (the common case) fast; the
+// numbering does not depend on which path an id takes.
 type interner struct {
 	dense int
 	extra []string       // ids numbered dense, dense+1, ...
-	index map[string]int // extra id → index
+	small []int32        // small[v] = 1 + index of the id strconv.Itoa(v), or 0
+	index map[string]int // other extra ids → index
 }
+
+// smallIDLimit bounds the decimal ids kept in interner.small (4 bytes each).
+const smallIDLimit = 1 << 22
 
 func newInterner(dense int) *interner {
 	return &interner{dense: max(dense, 0), index: make(map[string]int)}
@@ -344,35 +315,33 @@ func newInterner(dense int) *interner {
 func (t *interner) n() int { return t.dense + len(t.extra) }
 
 func (t *interner) id(tok []byte) int {
-	if t.dense > 0 {
-		if v, ok := parseIndex(tok); ok && v < t.dense {
+	if v, ok := parseIndex(tok); ok && v < max(t.dense, smallIDLimit) {
+		if v < t.dense {
 			return v
 		}
+		if v < len(t.small) && t.small[v] > 0 {
+			return int(t.small[v]) - 1
+		}
+		if v >= len(t.small) {
+			t.small = append(t.small, make([]int32, max(v+1, 2*len(t.small), 1024)-len(t.small))...)
+			t.small = t.small[:min(cap(t.small), smallIDLimit)]
+		}
+		i := t.n()
+		t.small[v] = int32(i + 1)
+		t.extra = append(t.extra, string(tok))
+		return i
 	}
 	if i, ok := t.index[string(tok)]; ok {
 		return i
 	}
 	s := string(tok)
-	i := t.dense + len(t.extra)
+	i := t.n()
 	t.extra = append(t.extra, s)
 	t.index[s] = i
 	return i
 }
 
-func (t *interner) idString(s string) int {
-	if t.dense > 0 {
-		if v, ok := parseIndex([]byte(s)); ok && v < t.dense {
-			return v
-		}
-	}
-	if i, ok := t.index[s]; ok {
-		return i
-	}
-	i := t.dense + len(t.extra)
-	t.extra = append(t.extra, s)
-	t.index[s] = i
-	return i
-}
+func (t *interner) idString(s string) int { return t.id([]byte(s)) }
 
 // name returns the external id of node i.
 func (t *interner) name(i int) string {
@@ -396,9 +365,9 @@ func (t *interner) table() ([]string, map[string]int) {
 	if isDecimalIdentity(ids) {
 		return nil, nil
 	}
-	index := t.index
-	for i := 0; i < t.dense; i++ {
-		index[ids[i]] = i
+	index := make(map[string]int, len(ids))
+	for i, s := range ids {
+		index[s] = i
 	}
 	return ids, index
 }
@@ -428,6 +397,9 @@ func (el *edgeList) build(file string, n int, ids []string, index map[string]int
 	var w []float64
 	if el.weighted {
 		w = el.w
+		if w == nil {
+			w = []float64{} // weighted without edges: Weight is empty, not nil
+		}
 	}
 	reject := func(k, first int) error {
 		u, v := name(el.src[k]), name(el.dst[k])

@@ -98,7 +98,7 @@ func ReadIMMInf(r io.Reader, name string, n, m int, opt ReadOptions) (*Graph, Bu
 	lr := newLineReader(r, name)
 	el := edgeList{weighted: true}
 	if m > 0 {
-		c := min(m, 1<<20)
+		c := min(m, 1<<16)
 		el.src, el.dst, el.w, el.lines = make([]int, 0, c), make([]int, 0, c), make([]float64, 0, c), make([]int, 0, c)
 	}
 	var f [3][]byte

@@ -21,9 +21,9 @@ import (
 // Graph on the union of all node ids, numbered in order of first appearance
 // in the whole file (or see ReadOptions.NumNodes), so a node without edges
 // in a layer is isolated there. Layers are ordered by first appearance,
-// except that when every layer name is a decimal integer they are sorted
-// numerically. opt's BuildOptions apply to every layer, and the returned
-// BuildStats add up all layers.
+// except that when every layer name is a non-negative decimal integer
+// without leading zeros they are sorted numerically. opt's BuildOptions
+// apply to every layer, and the returned BuildStats add up all layers.
 //
 // Two comment forms are read as data: "#@nodes a b ..." creates nodes (as
 // in ReadSNAP) and "#@layers x y ..." creates layers in the order listed,
@@ -162,8 +162,9 @@ func (mr *multiplexReader) build(file string, ids []string, index map[string]int
 // collection (e.g. Arabidopsis_Multiplex_Genetic/Dataset): the one file
 // PREFIX_multiplex.edges in dir ("layerID nodeID nodeID weight" lines, read
 // as by ReadMultiplex) and, when present, PREFIX_layers.txt and
-// PREFIX_nodes.txt, lines "id label" after a header line ("layerID
-// layerLabel", "nodeID nodeLabel"). A label is the rest of the line (it may
+// PREFIX_nodes.txt, lines "id label" after an optional header line
+// ("layerID layerLabel", "nodeID nodeLabel": a first line whose first field
+// is not an integer). A label is the rest of the line (it may
 // contain spaces) without one pair of surrounding double quotes. The layers
 // file fixes the layer order and the nodes file the node order, and nodes
 // without edges are kept. External ids and layer names are the numeric ids;
@@ -240,12 +241,15 @@ func readLabelFile(path string, add func(id string)) (map[string]string, error) 
 			break
 		}
 		line = bytes.TrimSpace(line)
-		if lr.line == 1 || len(line) == 0 {
-			continue // header "layerID layerLabel" / "nodeID nodeLabel"
+		if len(line) == 0 {
+			continue
 		}
 		i := bytes.IndexAny(line, " \t")
 		if i < 0 {
 			i = len(line)
+		}
+		if _, numeric := parseCount(line[:i]); lr.line == 1 && !numeric {
+			continue // header "layerID layerLabel" / "nodeID nodeLabel"
 		}
 		id := string(line[:i])
 		label := bytes.TrimSpace(line[i:])
@@ -270,7 +274,8 @@ func readLabelFile(path string, add func(id string)) (map[string]string, error) 
 // (see ReadMultiplex), then "layer u v" or "layer u v w" lines, layer by
 // layer, each layer in edge id order (undirected layers: each undirected
 // edge once, as PairEdge). It returns an error before writing if the layers
-// disagree on being weighted or undirected, or if a node id or layer name
+// disagree on being undirected, or on being weighted (layers without edges
+// excepted), or if a node id or layer name
 // cannot be written (see WriteSNAP).
 func WriteMultiplex(w io.Writer, m *Multiplex) error {
 	if len(m.Layers) > 0 {
@@ -278,9 +283,18 @@ func WriteMultiplex(w io.Writer, m *Multiplex) error {
 		if err := checkWritableIDs(g0, "a multiplex edge list"); err != nil {
 			return err
 		}
+		weighted := -1 // layer index of the first layer with edges
 		for l, g := range m.Layers {
-			if (g.Weight != nil) != (g0.Weight != nil) || g.Undirected() != g0.Undirected() {
-				return fmt.Errorf("graphs: write multiplex: layer %s and layer %s differ in being weighted or undirected", m.Names[l], m.Names[0])
+			if g.Undirected() != g0.Undirected() {
+				return fmt.Errorf("graphs: write multiplex: layer %s is undirected and layer %s is not, or the reverse", m.Names[l], m.Names[0])
+			}
+			if g.NumEdges() == 0 {
+				continue // no weights to tell
+			}
+			if weighted < 0 {
+				weighted = l
+			} else if (g.Weight != nil) != (m.Layers[weighted].Weight != nil) {
+				return fmt.Errorf("graphs: write multiplex: layer %s has weights and layer %s has none, or the reverse", m.Names[l], m.Names[weighted])
 			}
 		}
 	}

@@ -19,20 +19,22 @@
 // points (in the given order) with a marker at every point, and optionally a
 // vertical error bar from Y[i]-|YErr[i]| to Y[i]+|YErr[i]|. Series i gets
 // color plotutil.Color(i), marker plotutil.Shape(i) and dash pattern
-// plotutil.Dashes(i), and an entry in the legend (top right).
+// plotutil.Dashes(i). The legend sits in a column right of the axes, so it
+// never hides data.
 //
-// Points that cannot be drawn are dropped, not reported as errors:
+// Points that cannot be drawn are dropped, not reported as errors, and the
+// polyline is broken where they were:
 //   - a point whose X or Y is NaN or ±Inf;
 //   - on a log X axis (LogX), a point with X ≤ 0;
 //   - on a log Y axis (LogY), a point with Y ≤ 0.
 //
 // A non-finite YErr[i] draws no error bar at point i. On a log Y axis, an
-// error bar whose lower end Y[i]-|YErr[i]| is ≤ 0 is cut at the bottom of
-// the axis, which is then placed one decade below the smallest positive value
-// drawn. Log axes have a tick label at each power of ten (plot.LogTicks) and
-// are widened to whole decades. A figure with no drawable point still
-// renders (empty axes).
+// error bar whose lower end Y[i]-|YErr[i]| is ≤ 0 is cut, without a cap, one
+// decade below the smallest positive value drawn. Log axes (plot.LogScale)
+// span whole decades, with a label at each power of ten. A figure with no
+// drawable point still renders (empty axes).
 //
 // Malformed input (slices of different lengths, a non-positive or huge image
-// size) is a returned error with the "report: " prefix; nothing is written.
+// size, a data range wider than math.MaxFloat64 on a linear axis) is a
+// returned error with the "report: " prefix; nothing is written.
 package report

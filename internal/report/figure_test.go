@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,7 +20,7 @@ func TestSavePNGSize(t *testing.T) {
 	}}
 	// Pixel sizes at gonum's default 96 dpi, rounded to nearest.
 	tests := []struct {
-		w, h          float64
+		w, h         float64
 		wantW, wantH int
 	}{
 		{4, 3, 384, 288},
@@ -68,12 +69,16 @@ func TestFigureDoesNotPanic(t *testing.T) {
 		{"log y, one decade", false, true, []Series{{X: []float64{1, 2}, Y: []float64{2, 8}}}},
 		{"log both, extremes", true, true, []Series{
 			{X: []float64{5e-324, 1e308}, Y: []float64{5e-324, math.MaxFloat64}, YErr: []float64{1, math.MaxFloat64}}}},
-		{"linear, extremes", false, false, []Series{
-			{X: []float64{-math.MaxFloat64, math.MaxFloat64}, Y: []float64{-math.MaxFloat64, math.MaxFloat64}}}},
+		{"linear, wide", false, false, []Series{
+			{X: []float64{-1e307, 1e307}, Y: []float64{-1e307, 1e307}, YErr: []float64{1e306, 1e307}}}},
+		{"linear, narrow", false, false, []Series{
+			{X: []float64{1, 1 + 1e-15}, Y: []float64{1e300, 1e300 * (1 + 1e-15)}}}},
+		{"linear, subnormal", false, false, []Series{{X: []float64{0, 5e-324}, Y: []float64{0, 5e-324}}}},
 		{"non-finite", false, false, []Series{{X: []float64{nan, 1, 2, inf}, Y: []float64{1, nan, 3, 4}, YErr: []float64{1, 1, inf, 1}}}},
 		{"no series", false, false, nil},
 		{"no series, log", true, true, nil},
 		{"empty series", false, true, []Series{{Name: "empty"}, {Name: "one", X: []float64{1}, Y: []float64{1}}}},
+		{"legend wider than the image", false, false, []Series{{Name: strings.Repeat("long name ", 30), X: []float64{1, 2}, Y: []float64{1, 2}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,6 +92,10 @@ func TestFigureDoesNotPanic(t *testing.T) {
 				}()
 				if err := fig.WritePNG(&buf, 3, 2); err != nil {
 					t.Fatalf("WritePNG: %v", err)
+				}
+				// A tiny image leaves no room for the data area.
+				if err := fig.WritePNG(io.Discard, 0.1, 0.1); err != nil {
+					t.Fatalf("WritePNG 0.1×0.1: %v", err)
 				}
 			}()
 			if _, err := png.Decode(&buf); err != nil {
@@ -112,6 +121,8 @@ func TestFigureErrors(t *testing.T) {
 		{"negative height", ok, 3, -1, "outside (0, 100]"},
 		{"NaN size", ok, math.NaN(), 2, "outside (0, 100]"},
 		{"huge", ok, 3, 1e6, "outside (0, 100]"},
+		{"range overflows", []Series{{Name: "s", X: []float64{0, 1}, Y: []float64{-math.MaxFloat64, math.MaxFloat64}}}, 3, 2,
+			`report: figure "f": Y range [-1.7976931348623157e+308, 1.7976931348623157e+308] too wide for a linear axis`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,12 +150,12 @@ func TestPoints(t *testing.T) {
 	}{
 		{"keeps all", false, false, Series{X: []float64{-1, 0}, Y: []float64{0, -2}},
 			[]point{{x: -1, y: 0}, {x: 0, y: -2}}},
-		{"drops NaN and Inf", false, false, Series{X: []float64{nan, 1, 2, -inf, 4}, Y: []float64{1, nan, 3, 1, inf}},
-			[]point{{x: 2, y: 3}}},
+		{"drops NaN and Inf", false, false, Series{X: []float64{nan, 1, 2, -inf, 4, 5}, Y: []float64{1, nan, 3, 1, inf, 6}},
+			[]point{{x: 2, y: 3}, {x: 5, y: 6, brk: true}}},
 		{"log x drops x <= 0", true, false, Series{X: []float64{-1, 0, 1}, Y: []float64{-1, -1, -1}},
 			[]point{{x: 1, y: -1}}},
-		{"log y drops y <= 0", false, true, Series{X: []float64{-1, 0, 1}, Y: []float64{0, 2, -1}},
-			[]point{{x: 0, y: 2}}},
+		{"log y drops y <= 0", false, true, Series{X: []float64{-1, 0, 1, 2, 3}, Y: []float64{0, 2, -1, 3, 4}},
+			[]point{{x: 0, y: 2}, {x: 2, y: 3, brk: true}, {x: 3, y: 4}}},
 		{"error bars, sign ignored, non-finite none", false, false,
 			Series{X: []float64{1, 2, 3}, Y: []float64{10, 20, 30}, YErr: []float64{1, -2, nan}},
 			[]point{{x: 1, y: 10, lo: 9, hi: 11, hasBar: true}, {x: 2, y: 20, lo: 18, hi: 22, hasBar: true}, {x: 3, y: 30, lo: nan, hi: nan}}},
@@ -211,5 +222,47 @@ func sampleFigure() *Figure {
 			{Name: "DMP", X: n, Y: dmp},
 			{Name: "with zeros", X: n, Y: zero},
 		},
+	}
+}
+
+func TestDecades(t *testing.T) {
+	// Expected values by hand: the powers of ten enclosing [xmin, xmax].
+	tests := []struct {
+		xmin, xmax float64
+		lo, hi     int
+	}{
+		{1, 1000, 0, 3},
+		{0.1, 1000, -1, 3}, // plot.LogTicks starts at 1 here
+		{0.05, 0.08, -2, -1},
+		{2, 8, 0, 1},
+		{1e-5, 1e-5, -5, -5},
+		{3e-5, 2e8, -5, 9},
+		{1e-300, 1e300, -300, 300},
+		{5e-324, math.MaxFloat64, -323, 308}, // clamped
+	}
+	for _, tc := range tests {
+		lo, hi := decades(tc.xmin, tc.xmax)
+		if lo != tc.lo || hi != tc.hi {
+			t.Errorf("decades(%g, %g) = %d, %d, want %d, %d", tc.xmin, tc.xmax, lo, hi, tc.lo, tc.hi)
+		}
+	}
+}
+
+func TestLogTicksLabels(t *testing.T) {
+	var labels []string
+	n := 0
+	for _, tk := range (logTicks{}).Ticks(1e-7, 1e3) {
+		n++
+		if !tk.IsMinor() {
+			labels = append(labels, tk.Label)
+		}
+	}
+	// plot.LogTicks labels 1e-5 as "9.999999999999999e-06".
+	want := []string{"1e-07", "1e-06", "1e-05", "0.0001", "0.001", "0.01", "0.1", "1", "10", "100", "1000"}
+	if !reflect.DeepEqual(labels, want) {
+		t.Errorf("labels = %q, want %q", labels, want)
+	}
+	if wantN := 10*9 + 1; n != wantN {
+		t.Errorf("%d ticks, want %d (8 minor per decade)", n, wantN)
 	}
 }

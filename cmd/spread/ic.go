@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/spread-dev/spread/datasets"
+	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/atomicfile"
+	"github.com/spread-dev/spread/models/ic"
+)
+
+var icCmd = &command{
+	name:      "ic",
+	usageLine: "spread ic <command> [arguments]",
+	short:     "independent cascade: simulate, learn (SLICER), predict",
+	long: `spread ic works with the discrete-time independent cascade model: it simulates
+cascades, learns edge probabilities from partially observed cascades with
+SLICER (dynamic message passing), and predicts activation marginals.
+
+Time convention: with horizon T, activation times 0..T-1 are resolved and a
+node not active by T-1 is censored (time T). Seeds are active at time 0.`,
+	children: []*command{icSimulateCmd, icLearnCmd, icPredictCmd},
+}
+
+// graphFlags binds the flags every graph-reading command shares.
+type graphFlags struct {
+	path       string
+	undirected bool
+}
+
+func (f *graphFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&f.path, "graph", "", "network file (SNAP edge list, .mtx, .gml) or IMM dataset directory")
+	fs.BoolVar(&f.undirected, "undirected", false, "read an edge list as undirected (one parameter per undirected edge)")
+}
+
+func (f *graphFlags) load() (*graphs.Graph, error) { return loadGraph(f.path, f.undirected) }
+
+// alphaFlags chooses the IC probabilities of a command.
+type alphaFlags struct {
+	file    string
+	konst   float64
+	uniform bool
+}
+
+func (f *alphaFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&f.file, "alpha", "", "file of \"u v alpha\" lines, one per (undirected) edge")
+	fs.Float64Var(&f.konst, "alpha-const", -1, "the same probability on every edge")
+	fs.BoolVar(&f.uniform, "alpha-uniform", false, "probabilities drawn uniformly from [0,1] per (undirected) edge, from -seed")
+}
+
+// theta returns one probability per model parameter of g (ic.NumParams).
+func (f *alphaFlags) theta(g *graphs.Graph, seed uint64) ([]float64, error) {
+	n := 0
+	if f.file != "" {
+		n++
+	}
+	if f.konst >= 0 {
+		n++
+	}
+	if f.uniform {
+		n++
+	}
+	if n != 1 {
+		return nil, usagef("give exactly one of -alpha FILE, -alpha-const p, -alpha-uniform")
+	}
+	switch {
+	case f.file != "":
+		return datasets.ReadEdgeValuesFile(f.file, g, true)
+	case f.konst >= 0:
+		if f.konst > 1 {
+			return nil, usagef("-alpha-const %v outside [0,1]", f.konst)
+		}
+		th := make([]float64, ic.NumParams(g))
+		for i := range th {
+			th[i] = f.konst
+		}
+		return th, nil
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x616c706861)) // "alpha": a stream apart from the cascades'
+	th := make([]float64, ic.NumParams(g))
+	for i := range th {
+		th[i] = rng.Float64()
+	}
+	return th, nil
+}
+
+// stochasticP0 returns p̄_i = c/N for every node, or an error if c/N ∉ (0,1].
+func stochasticP0(g *graphs.Graph, c float64) ([]float64, error) {
+	if g.N == 0 {
+		return nil, fmt.Errorf("the graph has no nodes")
+	}
+	q := c / float64(g.N)
+	if !(q > 0 && q <= 1) {
+		return nil, usagef("-p0 %v gives p̄ = %v per node, want in (0,1]", c, q)
+	}
+	p0 := make([]float64, g.N)
+	for i := range p0 {
+		p0[i] = q
+	}
+	return p0, nil
+}
+
+var icSimulateCmd = &command{
+	name:      "simulate",
+	usageLine: "spread ic simulate -graph G [-undirected] [-alpha FILE | -alpha-const p | -alpha-uniform] -cascades M -T T [-p0 c] [-hidden FILE] [-alpha-out FILE] -seed S -o cascades.csv",
+	short:     "simulate independent-cascade cascades",
+	long: `Simulate draws M cascades of the discrete-time IC model and writes them as
+CSV "cascade,node,time" (external node ids; seeds at time 0; a node absent
+from a cascade was not activated within the horizon).
+
+Without -p0 each cascade starts from one seed drawn uniformly among the nodes
+(among the observed ones when -hidden lists hidden nodes, as in SLICER's
+protocol); with -p0 c every node is a seed with probability c/N. With
+-alpha-uniform the drawn probabilities can be saved with -alpha-out. The
+output depends only on the inputs and -seed, not on the number of cores.`,
+	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		var gf graphFlags
+		var af alphaFlags
+		gf.bind(fs)
+		af.bind(fs)
+		M := fs.Int("cascades", 0, "number of cascades")
+		T := fs.Int("T", 0, "horizon: activation times 0..T-1 are recorded")
+		p0c := fs.Float64("p0", 0, "stochastic initial condition: each node a seed with probability c/N (0 = one uniform seed)")
+		hidden := fs.String("hidden", "", "file of hidden node ids: seeds are drawn among the other nodes")
+		alphaOut := fs.String("alpha-out", "", "write the probabilities used as \"u v alpha\" lines")
+		seed := fs.Uint64("seed", 1, "random seed")
+		out := fs.String("o", "", "output CSV file")
+		return func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return usagef("unexpected arguments %q", args)
+			}
+			if *M <= 0 || *T <= 0 || *out == "" {
+				return usagef("-cascades, -T and -o are required (positive)")
+			}
+			g, err := gf.load()
+			if err != nil {
+				return err
+			}
+			theta, err := af.theta(g, *seed)
+			if err != nil {
+				return err
+			}
+			cfg := datasets.SyntheticConfig{M: *M, T: *T, Seed: *seed, Workers: runtime.GOMAXPROCS(0)}
+			if *p0c > 0 {
+				if cfg.P0, err = stochasticP0(g, *p0c); err != nil {
+					return err
+				}
+			}
+			if *hidden != "" {
+				if cfg.Observed, err = datasets.ReadHiddenFile(*hidden, g); err != nil {
+					return err
+				}
+			}
+			c, err := datasets.Synthetic(g, ic.ExpandAlpha(nil, g, theta), cfg)
+			if err != nil {
+				return err
+			}
+			if *alphaOut != "" {
+				if err := datasets.WriteEdgeValuesFile(*alphaOut, g, theta); err != nil {
+					return err
+				}
+			}
+			if err := datasets.WriteCascadesFile(*out, c, g); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "wrote %s: %d cascades, %d activations\n", *out, c.M(), len(c.Node))
+			return nil
+		}
+	},
+}
+
+var icPredictCmd = &command{
+	name:      "predict",
+	usageLine: "spread ic predict -graph G [-undirected] -alpha A -T T (-sources \"id,id\" | -p0 c) [-method dmp|mc] [-samples K] [-seed S] -o marginals.csv",
+	short:     "predict activation marginals p_i(t)",
+	long: `Predict computes the marginals p_i(t), the probability that node i is active
+by time t, for t = 0..T-1, from the probabilities in A ("u v alpha" lines, as
+written by spread ic learn). A file written by a mixture model (-replicas R
+in learn) holds R lines per edge... no: it holds one file per replica; pass
+the first. The initial condition is a seed set (-sources) or stochastic
+(-p0 c: every node active at t = 0 with probability c/N).
+
+-method dmp (default) uses dynamic message passing, exact on trees and an
+upper bound on loopy graphs; -method mc averages K Monte-Carlo cascades.
+The output is CSV "node,t,p" with external node ids.`,
+	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		var gf graphFlags
+		gf.bind(fs)
+		alphaPath := fs.String("alpha", "", "file of \"u v alpha\" lines")
+		T := fs.Int("T", 0, "horizon: marginals for t = 0..T-1")
+		sources := fs.String("sources", "", "comma-separated seed node ids")
+		p0c := fs.Float64("p0", 0, "stochastic initial condition c: p̄_i = c/N")
+		method := fs.String("method", "dmp", "dmp or mc")
+		samples := fs.Int("samples", 10000, "Monte-Carlo cascades for -method mc")
+		seed := fs.Uint64("seed", 1, "random seed for -method mc")
+		out := fs.String("o", "", "output CSV file")
+		return func(ctx context.Context, e *env, args []string) error {
+			if len(args) > 0 {
+				return usagef("unexpected arguments %q", args)
+			}
+			if *alphaPath == "" || *T <= 0 || *out == "" {
+				return usagef("-alpha, -T and -o are required")
+			}
+			if (*sources == "") == (*p0c <= 0) {
+				return usagef("give exactly one of -sources and -p0")
+			}
+			if *method != "dmp" && *method != "mc" {
+				return usagef("-method must be dmp or mc, got %q", *method)
+			}
+			g, err := gf.load()
+			if err != nil {
+				return err
+			}
+			theta, err := datasets.ReadEdgeValuesFile(*alphaPath, g, true)
+			if err != nil {
+				return err
+			}
+			var p0 []float64
+			var init ic.Init
+			if *p0c > 0 {
+				if p0, err = stochasticP0(g, *p0c); err != nil {
+					return err
+				}
+				init = ic.Stochastic(p0)
+			} else {
+				seeds, err := parseNodeList(g, *sources)
+				if err != nil {
+					return err
+				}
+				p0 = make([]float64, g.N)
+				for _, s := range seeds {
+					p0[s] = 1
+				}
+				init = ic.SeedSet(seeds...)
+			}
+			alpha := ic.ExpandAlpha(nil, g, theta)
+			var marg []float64
+			if *method == "dmp" {
+				d := ic.NewDMP(g)
+				d.Forward(alpha, p0, *T)
+				marg = d.P[:*T*g.N]
+			} else {
+				if *samples <= 0 {
+					return usagef("-samples must be positive")
+				}
+				marg = ic.NewSimulator(g, alpha, *T).Marginals(nil, init, *samples, *seed, runtime.GOMAXPROCS(0))
+			}
+			return writeMarginals(*out, g, marg, *T)
+		}
+	},
+}
+
+// parseNodeList parses "id,id,..." into node indices, rejecting unknown and
+// repeated ids.
+func parseNodeList(g *graphs.Graph, s string) ([]int, error) {
+	var out []int
+	seen := make(map[int]bool)
+	for _, id := range strings.Split(s, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		i, ok := g.Index(id)
+		if !ok {
+			return nil, fmt.Errorf("unknown node id %q", id)
+		}
+		if seen[i] {
+			return nil, fmt.Errorf("node id %q given twice", id)
+		}
+		seen[i] = true
+		out = append(out, i)
+	}
+	if len(out) == 0 {
+		return nil, usagef("no node ids in %q", s)
+	}
+	return out, nil
+}
+
+// writeMarginals writes "node,t,p" rows (time-major input marg[t*N+i]).
+func writeMarginals(path string, g *graphs.Graph, marg []float64, T int) error {
+	return atomicfile.WriteFile(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		fmt.Fprintln(bw, "node,t,p")
+		buf := make([]byte, 0, 64)
+		for i := 0; i < g.N; i++ {
+			for t := 0; t < T; t++ {
+				buf = append(buf[:0], g.ID(i)...)
+				buf = append(buf, ',')
+				buf = strconv.AppendInt(buf, int64(t), 10)
+				buf = append(buf, ',')
+				buf = strconv.AppendFloat(buf, marg[t*g.N+i], 'g', -1, 64)
+				buf = append(buf, '\n')
+				if _, err := bw.Write(buf); err != nil {
+					return err
+				}
+			}
+		}
+		return bw.Flush()
+	})
+}

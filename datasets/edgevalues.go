@@ -1,0 +1,150 @@
+package datasets
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/atomicfile"
+)
+
+// ReadEdgeValues reads one value per model parameter of g from lines
+// "u v value" (external ids, fields separated by spaces, tabs or commas;
+// blank lines and '#' comments skipped): the transmission probabilities α of
+// an IC model, the "alpha.txt" of spread ic learn.
+//
+// The layout follows models/ic: for an undirected graph there is one value
+// per undirected edge (g.NumPairs(), indexed by g.Pair), and a line may name
+// the edge in either direction; for a directed graph one value per edge.
+// Every parameter must be given exactly once. With prob set, values must lie
+// in [0,1]. Errors name the input and line: a wrong column count, an unknown
+// node, a pair that is not an edge of g, a non-finite or out-of-range value,
+// a repeated edge; a missing edge is reported with the first one missing.
+func ReadEdgeValues(r io.Reader, name string, g *graphs.Graph, prob bool) ([]float64, error) {
+	where := "datasets: read"
+	if name != "" {
+		where += " " + name
+	}
+	P := g.NumPairs()
+	vals := make([]float64, P)
+	seen := make([]bool, P)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || s[0] == '#' {
+			continue
+		}
+		f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+		if len(f) != 3 {
+			return nil, fmt.Errorf("%s line %d: want \"u v value\", got %d fields", where, line, len(f))
+		}
+		u, ok := g.Index(f[0])
+		if !ok {
+			return nil, fmt.Errorf("%s line %d: unknown node %q", where, line, f[0])
+		}
+		v, ok := g.Index(f[1])
+		if !ok {
+			return nil, fmt.Errorf("%s line %d: unknown node %q", where, line, f[1])
+		}
+		e := g.EdgeID(u, v)
+		if e < 0 && g.Undirected() {
+			e = g.EdgeID(v, u)
+		}
+		if e < 0 {
+			return nil, fmt.Errorf("%s line %d: %s→%s is not an edge of the graph", where, line, f[0], f[1])
+		}
+		x, err := strconv.ParseFloat(f[2], 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("%s line %d: value %q is not a finite number", where, line, f[2])
+		}
+		if prob && (x < 0 || x > 1) {
+			return nil, fmt.Errorf("%s line %d: probability %v outside [0,1]", where, line, x)
+		}
+		p := e
+		if g.Pair != nil {
+			p = g.Pair[e]
+		}
+		if seen[p] {
+			return nil, fmt.Errorf("%s line %d: edge %s–%s given twice", where, line, f[0], f[1])
+		}
+		seen[p], vals[p] = true, x
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s line %d: %w", where, line+1, err)
+	}
+	for p, ok := range seen {
+		if !ok {
+			e := p
+			if g.Pair != nil {
+				e = g.PairEdge[p]
+			}
+			return nil, fmt.Errorf("%s: no value for edge %s→%s (and %d more missing)", where, g.ID(g.Src[e]), g.ID(g.Dst[e]), countFalse(seen[p+1:]))
+		}
+	}
+	return vals, nil
+}
+
+func countFalse(b []bool) int {
+	n := 0
+	for _, x := range b {
+		if !x {
+			n++
+		}
+	}
+	return n
+}
+
+// ReadEdgeValuesFile is ReadEdgeValues on the named file.
+func ReadEdgeValuesFile(path string, g *graphs.Graph, prob bool) ([]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	defer f.Close()
+	return ReadEdgeValues(f, path, g, prob)
+}
+
+// WriteEdgeValues writes vals (one per parameter of g, the layout of
+// ReadEdgeValues) as "u v value" lines with external ids, undirected edges
+// once (source id first as stored in g.PairEdge), values in the shortest
+// representation that reads back exactly.
+func WriteEdgeValues(w io.Writer, g *graphs.Graph, vals []float64) error {
+	if len(vals) != g.NumPairs() {
+		return fmt.Errorf("datasets: WriteEdgeValues: %d values for %d parameters", len(vals), g.NumPairs())
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# u v value (%d parameters)\n", len(vals))
+	buf := make([]byte, 0, 64)
+	for p, x := range vals {
+		e := p
+		if g.Pair != nil {
+			e = g.PairEdge[p]
+		}
+		buf = append(buf[:0], g.ID(g.Src[e])...)
+		buf = append(buf, ' ')
+		buf = append(buf, g.ID(g.Dst[e])...)
+		buf = append(buf, ' ')
+		buf = strconv.AppendFloat(buf, x, 'g', -1, 64)
+		buf = append(buf, '\n')
+		if _, err := bw.Write(buf); err != nil {
+			return fmt.Errorf("datasets: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("datasets: %w", err)
+	}
+	return nil
+}
+
+// WriteEdgeValuesFile writes the file atomically (temporary file + rename).
+func WriteEdgeValuesFile(path string, g *graphs.Graph, vals []float64) error {
+	return atomicfile.WriteFile(path, func(w io.Writer) error { return WriteEdgeValues(w, g, vals) })
+}
