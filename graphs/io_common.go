@@ -5,13 +5,14 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
-	"github.com/spread-dev/spread/internal/atomicfile"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/spread-dev/spread/internal/atomicfile"
 )
 
 // DefaultMaxNodes is the largest node count a file may declare (a MatrixMarket

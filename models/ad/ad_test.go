@@ -414,3 +414,38 @@ func gradsOf(t *testing.T, test gradTest, dt tensor.Dtype, lisp bool) [][]float6
 	}
 	return out
 }
+
+// TestZeroGradientUnused checks that inputs an op never reads get exactly
+// zero gradient: entries of x no index points at, entries of v scattered
+// to -1, and scores outside every segment.
+func TestZeroGradientUnused(t *testing.T) {
+	for _, test := range []struct {
+		name string
+		op   func(in *G.Node) (*G.Node, error)
+		x    []float64
+		zero []int // components of ∂x that must be exactly 0
+	}{
+		{"Gather", func(x *G.Node) (*G.Node, error) { return ad.Gather(x, []int{0, -1, 0, 3}) }, []float64{1, 2, 3, 4}, []int{1, 2}},
+		{"ScatterAdd", func(v *G.Node) (*G.Node, error) { return ad.ScatterAdd(v, []int{1, -1, 0, -1}, 2) }, []float64{1, 2, 3, 4}, []int{1, 3}},
+		{"SegmentSoftmax", func(s *G.Node) (*G.Node, error) { return ad.SegmentSoftmax(s, []int{0, -1, 0, 1}, 2) }, []float64{1, 2, 3, 4}, []int{1, 3}},
+	} {
+		for _, lisp := range []bool{false, true} {
+			row := gradTest{name: test.name, build: func(g *G.ExprGraph, dt tensor.Dtype) (*G.Node, G.Nodes, error) {
+				x := input(g, dt, "x", test.x)
+				y, err := test.op(x)
+				if err != nil {
+					return nil, nil, err
+				}
+				cost, err := weighted(g, dt, y, 99)
+				return cost, G.Nodes{x}, err
+			}}
+			gx := gradsOf(t, row, tensor.Float64, lisp)[1]
+			for _, j := range test.zero {
+				if gx[j] != 0 {
+					t.Errorf("%s (lisp %v): ∂x = %v, want exact 0 at %v", test.name, lisp, gx, test.zero)
+					break
+				}
+			}
+		}
+	}
+}

@@ -35,12 +35,16 @@
 // Cavity is the log of the cavity product of message passing: with
 // L[k] = log q[k] for the in-edges k of u, exp(cav[e]) = exp(base[u]) ·
 // Π_{k→u, k≠v} q[k] for e = u→v, i.e. the product over u's in-edges except the
-// one coming back from v. For the Independent Cascade DMP of the SLICER paper
-// (Lokhov and Saad), L[k] = log(1 − α_k θ_k) is the log of the probability that
-// edge k did not transmit, base[u] = log(1 − p⁰_u), and the cavity message is
-// θ^{u→v} = 1 − exp(cav[e]). The subtraction of L[rev[e]] is the "divide out"
-// of the reverse message done in log space. rev need not be an involution nor
-// injective: ∂L[k] sums over every e with rev[e] = k.
+// one coming back from v. For the Independent Cascade DMP learned by SLICER
+// (Wilinski and Lokhov, ICML 2021, eq. 2),
+//
+//	p_{i→j}(t) = 1 − (1 − p̄_i) · Π_{k∈∂i∖j} (1 − α_ki · p_{k→i}(t−1)),
+//
+// take L[k] = log(1 − α[k]·p[k]) for each edge k = k→i (the log of the
+// probability that k has not transmitted to i), base[i] = log(1 − p̄_i), and
+// then p_{i→j}(t) = 1 − exp(cav[e]) for e = i→j. The subtraction of
+// L[rev[e]] is the paper's "division trick" done in log space. rev need not
+// be an involution nor injective: ∂L[k] sums over every e with rev[e] = k.
 //
 // Cavity is one fused op (forward kernel over the in-edge and out-edge CSR of
 // the graph, no scratch memory); CavityComposite builds the same function from

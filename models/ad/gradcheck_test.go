@@ -335,19 +335,21 @@ func TestCavityFusedEqualsComposite(t *testing.T) {
 	}
 }
 
-// sortedBySrc returns tg with edges reordered by source (CSR order), so the
-// fused kernel takes its no-permutation path.
+// sortedBySrc returns tg with edges reordered by source (CSR order, stable),
+// so the fused kernel takes its no-permutation path.
 func sortedBySrc(tg testGraph) testGraph {
 	E := len(tg.src)
-	perm := make([]int, E) // perm[old] = new
-	next := 0
+	start := make([]int, tg.n+1)
+	for _, u := range tg.src {
+		start[u+1]++
+	}
 	for u := range tg.n {
-		for e := range E {
-			if tg.src[e] == u {
-				perm[e] = next
-				next++
-			}
-		}
+		start[u+1] += start[u]
+	}
+	perm := make([]int, E) // perm[old] = new
+	for e, u := range tg.src {
+		perm[e] = start[u]
+		start[u]++
 	}
 	out := testGraph{n: tg.n, src: make([]int, E), dst: make([]int, E), rev: make([]int, E)}
 	for old, nw := range perm {

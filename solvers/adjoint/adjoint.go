@@ -37,44 +37,78 @@ func (e *NonFiniteError) Error() string {
 // repeated evaluations (a training loop) allocate only when the horizon,
 // number of replicas or number of workers grows. A Workspace is not safe for
 // concurrent use; use one per goroutine.
+//
+// Internally messages, ν and the edge gradient are stored in in-edge order
+// (position pos in g.InEdges, so that node i's in-edges are the contiguous
+// positions g.InOff[i]..g.InOff[i+1]−1); each node then reads its own
+// in-edges contiguously and touches other nodes' entries once per edge. The
+// arithmetic is that of ic.DMP, so values are bit-identical to it.
 type Workspace struct {
-	g       *graphs.Graph
-	opt     Options
-	allRev  bool
-	maxDeg  int
-	alpha   []float64 // R·E per-edge α, replica-major
-	total   []float64 // R·E edge gradient, summed over classes in class order
-	workers []*worker
-	chunks  []int // node-range boundaries for splitting a time step
-	nChunkW int   // worker count chunks was built for
+	g        *graphs.Graph
+	opt      Options
+	allRev   bool
+	maxDeg   int
+	srcIn    []int32 // Src of the edge at in-position pos
+	revIn    []int32 // in-position of the reverse of the edge at pos, or -1
+	noRev    []int32 // in-positions of the out-edges of i without a reverse: noRev[noRevOff[i]:noRevOff[i+1]]
+	noRevOff []int
+	alphaIn  []float64 // R·E per-edge α in in-order, replica-major
+	total    []float64 // R·E edge gradient in in-order, summed over classes in class order
+	gEdge    []float64 // E, one replica's total in edge order
+	workers  []*worker
+	chunks   []int // node-range boundaries for splitting a time step
+	nChunkW  int   // worker count chunks was built for
+}
+
+// replica holds one replica's forward pass in in-order layout.
+type replica struct {
+	p []float64 // p_i(t), [T][N]
+	m []float64 // p_k(t) for the edge k at in-position pos, [T][E]
 }
 
 // worker holds one class's buffers and the per-goroutine scratch.
 type worker struct {
-	dmps     []*ic.DMP // one per replica
-	S        []float64 // mixture marginals [T][N] (R > 1)
-	src      []float64 // source terms a_i(t), [T][N]
-	nu0, nu1 []float64 // ν(t) and ν(t+1), [E]
-	gClass   []float64 // the class's edge gradient, R·E
-	obj      float64
-	// scratch for the prefix/suffix sweep of one node, len maxDeg
+	reps   []replica
+	S      []float64 // mixture marginals [T][N] (R > 1)
+	src    []float64 // source terms a_i(t), [T][N]
+	w0, w1 []float64 // α_k ν_k(t) and α_k ν_k(t+1) in in-order, [E]
+	gClass []float64 // the class's edge gradient in in-order, R·E
+	obj    float64
+	// scratch for the prefix/suffix sweeps of one node, len maxDeg
 	pre, acc, xs, us []float64
 }
 
-// NewWorkspace returns a Workspace for g. opt may be nil.
+// NewWorkspace returns a Workspace for g (O(E) graph-only preprocessing).
+// opt may be nil.
 func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
+	E := g.NumEdges()
 	w := &Workspace{g: g, allRev: true}
 	if opt != nil {
 		w.opt = *opt
 	}
-	for _, r := range g.Rev {
-		if r < 0 {
-			w.allRev = false
-			break
+	inPos := make([]int32, E)
+	for pos, k := range g.InEdges {
+		inPos[k] = int32(pos)
+	}
+	w.srcIn = make([]int32, E)
+	w.revIn = make([]int32, E)
+	for pos, k := range g.InEdges {
+		w.srcIn[pos] = int32(g.Src[k])
+		w.revIn[pos] = -1
+		if r := g.Rev[k]; r >= 0 {
+			w.revIn[pos] = inPos[r]
 		}
 	}
+	w.noRevOff = make([]int, g.N+1)
 	for i := 0; i < g.N; i++ {
 		w.maxDeg = max(w.maxDeg, g.InDegree(i))
+		for e := g.OutOff[i]; e < g.OutOff[i+1]; e++ {
+			if g.Rev[e] < 0 {
+				w.allRev = false
+				w.noRev = append(w.noRev, inPos[e])
+			}
+		}
+		w.noRevOff[i+1] = len(w.noRev)
 	}
 	return w
 }
@@ -116,8 +150,13 @@ func (w *Workspace) MixtureGradient(dst, theta []float64, R int, obs *ic.Observa
 		return 0, dst, err
 	}
 	E := g.NumEdges()
+	w.gEdge = grow(w.gEdge, E)
 	for r := 0; r < R; r++ {
-		ic.FoldEdgeGrad(dst[r*P:(r+1)*P], g, w.total[r*E:(r+1)*E])
+		tot := w.total[r*E : (r+1)*E]
+		for pos, k := range g.InEdges {
+			w.gEdge[k] = tot[pos]
+		}
+		ic.FoldEdgeGrad(dst[r*P:(r+1)*P], g, w.gEdge)
 	}
 	if math.IsNaN(o) || math.IsInf(o, 0) {
 		return o, dst, &NonFiniteError{Index: -1, Value: o}
@@ -163,9 +202,18 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 		return 0, fmt.Errorf("solvers/adjoint: %w", err)
 	}
 	E, P := g.NumEdges(), g.NumPairs()
-	w.alpha = grow(w.alpha, R*E)
+	w.alphaIn = grow(w.alphaIn, R*E)
 	for r := 0; r < R; r++ {
-		ic.ExpandAlpha(w.alpha[r*E:(r+1)*E], g, theta[r*P:(r+1)*P])
+		a, th := w.alphaIn[r*E:(r+1)*E], theta[r*P:(r+1)*P]
+		if g.Pair != nil {
+			for pos, k := range g.InEdges {
+				a[pos] = th[g.Pair[k]]
+			}
+		} else {
+			for pos, k := range g.InEdges {
+				a[pos] = th[k]
+			}
+		}
 	}
 	w.total = grow(w.total, R*E)
 	clear(w.total)
@@ -204,7 +252,7 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 					if s >= nc {
 						return
 					}
-					w.class(wk, nil, theta, R, obs, s, grad)
+					w.class(wk, nil, R, obs, s, grad)
 					mu.Lock()
 					for turn != s {
 						cond.Wait()
@@ -226,11 +274,11 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 	w.buildChunks(nw)
 	team := w.workers[:nw]
 	for s := 0; s < nc; s++ {
-		w.class(team[0], team, theta, R, obs, s, grad)
+		w.class(team[0], team, R, obs, s, grad)
 		obj += team[0].obj
 		if grad {
 			tot, gc := w.total, team[0].gClass
-			w.parallel(team, len(tot), func(_ *worker, lo, hi int) { addTo(tot[lo:hi], gc[lo:hi]) })
+			w.parallel(team, len(tot), func(lo, hi int) { addTo(tot[lo:hi], gc[lo:hi]) })
 		}
 	}
 	return obj, nil
@@ -240,12 +288,12 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 // the edge gradient wk.gClass. If team is non-nil the node loops of each time
 // step are split among team's goroutines; the arithmetic per entry is the
 // same either way.
-func (w *Workspace) class(wk *worker, team []*worker, theta []float64, R int, obs *ic.Observations, s int, grad bool) {
+func (w *Workspace) class(wk *worker, team []*worker, R int, obs *ic.Observations, s int, grad bool) {
 	g := w.g
 	N, E, T := g.N, g.NumEdges(), obs.T
 	c := &obs.Classes[s]
-	for len(wk.dmps) < R {
-		wk.dmps = append(wk.dmps, ic.NewDMP(g))
+	for len(wk.reps) < R {
+		wk.reps = append(wk.reps, replica{})
 	}
 	nodes := func(f func(scr *worker, lo, hi int)) {
 		if team == nil {
@@ -256,20 +304,29 @@ func (w *Workspace) class(wk *worker, team []*worker, theta []float64, R int, ob
 	}
 	// Forward passes.
 	for r := 0; r < R; r++ {
-		d := wk.dmps[r]
-		d.Init(w.alpha[r*E:(r+1)*E], c.P0, T)
+		rep := &wk.reps[r]
+		rep.p = grow(rep.p, T*N)
+		rep.m = grow(rep.m, T*E)
+		copy(rep.p[:N], c.P0)
+		m0 := rep.m[:E]
+		for pos, i := range w.srcIn {
+			m0[pos] = c.P0[i]
+		}
+		fw := forward{w: w, alpha: w.alphaIn[r*E : (r+1)*E], p0: c.P0}
 		for t := 1; t < T; t++ {
-			nodes(func(_ *worker, lo, hi int) { d.Step(t, lo, hi) })
+			fw.prev, fw.cur = rep.m[(t-1)*E:t*E], rep.m[t*E:(t+1)*E]
+			fw.pt = rep.p[t*N : (t+1)*N]
+			nodes(fw.nodes)
 		}
 	}
 	// Mixture marginal, same arithmetic as ic.MixtureMarginals.
-	S := wk.dmps[0].P
+	S := wk.reps[0].p
 	if R > 1 {
 		wk.S = grow(wk.S, T*N)
 		S = wk.S
-		copy(S, wk.dmps[0].P)
+		copy(S, wk.reps[0].p)
 		for r := 1; r < R; r++ {
-			for k, x := range wk.dmps[r].P {
+			for k, x := range wk.reps[r].p {
 				S[k] += x
 			}
 		}
@@ -285,71 +342,103 @@ func (w *Workspace) class(wk *worker, team []*worker, theta []float64, R int, ob
 	wk.src = ic.SourceTerms(grow(wk.src, T*N), S, N, T, c.Counts, obs.Observed, 1/float64(R))
 	wk.gClass = grow(wk.gClass, R*E)
 	clear(wk.gClass)
-	wk.nu0 = grow(wk.nu0, E)
-	wk.nu1 = grow(wk.nu1, E)
+	wk.w0 = grow(wk.w0, E)
+	wk.w1 = grow(wk.w1, E)
 	for r := 0; r < R; r++ {
-		alpha := w.alpha[r*E : (r+1)*E]
-		msg := wk.dmps[r].Msg
-		gE := wk.gClass[r*E : (r+1)*E]
-		next, cur := wk.nu1, wk.nu0
+		next, cur := wk.w1, wk.w0
 		clear(next) // ν(T−1) = 0: the last messages feed nothing
+		bw := backward{w: w, alpha: w.alphaIn[r*E : (r+1)*E], p0: c.P0, gIn: wk.gClass[r*E : (r+1)*E]}
 		for t := T - 2; t >= 0; t-- {
-			bw := backward{
-				g: g, allRev: w.allRev, alpha: alpha, p0: c.P0,
-				msgT: msg[t*E : (t+1)*E], aNext: wk.src[(t+1)*N : (t+2)*N],
-				nuNext: next, nuCur: cur, gE: gE,
-			}
-			nodes(func(scr *worker, lo, hi int) { bw.nodes(scr, lo, hi) })
+			bw.msgT = wk.reps[r].m[t*E : (t+1)*E]
+			bw.aNext = wk.src[(t+1)*N : (t+2)*N]
+			bw.wNext, bw.wCur = next, cur
+			nodes(bw.nodes)
 			next, cur = cur, next
 		}
 	}
 }
 
-// backward holds the inputs of one backward time step t.
-type backward struct {
-	g      *graphs.Graph
-	allRev bool
-	alpha  []float64 // α_e
-	p0     []float64 // p̄
-	msgT   []float64 // p_e(t)
-	aNext  []float64 // a_i(t+1)
-	nuNext []float64 // ν_e(t+1)
-	nuCur  []float64 // ν_e(t), written
-	gE     []float64 // Σ_t ν_e(t) p_e(t), accumulated
+// forward holds the inputs and outputs of one forward time step t, in
+// in-order layout.
+type forward struct {
+	w         *Workspace
+	alpha, p0 []float64 // α in in-order, p̄
+	prev, cur []float64 // p(t−1), p(t) in in-order
+	pt        []float64 // p_i(t)
 }
 
-// nodes computes ν_k(t) for the in-edges k of nodes lo..hi−1 and adds
-// ν_k(t)·p_k(t) to the edge gradient, with scr's scratch buffers.
-func (b *backward) nodes(scr *worker, lo, hi int) {
-	g := b.g
-	inOff, inEdges, rev := g.InOff, g.InEdges, g.Rev
-	alpha, msgT, nuNext, nuCur, gE := b.alpha, b.msgT, b.nuNext, b.nuCur, b.gE
+// nodes computes p_i(t) and the messages p_e(t) on the out-edges of nodes
+// lo..hi−1, with the arithmetic of ic.DMP.Step.
+func (f *forward) nodes(scr *worker, lo, hi int) {
+	g, w := f.w.g, f.w
+	inOff, revIn := g.InOff, w.revIn
+	alpha, p0, prev, cur, pt := f.alpha, f.p0, f.prev, f.cur, f.pt
 	for i := lo; i < hi; i++ {
-		in := inEdges[inOff[i]:inOff[i+1]]
+		a, b := inOff[i], inOff[i+1]
+		base := 1 - p0[i]
+		pre := scr.pre[:b-a]
+		P := 1.0
+		for pos := a; pos < b; pos++ {
+			pre[pos-a] = P
+			P *= 1 - alpha[pos]*prev[pos]
+		}
+		pt[i] = 1 - base*P
+		suf := 1.0
+		for pos := b - 1; pos >= a; pos-- {
+			if r := revIn[pos]; r >= 0 {
+				cur[r] = 1 - base*pre[pos-a]*suf
+			}
+			suf *= 1 - alpha[pos]*prev[pos]
+		}
+		if !w.allRev {
+			for _, r := range w.noRev[w.noRevOff[i]:w.noRevOff[i+1]] {
+				cur[r] = pt[i]
+			}
+		}
+	}
+}
+
+// backward holds the inputs of one backward time step t, in in-order layout.
+type backward struct {
+	w     *Workspace
+	alpha []float64 // α in in-order
+	p0    []float64 // p̄
+	msgT  []float64 // p(t) in in-order
+	aNext []float64 // a_i(t+1)
+	wNext []float64 // α ν(t+1) in in-order
+	wCur  []float64 // α ν(t) in in-order, written
+	gIn   []float64 // Σ_t ν(t) p(t) in in-order, accumulated
+}
+
+// nodes computes ν_k(t) for the in-edges k of nodes lo..hi−1, stores
+// α_k ν_k(t) and adds ν_k(t)·p_k(t) to the edge gradient, with scr's scratch.
+func (b *backward) nodes(scr *worker, lo, hi int) {
+	g, w := b.w.g, b.w
+	inOff, revIn := g.InOff, w.revIn
+	alpha, msgT, wNext, wCur, gIn := b.alpha, b.msgT, b.wNext, b.wCur, b.gIn
+	for i := lo; i < hi; i++ {
+		a, e := inOff[i], inOff[i+1]
 		base := 1 - b.p0[i]
 		if base == 0 {
 			// A sure seed: p_i ≡ 1, no dependence on its in-edges.
-			for _, k := range in {
-				nuCur[k] = 0
-			}
+			clear(wCur[a:e])
 			continue
 		}
 		ci := b.aNext[i]
-		if !b.allRev {
-			for e := g.OutOff[i]; e < g.OutOff[i+1]; e++ {
-				if rev[e] < 0 {
-					ci += alpha[e] * nuNext[e]
-				}
+		if !w.allRev {
+			for _, r := range w.noRev[w.noRevOff[i]:w.noRevOff[i+1]] {
+				ci += wNext[r]
 			}
 		}
-		d := len(in)
+		d := e - a
 		pre, acc, xs, us := scr.pre[:d], scr.acc[:d], scr.xs[:d], scr.us[:d]
 		P, A := 1.0, 0.0
-		for q, k := range in {
-			x := 1 - alpha[k]*msgT[k]
+		for q := 0; q < d; q++ {
+			pos := a + q
+			x := 1 - alpha[pos]*msgT[pos]
 			u := 0.0
-			if r := rev[k]; r >= 0 {
-				u = alpha[r] * nuNext[r]
+			if r := revIn[pos]; r >= 0 {
+				u = wNext[r]
 			}
 			pre[q], acc[q], xs[q], us[q] = P, A, x, u
 			A = A*x + u*P
@@ -357,10 +446,10 @@ func (b *backward) nodes(scr *worker, lo, hi int) {
 		}
 		S, B := 1.0, 0.0
 		for q := d - 1; q >= 0; q-- {
-			k := in[q]
+			pos := a + q
 			nu := base * ((ci*pre[q]+acc[q])*S + pre[q]*B)
-			nuCur[k] = nu
-			gE[k] += nu * msgT[k]
+			wCur[pos] = alpha[pos] * nu
+			gIn[pos] += nu * msgT[pos]
 			B = B*xs[q] + us[q]*S
 			S *= xs[q]
 		}
@@ -415,17 +504,16 @@ func (w *Workspace) parallelNodes(team []*worker, f func(scr *worker, lo, hi int
 	wg.Wait()
 }
 
-// parallel runs f over n elements split into equal ranges, one per team
-// member.
-func (w *Workspace) parallel(team []*worker, n int, f func(scr *worker, lo, hi int)) {
+// parallel runs f over n elements split into len(team) equal ranges.
+func (w *Workspace) parallel(team []*worker, n int, f func(lo, hi int)) {
 	var wg sync.WaitGroup
 	k := len(team)
-	for j, scr := range team {
+	for j := range team {
 		lo, hi := n*j/k, n*(j+1)/k
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f(scr, lo, hi)
+			f(lo, hi)
 		}()
 	}
 	wg.Wait()

@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
@@ -75,11 +77,13 @@ func BenchmarkGradient300k(b *testing.B) {
 				}
 				b.ReportAllocs()
 				b.ResetTimer()
+				c0 := cpuTime()
 				for b.Loop() {
 					if _, _, err := ws.Gradient(grad, theta, obs); err != nil {
 						b.Fatal(err)
 					}
 				}
+				b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}
@@ -94,7 +98,19 @@ func BenchmarkForward300k(b *testing.B) {
 	d.Forward(alpha, obs.Classes[0].P0, obs.T)
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for b.Loop() {
 		d.Forward(alpha, obs.Classes[0].P0, obs.T)
 	}
+	b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
+// cpuTime returns the user+system CPU time of the process (all threads), a
+// steadier measure than wall time on a shared machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

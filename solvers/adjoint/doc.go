@@ -6,30 +6,35 @@
 // # Recursion
 //
 // Notation as in models/ic: messages p_e(t) for e = i→j, marginals p_i(t),
-// slots t = 0..T−1, per-edge α_e, initial condition p̄. For each class s:
+// slots t = 0..T−1, per-edge α_e, initial condition p̄. Each class s takes
+// four steps.
 //
-//  1. Forward DMP (ic.DMP) gives p_i(t) and p_e(t).
-//  2. Source terms a_i(t) = ∂O_s/∂p_i(t) (ic.SourceTerms, zero for hidden
-//     nodes and for floored terms µ ≤ ic.MuFloor): an observation (i, τ) with
-//     count m adds m/µ_i(τ) at slot τ (τ ≤ T−1) and −m/µ_i(τ) at slot τ−1
-//     (τ ≥ 1); the paper's λ_i(t) is −a_i(t).
-//  3. Backward sweep in the division-free ν form (spec §4.5). With
-//     ν_e(t) := a_e(t)/α_e, where a_e(t) is the total derivative of O_s with
-//     respect to p_e(t), and the cavity products
-//     R_{i∖A}(t) := (1−p̄_i) Π_{k∈in(i)∖A} (1 − α_k p_k(t)),
+// Forward: ic.DMP gives p_i(t) and p_e(t).
 //
-//     ν_{T−1} ≡ 0, and for t = T−2, …, 0 and every in-edge k = l→i of node i:
+// Source terms: a_i(t) = ∂O_s/∂p_i(t) (ic.SourceTerms; zero for hidden nodes
+// and for floored terms µ ≤ ic.MuFloor). An observation (i, τ) with count m
+// adds m/µ_i(τ) at slot τ (if τ ≤ T−1) and −m/µ_i(τ) at slot τ−1 (if τ ≥ 1);
+// the paper's λ_i(t) is −a_i(t).
 //
-//     ν_k(t) = c_i(t+1)·R_{i∖{k}}(t) + Σ_{e=i→j, Rev[e]≠k, Rev[e]≥0} α_e ν_e(t+1)·R_{i∖{k,Rev[e]}}(t),
+// Backward sweep, in the division-free ν form (spec §4.5). Let a_e(t) be the
+// total derivative of O_s with respect to p_e(t), ν_e(t) := a_e(t)/α_e, and
+// R_{i∖A}(t) := (1−p̄_i) Π_{k∈in(i)∖A} (1 − α_k p_k(t)) the cavity products.
+// Then ν(T−1) ≡ 0 (the last messages feed nothing) and, for t = T−2, …, 0 and
+// every in-edge k = l→i of node i,
 //
-//     c_i(t+1) = a_i(t+1) + Σ_{e=i→j, Rev[e]<0} α_e ν_e(t+1)
+//	ν_k(t)   = c_i(t+1)·R_{i∖{k}}(t) + Σ_{e=i→j: Rev[e]≥0, Rev[e]≠k} α_e ν_e(t+1)·R_{i∖{k,Rev[e]}}(t),
+//	c_i(t+1) = a_i(t+1) + Σ_{e=i→j: Rev[e]<0} α_e ν_e(t+1).
 //
-//     (an out-edge without a reverse edge carries the full marginal of i, so it
-//     enters like the marginal). For an undirected graph this is
-//     ν_{l→i}(t) = a_i(t+1) R_{i∖l}(t) + Σ_{j∈∂i∖l} α_ij ν_{i→j}(t+1) R_{i∖{l,j}}(t).
-//  4. Gradient (paper eq. 6 without the 1/α): ∂O_s/∂α_k = Σ_{t=0}^{T−2} ν_k(t)·p_k(t).
-//     For an undirected graph the two directions of a tied edge are summed:
-//     ∂O/∂θ_{ij} = Σ_t [ν_{i→j}(t) p_{i→j}(t) + ν_{j→i}(t) p_{j→i}(t)].
+// An out-edge without a reverse edge (directed graphs) carries the full
+// marginal of i, so it enters like the marginal. For an undirected graph
+// this is ν_{l→i}(t) = a_i(t+1) R_{i∖l}(t) + Σ_{j∈∂i∖l} α_ij ν_{i→j}(t+1) R_{i∖{l,j}}(t).
+//
+// Gradient (paper eq. 6 without its 1/α):
+//
+//	∂O_s/∂α_k = Σ_{t=0}^{T−2} ν_k(t)·p_k(t),
+//
+// and for an undirected graph the two directions of a tied edge are summed,
+// ∂O/∂θ_ij = Σ_t [ν_{i→j}(t) p_{i→j}(t) + ν_{j→i}(t) p_{j→i}(t)].
 //
 // The "leave-two-out" sums over in-edges of each node are computed in
 // O(deg) with prefix and suffix sweeps over x_q = 1 − α_{k_q} p_{k_q}(t):

@@ -67,6 +67,7 @@ func Check(f func(x []float64) float64, grad func(dst, x []float64) []float64, x
 	if len(ad) != len(x) {
 		return nil, fmt.Errorf("gradcheck: Check: grad returned %d values for %d parameters", len(ad), len(x))
 	}
+	ad = append([]float64(nil), ad...) // buf is reused below; ad must not alias it
 	c := newCollector(set, nil)
 	for i := range x {
 		c.add(0, i, ad[i], central(f, x, buf, i, set.Step), 0, true, false)

@@ -8,7 +8,8 @@ import (
 )
 
 // Settings configures a check. A nil *Settings means all defaults; a zero
-// field takes its default. Negative or NaN fields are invalid.
+// field takes its default (for a purely relative test set AbsTol to a tiny
+// positive value such as 1e-300). Negative or non-finite fields are invalid.
 type Settings struct {
 	// Step is the finite-difference step h. Default 1e-6.
 	Step float64
