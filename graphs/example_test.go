@@ -52,6 +52,7 @@ func ExampleWriteSNAP() {
 	// Output:
 	// # spread graphs edge list, undirected (each edge once), weighted: u v w
 	// # nodes 3 edges 2
+	// #@undirected
 	// 0 1 0.5
 	// 1 2 0.25
 }

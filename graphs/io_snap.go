@@ -16,8 +16,10 @@ import (
 // as a finite float, and either every edge line has one or none does; a
 // fourth column is an error. name is used in error messages.
 //
-// One comment form is read as data: a line "#@nodes a b c ..." creates the
-// listed nodes, in order, before the edges that follow. WriteSNAP emits such
+// Two comment forms are read as data: a line "#@nodes a b c ..." creates the
+// listed nodes, in order, before the edges that follow, and a line
+// "#@undirected" anywhere makes the graph undirected, as if opt.Undirected
+// were set. WriteSNAP emits "#@nodes"
 // lines when the graph has nodes without edges or when numbering by first
 // appearance would not reproduce its node order, so a written graph reads
 // back with the same indices and edge ids. Other tools see comments.
@@ -44,6 +46,9 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 		if skip {
 			if args, ok := directive(rest, "nodes"); ok {
 				eachField(args, func(tok []byte) { t.id(tok) })
+			}
+			if _, ok := directive(rest, "undirected"); ok {
+				opt.Undirected = true
 			}
 			continue
 		}
@@ -123,8 +128,8 @@ func clip(b []byte) string {
 // ReadSNAP), then one line "u v" or "u v w" per edge in edge id order,
 // weights in the shortest form that parses back to the same float64. An
 // undirected graph is written with each undirected edge once, as
-// PairEdge[p] (smaller index first) with its weight, and E counts those
-// lines; read it back with ReadOptions.Undirected. It returns an error,
+// PairEdge[p] (smaller index first) with its weight, E counts those lines,
+// and a "#@undirected" line makes ReadSNAP read it back as undirected. It returns an error,
 // before writing anything, if an id is empty, contains whitespace or a
 // comma, or starts with '#' or '%'.
 func WriteSNAP(w io.Writer, g *Graph) error {
@@ -141,6 +146,9 @@ func WriteSNAP(w io.Writer, g *Graph) error {
 		weighted = ", weighted: u v w"
 	}
 	fmt.Fprintf(bw, "# spread graphs edge list, %s%s\n# nodes %d edges %d\n", kind, weighted, g.N, g.NumPairs())
+	if g.Undirected() {
+		fmt.Fprintf(bw, "#@undirected\n")
+	}
 	edges := snapEdges(g)
 	ord := newNaturalOrder(g.N)
 	for _, e := range edges {

@@ -241,6 +241,7 @@ func TestWriteSNAP(t *testing.T) {
 	}
 	want := "# spread graphs edge list, undirected (each edge once), weighted: u v w\n" +
 		"# nodes 4 edges 2\n" +
+		"#@undirected\n" +
 		"#@nodes a b c d\n" +
 		"a b 0.5\n" +
 		"a c 0.1\n"
@@ -396,5 +397,25 @@ func TestReadErrorsPropagate(t *testing.T) {
 		if err := read(); err == nil || !strings.Contains(err.Error(), "disk on fire") || !strings.HasPrefix(err.Error(), "graphs: in.txt") {
 			t.Errorf("%s: error %v", name, err)
 		}
+	}
+}
+
+// TestSNAPUndirectedDirective checks that an undirected graph written by
+// WriteSNAP reads back undirected without ReadOptions.Undirected.
+func TestSNAPUndirectedDirective(t *testing.T) {
+	g, _, err := FromEdges(4, []int{0, 1, 2}, []int{1, 2, 3}, nil, BuildOptions{Undirected: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteSNAP(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	h, _, err := ReadSNAP(&buf, "buf", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.Undirected() || h.NumPairs() != 3 || h.NumEdges() != 6 {
+		t.Fatalf("read back undirected=%v pairs=%d edges=%d, want true 3 6", h.Undirected(), h.NumPairs(), h.NumEdges())
 	}
 }
