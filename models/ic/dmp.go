@@ -2,6 +2,7 @@ package ic
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/spread-dev/spread/graphs"
 )
@@ -73,9 +74,11 @@ func FoldEdgeGrad(dst []float64, g *graphs.Graph, gradEdge []float64) []float64 
 // A DMP is not safe for concurrent use, except that Step may run
 // concurrently on disjoint node ranges of the same t.
 type DMP struct {
-	g      *graphs.Graph
-	n, e   int
-	allRev bool // every edge has a reverse (always true for undirected graphs)
+	g       *graphs.Graph
+	n, e    int
+	allRev  bool      // every edge has a reverse (always true for undirected graphs)
+	inRev   []int32   // inRev[pos] = Rev[InEdges[pos]]: graph-only, built once
+	alphaIn []float64 // alphaIn[pos] = alpha[InEdges[pos]]: gathered once per pass
 
 	// T is the horizon of the last Init or Forward call.
 	T int
@@ -90,13 +93,20 @@ type DMP struct {
 }
 
 // NewDMP returns a DMP for g. Buffers are allocated by the first Forward.
+// It panics if g has 2³¹ or more edges (edge indices are stored as int32).
 func NewDMP(g *graphs.Graph) *DMP {
-	d := &DMP{g: g, n: g.N, e: g.NumEdges(), allRev: true}
+	if g.NumEdges() > math.MaxInt32 {
+		panic(fmt.Sprintf("models/ic: NewDMP: graph has %d edges, at most %d are supported", g.NumEdges(), math.MaxInt32))
+	}
+	d := &DMP{g: g, n: g.N, e: g.NumEdges(), allRev: true, inRev: make([]int32, g.NumEdges())}
 	for _, r := range g.Rev {
 		if r < 0 {
 			d.allRev = false
 			break
 		}
+	}
+	for pos, k := range g.InEdges {
+		d.inRev[pos] = int32(g.Rev[k])
 	}
 	return d
 }
@@ -139,6 +149,10 @@ func (d *DMP) Init(alpha, p0 []float64, T int) {
 	d.P = grow(d.P, T*d.n)
 	d.Msg = grow(d.Msg, T*d.e)
 	d.alpha, d.p0 = alpha, p0
+	d.alphaIn = grow(d.alphaIn, d.e)
+	for pos, k := range d.g.InEdges {
+		d.alphaIn[pos] = alpha[k]
+	}
 	copy(d.P[:d.n], p0)
 	m0 := d.Msg[:d.e]
 	for e, s := range d.g.Src {
@@ -153,36 +167,37 @@ func (d *DMP) Init(alpha, p0 []float64, T int) {
 func (d *DMP) Step(t, lo, hi int) {
 	g := d.g
 	N, E := d.n, d.e
-	alpha, p0 := d.alpha, d.p0
+	// α and Rev are read in in-edge order (contiguous per node); only the
+	// previous messages are gathered from scattered edge ids.
+	alpha, p0, inRev := d.alphaIn, d.p0, d.inRev
 	prev := d.Msg[(t-1)*E : t*E]
 	cur := d.Msg[t*E : (t+1)*E]
 	pt := d.P[t*N : (t+1)*N]
-	inOff, inEdges, rev := g.InOff, g.InEdges, g.Rev
+	inOff, inEdges := g.InOff, g.InEdges
 	for i := lo; i < hi; i++ {
+		a, b := inOff[i], inOff[i+1]
 		base := 1 - p0[i]
-		in := inEdges[inOff[i]:inOff[i+1]]
 		// Prefix products Π_{q'<q} x_q', parked in the slot of the message
 		// i→l that leaves out in-edge k_q = l→i.
 		pre := 1.0
-		for _, k := range in {
-			if r := rev[k]; r >= 0 {
+		for pos := a; pos < b; pos++ {
+			if r := inRev[pos]; r >= 0 {
 				cur[r] = pre
 			}
-			pre *= 1 - alpha[k]*prev[k]
+			pre *= 1 - alpha[pos]*prev[inEdges[pos]]
 		}
 		pt[i] = 1 - base*pre
 		// Suffix products complete the leave-one-out cavity products.
 		suf := 1.0
-		for q := len(in) - 1; q >= 0; q-- {
-			k := in[q]
-			if r := rev[k]; r >= 0 {
+		for pos := b - 1; pos >= a; pos-- {
+			if r := inRev[pos]; r >= 0 {
 				cur[r] = 1 - base*cur[r]*suf
 			}
-			suf *= 1 - alpha[k]*prev[k]
+			suf *= 1 - alpha[pos]*prev[inEdges[pos]]
 		}
 		if !d.allRev {
 			for e := g.OutOff[i]; e < g.OutOff[i+1]; e++ {
-				if rev[e] < 0 {
+				if g.Rev[e] < 0 {
 					cur[e] = pt[i]
 				}
 			}

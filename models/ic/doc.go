@@ -62,4 +62,22 @@
 //
 // The mixture objective (paper eq. 9) replaces p_i(t) by the replica average
 // S_i(t) = (1/R) Σ_r p_{i,r}(t).
+//
+// # The DMP as a gorgonia graph (autodiff)
+//
+// BuildDMP adds the same equations to a gorgonia expression graph, built only
+// from models/ad primitives (ad.Gather, ad.SegmentProd, ad.CavityProd,
+// ad.ScatterAdd) and element-wise ops, in terms of the complements
+// Q_i(t) = 1 − p_i(t) and x_e(t) = 1 − α_e p_e(t) = (1 − α_e) + α_e q_e(t):
+//
+//	Q_i(t) = (1−p̄_i) · SegmentProd_{k∈in(i)} x_k(t−1),
+//	q_e(t) = (1−p̄_{Src[e]}) · CavityProd_{k∈in(Src[e]), k≠Rev[e]} x_k(t−1).
+//
+// Both products are division-free in value and gradient. Reverse-mode
+// autodiff through this graph is the project's source of truth for
+// gradients: GraphObjective evaluates the SLICER objective (and its mixture)
+// with θ → α by ad.Gather, batching the classes of a chunk as disjoint copies
+// of the graph, and solvers/adjoint is tested against it. SpreadObjective
+// differentiates σ(u) = Σ_i p_i(T−1) with respect to the relaxed seed vector
+// u = p̄ for influence maximisation.
 package ic

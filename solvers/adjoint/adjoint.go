@@ -54,7 +54,8 @@ type Workspace struct {
 	noRevOff []int
 	alphaIn  []float64 // R·E per-edge α in in-order, replica-major
 	total    []float64 // R·E edge gradient in in-order, summed over classes in class order
-	gEdge    []float64 // E, one replica's total in edge order
+	paramIn  []int32   // θ index of the edge at in-position pos (Pair[k] or k)
+	gradPos  []int32   // in-positions summed into θ[p]: gradPos[2p], gradPos[2p+1] (−1 for directed)
 	workers  []*worker
 	chunks   []int // node-range boundaries for splitting a time step
 	nChunkW  int   // worker count chunks was built for
@@ -71,7 +72,7 @@ type worker struct {
 	reps   []replica
 	S      []float64 // mixture marginals [T][N] (R > 1)
 	src    []float64 // source terms a_i(t), [T][N]
-	w0, w1 []float64 // α_k ν_k(t) and α_k ν_k(t+1) in in-order, [E]
+	w0, w1 []float64 // α_k ν_k(t) and α_k ν_k(t+1) in reverse-slot layout (see backward), [E]
 	gClass []float64 // the class's edge gradient in in-order, R·E
 	obj    float64
 	// scratch for the prefix/suffix sweeps of one node, len maxDeg
@@ -79,24 +80,42 @@ type worker struct {
 }
 
 // NewWorkspace returns a Workspace for g (O(E) graph-only preprocessing).
-// opt may be nil.
+// opt may be nil. It panics if g has 2³¹ or more edges (indices are int32).
 func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
 	E := g.NumEdges()
+	if E > math.MaxInt32 {
+		panic(fmt.Sprintf("solvers/adjoint: graph has %d edges, at most %d are supported", E, math.MaxInt32))
+	}
 	w := &Workspace{g: g, allRev: true}
 	if opt != nil {
 		w.opt = *opt
 	}
-	inPos := make([]int32, E)
+	inPos := make([]int32, E) // in-position of edge e
 	for pos, k := range g.InEdges {
 		inPos[k] = int32(pos)
 	}
 	w.srcIn = make([]int32, E)
 	w.revIn = make([]int32, E)
+	w.paramIn = make([]int32, E)
 	for pos, k := range g.InEdges {
 		w.srcIn[pos] = int32(g.Src[k])
 		w.revIn[pos] = -1
 		if r := g.Rev[k]; r >= 0 {
 			w.revIn[pos] = inPos[r]
+		}
+		w.paramIn[pos] = int32(k)
+		if g.Pair != nil {
+			w.paramIn[pos] = int32(g.Pair[k])
+		}
+	}
+	w.gradPos = make([]int32, 2*g.NumPairs())
+	if g.Pair != nil {
+		for p, e := range g.PairEdge { // same order as ic.FoldEdgeGrad
+			w.gradPos[2*p], w.gradPos[2*p+1] = inPos[e], inPos[g.Rev[e]]
+		}
+	} else {
+		for e := range g.Src {
+			w.gradPos[2*e], w.gradPos[2*e+1] = inPos[e], -1
 		}
 	}
 	w.noRevOff = make([]int, g.N+1)
@@ -149,14 +168,17 @@ func (w *Workspace) MixtureGradient(dst, theta []float64, R int, obs *ic.Observa
 	if err != nil {
 		return 0, dst, err
 	}
+	// Fold the in-order edge gradient into θ layout (ic.FoldEdgeGrad's sums).
 	E := g.NumEdges()
-	w.gEdge = grow(w.gEdge, E)
 	for r := 0; r < R; r++ {
-		tot := w.total[r*E : (r+1)*E]
-		for pos, k := range g.InEdges {
-			w.gEdge[k] = tot[pos]
+		tot, d := w.total[r*E:(r+1)*E], dst[r*P:(r+1)*P]
+		for p := range d {
+			x := tot[w.gradPos[2*p]]
+			if q := w.gradPos[2*p+1]; q >= 0 {
+				x += tot[q]
+			}
+			d[p] = x
 		}
-		ic.FoldEdgeGrad(dst[r*P:(r+1)*P], g, w.gEdge)
 	}
 	if math.IsNaN(o) || math.IsInf(o, 0) {
 		return o, dst, &NonFiniteError{Index: -1, Value: o}
@@ -205,14 +227,8 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 	w.alphaIn = grow(w.alphaIn, R*E)
 	for r := 0; r < R; r++ {
 		a, th := w.alphaIn[r*E:(r+1)*E], theta[r*P:(r+1)*P]
-		if g.Pair != nil {
-			for pos, k := range g.InEdges {
-				a[pos] = th[g.Pair[k]]
-			}
-		} else {
-			for pos, k := range g.InEdges {
-				a[pos] = th[k]
-			}
+		for pos, p := range w.paramIn {
+			a[pos] = th[p]
 		}
 	}
 	w.total = grow(w.total, R*E)
@@ -233,6 +249,11 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 		wk.us = grow(wk.us, w.maxDeg)
 	}
 	obj := 0.0
+	if nc < nw && g.NumEdges() < minEdgesPerStepSplit {
+		// Splitting one time step among goroutines costs a few µs of
+		// scheduling per step; below this size it is slower than one core.
+		nw = max(1, nc)
+	}
 	if nw == 1 || nc >= nw {
 		// Whole classes per worker; ordered reduction by ticket.
 		var (
@@ -399,14 +420,23 @@ func (f *forward) nodes(scr *worker, lo, hi int) {
 }
 
 // backward holds the inputs of one backward time step t, in in-order layout.
+//
+// The products w_k = α_k ν_k are stored in a "reverse slot" layout W so that
+// each node reads what it needs at its own in-positions: the value of edge k
+// (at in-position pos) goes to W[revIn[pos]], the in-position of Rev[k], when
+// k has a reverse edge, and to W[pos] otherwise (that slot is free, since no
+// edge has k's position as its reverse slot). Node i then finds
+// u_q = α_{Rev k_q} ν_{Rev k_q} at W[pos of k_q], and the values of its
+// out-edges without a reverse at W[noRev positions]. Every slot is written
+// exactly once per step, by one node, so node ranges can run concurrently.
 type backward struct {
 	w     *Workspace
 	alpha []float64 // α in in-order
 	p0    []float64 // p̄
 	msgT  []float64 // p(t) in in-order
 	aNext []float64 // a_i(t+1)
-	wNext []float64 // α ν(t+1) in in-order
-	wCur  []float64 // α ν(t) in in-order, written
+	wNext []float64 // α ν(t+1), reverse-slot layout
+	wCur  []float64 // α ν(t), reverse-slot layout, written
 	gIn   []float64 // Σ_t ν(t) p(t) in in-order, accumulated
 }
 
@@ -421,7 +451,13 @@ func (b *backward) nodes(scr *worker, lo, hi int) {
 		base := 1 - b.p0[i]
 		if base == 0 {
 			// A sure seed: p_i ≡ 1, no dependence on its in-edges.
-			clear(wCur[a:e])
+			for pos := a; pos < e; pos++ {
+				if r := revIn[pos]; r >= 0 {
+					wCur[r] = 0
+				} else {
+					wCur[pos] = 0
+				}
+			}
 			continue
 		}
 		ci := b.aNext[i]
@@ -437,8 +473,8 @@ func (b *backward) nodes(scr *worker, lo, hi int) {
 			pos := a + q
 			x := 1 - alpha[pos]*msgT[pos]
 			u := 0.0
-			if r := revIn[pos]; r >= 0 {
-				u = wNext[r]
+			if revIn[pos] >= 0 {
+				u = wNext[pos]
 			}
 			pre[q], acc[q], xs[q], us[q] = P, A, x, u
 			A = A*x + u*P
@@ -448,7 +484,11 @@ func (b *backward) nodes(scr *worker, lo, hi int) {
 		for q := d - 1; q >= 0; q-- {
 			pos := a + q
 			nu := base * ((ci*pre[q]+acc[q])*S + pre[q]*B)
-			wCur[pos] = alpha[pos] * nu
+			if r := revIn[pos]; r >= 0 {
+				wCur[r] = alpha[pos] * nu
+			} else {
+				wCur[pos] = alpha[pos] * nu
+			}
 			gIn[pos] += nu * msgT[pos]
 			B = B*xs[q] + us[q]*S
 			S *= xs[q]
@@ -481,6 +521,11 @@ func (w *Workspace) buildChunks(nw int) {
 	}
 	w.nChunkW = nw
 }
+
+// minEdgesPerStepSplit is the graph size (directed edges) from which a class
+// is split among workers step by step when there are fewer classes than
+// workers.
+var minEdgesPerStepSplit = 1 << 14 // a variable so tests can exercise the split on small graphs
 
 // parallelNodes runs f over the node chunks on len(team) goroutines, each
 // with its own scratch.

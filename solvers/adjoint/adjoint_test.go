@@ -280,6 +280,9 @@ func TestDeterminism(t *testing.T) {
 	}
 	runs := []run{{"40+1 classes", th, 1, many}, {"1 class", th, 1, one}, {"mixture 3 classes", thR, 2, mix}}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	// Exercise the step-split mode even on this small graph.
+	defer func(v int) { minEdgesPerStepSplit = v }(minEdgesPerStepSplit)
+	minEdgesPerStepSplit = 0
 	for _, r := range runs {
 		var refO float64
 		var ref []float64
@@ -370,5 +373,37 @@ func TestGradientErrors(t *testing.T) {
 	var target *NonFiniteError
 	if !errors.As(nf, &target) || !strings.Contains(nf.Error(), "entry 3") {
 		t.Errorf("NonFiniteError = %v", nf)
+	}
+}
+
+// TestForwardMatchesDMP checks that the workspace's in-order forward pass
+// (the fused fast path) reproduces ic.DMP bit for bit: marginals and every
+// message, on the undirected and directed graphs of the gradient table.
+func TestForwardMatchesDMP(t *testing.T) {
+	for _, k := range []int{0, 3} {
+		tc := gradCases()[k]
+		g := tc.g
+		N, E, T := g.N, g.NumEdges(), tc.obs.T
+		ws := NewWorkspace(g, &Options{Workers: 1})
+		if _, err := ws.Objective(tc.theta, 1, tc.obs); err != nil {
+			t.Fatal(err)
+		}
+		alpha := ic.ExpandAlpha(nil, g, tc.theta)
+		d := ic.NewDMP(g)
+		last := len(tc.obs.Classes) - 1 // the buffers hold the last class
+		d.Forward(alpha, tc.obs.Classes[last].P0, T)
+		rep := ws.workers[0].reps[0]
+		for s := 0; s < T; s++ {
+			for i := 0; i < N; i++ {
+				if rep.p[s*N+i] != d.P[s*N+i] {
+					t.Errorf("%s: p_%d(%d) = %v, ic.DMP %v", tc.name, i, s, rep.p[s*N+i], d.P[s*N+i])
+				}
+			}
+			for pos, e := range g.InEdges {
+				if rep.m[s*E+pos] != d.Msg[s*E+e] {
+					t.Errorf("%s: p_e%d(%d) = %v, ic.DMP %v", tc.name, e, s, rep.m[s*E+pos], d.Msg[s*E+e])
+				}
+			}
+		}
 	}
 }

@@ -1,0 +1,340 @@
+package ad
+
+import (
+	"fmt"
+	"hash"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// CavityProdIndex is the graph-only preprocessing of CavityProd: the edges
+// grouped by target (each node's in-edges) and by source (its out-edges), and
+// the position of every edge in its target's in-edge list. Build it once per
+// graph with NewCavityProdIndex and share it among the ops of an unroll. A
+// CavityProdIndex is immutable and safe for concurrent use.
+type CavityProdIndex struct {
+	n             int
+	src, dst, rev []int
+	inOff, inE    []int // in-edges of u: inE[inOff[u]:inOff[u+1]], increasing edge id
+	outOff, outE  []int // out-edges of u: outE[outOff[u]:outOff[u+1]], increasing edge id
+	inPos         []int // position of edge k in the in-edge list of dst[k]
+	maxDeg        int   // largest in-degree
+}
+
+// NewCavityProdIndex validates the edge arrays of a graph with n nodes and
+// E = len(src) edges (edge e goes src[e] → dst[e]; rev[e] is the in-edge of
+// src[e] left out of e's product, normally the reverse edge dst[e] → src[e],
+// or -1 for none) and builds the CSRs the CavityProd kernels need. For a
+// graphs.Graph g pass (g.N, g.Src, g.Dst, g.Rev). It returns an error unless
+// n ≥ 1, E ≥ 1, len(dst) = len(rev) = E, src[e] and dst[e] are in [0, n),
+// and rev[e] is -1 or an edge with dst[rev[e]] = src[e]. rev need not be
+// injective. The index keeps the slices (it does not copy them): do not
+// modify them afterwards.
+func NewCavityProdIndex(n int, src, dst, rev []int) (*CavityProdIndex, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("ad: NewCavityProdIndex: n = %d, want ≥ 1", n)
+	}
+	e := len(src)
+	if len(dst) != e || len(rev) != e {
+		return nil, fmt.Errorf("ad: NewCavityProdIndex: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", e, len(dst), len(rev))
+	}
+	if err := checkIndex("NewCavityProdIndex", "src", src, n, false); err != nil {
+		return nil, err
+	}
+	if err := checkIndex("NewCavityProdIndex", "dst", dst, n, false); err != nil {
+		return nil, err
+	}
+	if err := checkIndex("NewCavityProdIndex", "rev", rev, e, true); err != nil {
+		return nil, err
+	}
+	for k, r := range rev {
+		if r >= 0 && dst[r] != src[k] {
+			return nil, fmt.Errorf("ad: NewCavityProdIndex: rev[%d] = %d is edge %d→%d, not an in-edge of src[%d] = %d", k, r, src[r], dst[r], k, src[k])
+		}
+	}
+	ix := &CavityProdIndex{n: n, src: src, dst: dst, rev: rev, inPos: make([]int, e)}
+	ix.inOff, ix.inE = cavprodCSR(dst, n)
+	ix.outOff, ix.outE = cavprodCSR(src, n)
+	for u := 0; u < n; u++ {
+		ix.maxDeg = max(ix.maxDeg, ix.inOff[u+1]-ix.inOff[u])
+		for q, k := range ix.inE[ix.inOff[u]:ix.inOff[u+1]] {
+			ix.inPos[k] = q
+		}
+	}
+	return ix, nil
+}
+
+// cavprodCSR groups the entries j by key[j] (all keys in [0, n)), in
+// increasing j within each group.
+func cavprodCSR(key []int, n int) (off, ent []int) {
+	off = make([]int, n+1)
+	for _, c := range key {
+		off[c+1]++
+	}
+	for u := 0; u < n; u++ {
+		off[u+1] += off[u]
+	}
+	ent = make([]int, len(key))
+	fill := make([]int, n)
+	copy(fill, off[:n])
+	for j, c := range key {
+		ent[fill[c]] = j
+		fill[c]++
+	}
+	return off, ent
+}
+
+// NumNodes returns n.
+func (ix *CavityProdIndex) NumNodes() int { return ix.n }
+
+// NumEdges returns E.
+func (ix *CavityProdIndex) NumEdges() int { return len(ix.src) }
+
+// CavityProd returns the edge vector of cavity products
+//
+//	y[e] = Π_{k: dst[k] = u, k ≠ rev[e]} x[k],   u = src[e],
+//
+// the product of x over the in-edges of e's source except rev[e] (over all of
+// them when rev[e] = -1; 1 when there are none). x is an edge vector
+// (length E). The gradient is
+//
+//	∂x[k] = Σ_{e: src[e] = dst[k], rev[e] ≠ k} g[e] · Π_{k': dst[k'] = dst[k], k' ∉ {k, rev[e]}} x[k'],
+//
+// computed per node without division from prefix and suffix products and
+// "leave-two-out" running sums over the node's in-edges (O(E) in total), so
+// it is exact when entries of x are zero, including two zeros among the
+// in-edges of one node. Products are accumulated in float64 for both element
+// types, in increasing in-edge order.
+//
+// For the Independent Cascade DMP (SLICER, Wilinski and Lokhov, ICML 2021,
+// eq. 2) take x[k] = 1 − α[k]·p[k] for every edge k = l→i; then
+// p_{i→j}(t) = 1 − (1 − p̄_i)·y[e] for e = i→j. Unlike the log-space Cavity,
+// this stays finite and exact where α = 1 meets a message equal to 1
+// (x[k] = 0, e.g. next to a seed), where log-space gives −Inf − (−Inf) = NaN.
+//
+// It returns an error if ix is nil or x is not a float64 or float32 vector of
+// length ix.NumEdges().
+func CavityProd(x *G.Node, ix *CavityProdIndex) (*G.Node, error) {
+	if ix == nil {
+		return nil, fmt.Errorf("ad: CavityProd: nil CavityProdIndex")
+	}
+	e, err := vectorLen("CavityProd", "x", x)
+	if err != nil {
+		return nil, err
+	}
+	if e != len(ix.src) {
+		return nil, fmt.Errorf("ad: CavityProd: len(x) = %d, index has E = %d", e, len(ix.src))
+	}
+	y, err := G.ApplyOp(&cavityProdOp{ix: ix}, x)
+	if err != nil {
+		return nil, fmt.Errorf("ad: CavityProd: %w", err)
+	}
+	return y, nil
+}
+
+// Compile-time checks of the interfaces the CavityProd ops promise.
+var (
+	_ G.SDOp            = (*cavityProdOp)(nil)
+	_ G.ADOp            = (*cavityProdOp)(nil)
+	_ G.UsePreallocDoer = (*cavityProdOp)(nil)
+	_ G.UsePreallocDoer = (*cavityProdDiffOp)(nil)
+)
+
+// cavityProdOp is CavityProd: input x (len E), output y (len E).
+type cavityProdOp struct {
+	opBase
+	ix *CavityProdIndex
+}
+
+func (op *cavityProdOp) Arity() int    { return 1 }
+func (op *cavityProdOp) Type() hm.Type { return vecFnType(1) }
+func (op *cavityProdOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return checkShape(op, in, len(op.ix.src), len(op.ix.src))
+}
+func (op *cavityProdOp) WriteHash(h hash.Hash) {
+	ix := op.ix
+	fmt.Fprintf(h, "ad.CavityProd{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
+		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
+}
+func (op *cavityProdOp) Hashcode() uint32 { return hashcode(op) }
+func (op *cavityProdOp) String() string {
+	return fmt.Sprintf("CavityProd(n=%d,E=%d)", op.ix.n, len(op.ix.src))
+}
+
+func (op *cavityProdOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op *cavityProdOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	e := len(op.ix.src)
+	v, err := vecs(op, in, e)
+	if err != nil {
+		return nil, err
+	}
+	y := output(prealloc, v[0].Dtype(), e)
+	if v[0].Dtype() == tensor.Float64 {
+		cavityProdFwd(y.Float64s(), v[0].Float64s(), op.ix)
+	} else {
+		cavityProdFwd(y.Float32s(), v[0].Float32s(), op.ix)
+	}
+	return y, nil
+}
+
+func (op *cavityProdOp) DiffWRT(k int) []bool { return allTrue(k) }
+
+// SymDiff returns ∂x = cavityProdDiff(x, g); it reads the op's input, never
+// divides by it.
+func (op *cavityProdOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("ad: %v: SymDiff got %d inputs, want 1", op, len(in))
+	}
+	gx, err := G.ApplyOp(&cavityProdDiffOp{ix: op.ix}, in[0], grad)
+	if err != nil {
+		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
+	}
+	return G.Nodes{gx}, nil
+}
+
+// DoDiff adds ∂x into the gradient buffer of x (LispMachine).
+func (op *cavityProdOp) DoDiff(_ G.ExecutionContext, in G.Nodes, out *G.Node) error {
+	if len(in) != 1 {
+		return fmt.Errorf("ad: %v: DoDiff got %d inputs, want 1", op, len(in))
+	}
+	e := len(op.ix.src)
+	x, err := vecs(op, []G.Value{in[0].Value()}, e)
+	if err != nil {
+		return err
+	}
+	g, err := grads(op, []*G.Node{in[0], out}, e, e)
+	if err != nil {
+		return err
+	}
+	if x[0].Dtype() != g[0].Dtype() {
+		return fmt.Errorf("ad: %v: DoDiff: x has dtype %v, its gradient %v", op, x[0].Dtype(), g[0].Dtype())
+	}
+	if x[0].Dtype() == tensor.Float64 {
+		cavityProdBwd(g[0].Float64s(), x[0].Float64s(), g[1].Float64s(), op.ix, true)
+	} else {
+		cavityProdBwd(g[0].Float32s(), x[0].Float32s(), g[1].Float32s(), op.ix, true)
+	}
+	return nil
+}
+
+// cavityProdDiffOp computes ∂x from (x, g). It is a gradient op and is not
+// itself differentiable.
+type cavityProdDiffOp struct {
+	opBase
+	ix *CavityProdIndex
+}
+
+func (op *cavityProdDiffOp) Arity() int    { return 2 }
+func (op *cavityProdDiffOp) Type() hm.Type { return vecFnType(2) }
+func (op *cavityProdDiffOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	e := len(op.ix.src)
+	return checkShape(op, in, e, e, e)
+}
+func (op *cavityProdDiffOp) WriteHash(h hash.Hash) {
+	ix := op.ix
+	fmt.Fprintf(h, "ad.CavityProdDiff{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
+		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
+}
+func (op *cavityProdDiffOp) Hashcode() uint32 { return hashcode(op) }
+func (op *cavityProdDiffOp) String() string {
+	return fmt.Sprintf("CavityProdDiff(n=%d,E=%d)", op.ix.n, len(op.ix.src))
+}
+
+func (op *cavityProdDiffOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op *cavityProdDiffOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	e := len(op.ix.src)
+	v, err := vecs(op, in, e, e)
+	if err != nil {
+		return nil, err
+	}
+	y := output(prealloc, v[0].Dtype(), e)
+	if v[0].Dtype() == tensor.Float64 {
+		cavityProdBwd(y.Float64s(), v[0].Float64s(), v[1].Float64s(), op.ix, false)
+	} else {
+		cavityProdBwd(y.Float32s(), v[0].Float32s(), v[1].Float32s(), op.ix, false)
+	}
+	return y, nil
+}
+
+// cavityProdFwd sets y[e] = Π_{k ∈ in(src e), k ≠ rev e} x[k]: per node u, the
+// leave-one-out products of its in-edges from a prefix pass (kept in lo) and
+// a suffix pass, and the full product for out-edges without rev.
+func cavityProdFwd[T float](y, x []T, ix *CavityProdIndex) {
+	lo := make([]float64, ix.maxDeg)
+	for u := 0; u < ix.n; u++ {
+		in := ix.inE[ix.inOff[u]:ix.inOff[u+1]]
+		l := lo[:len(in)]
+		pre := 1.0
+		for q, k := range in {
+			l[q] = pre
+			pre *= float64(x[k])
+		}
+		suf := 1.0
+		for q := len(in) - 1; q >= 0; q-- {
+			l[q] *= suf
+			suf *= float64(x[in[q]])
+		}
+		for _, e := range ix.outE[ix.outOff[u]:ix.outOff[u+1]] {
+			if r := ix.rev[e]; r >= 0 {
+				y[e] = T(l[ix.inPos[r]])
+			} else {
+				y[e] = T(pre)
+			}
+		}
+	}
+}
+
+// cavityProdBwd computes ∂x from x and the upstream gradient g and stores it
+// in gx (or adds it when add is set). For node u with in-edges k_0..k_{d−1},
+// x_q = x[k_q], u_q = Σ_{e ∈ out(u), rev e = k_q} g[e] and
+// c = Σ_{e ∈ out(u), rev e = −1} g[e]:
+//
+//	∂x[k_q] = c·Π_{q'≠q} x_q' + Σ_{q'≠q} u_q' Π_{q''∉{q,q'}} x_q''
+//	        = (c·P_q + A_q)·S_q + P_q·B_q,
+//
+// with prefix products P_q = Π_{q'<q} x_q', A_0 = 0, A_{q+1} = A_q·x_q + u_q·P_q,
+// and the mirrored suffix quantities S_q, B_q.
+func cavityProdBwd[T float](gx, x, g []T, ix *CavityProdIndex, add bool) {
+	d := ix.maxDeg
+	buf := make([]float64, 4*d)
+	us, xs, pres, accs := buf[:d], buf[d:2*d], buf[2*d:3*d], buf[3*d:]
+	for u := 0; u < ix.n; u++ {
+		in := ix.inE[ix.inOff[u]:ix.inOff[u+1]]
+		m := len(in)
+		if m == 0 {
+			continue
+		}
+		uq := us[:m]
+		clear(uq)
+		c := 0.0
+		for _, e := range ix.outE[ix.outOff[u]:ix.outOff[u+1]] {
+			if r := ix.rev[e]; r >= 0 {
+				uq[ix.inPos[r]] += float64(g[e])
+			} else {
+				c += float64(g[e])
+			}
+		}
+		P, A := 1.0, 0.0
+		for q, k := range in {
+			xq := float64(x[k])
+			xs[q], pres[q], accs[q] = xq, P, A
+			A = A*xq + uq[q]*P
+			P *= xq
+		}
+		S, B := 1.0, 0.0
+		for q := m - 1; q >= 0; q-- {
+			v := (c*pres[q]+accs[q])*S + pres[q]*B
+			if add {
+				gx[in[q]] += T(v)
+			} else {
+				gx[in[q]] = T(v)
+			}
+			B = B*xs[q] + uq[q]*S
+			S *= xs[q]
+		}
+	}
+}
