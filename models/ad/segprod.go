@@ -1,0 +1,289 @@
+package ad
+
+import (
+	"fmt"
+	"hash"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// SegmentProd returns the product of the entries of x within each segment:
+//
+//	y[c] = Π_{j: seg[j]=c} x[j],   c = 0..nseg−1,
+//
+// with y[c] = 1 for an empty segment and entries with seg[j] = -1 left out.
+// len(y) = nseg. With seg = dst (the target of each edge) it is the product
+// over the in-edges of every node, Π_{k∈in(i)} x[k], the marginal product of
+// the Independent Cascade DMP. The gradient is
+//
+//	∂x[j] = g[c] · Π_{k: seg[k]=c, k≠j} x[k],   c = seg[j]   (0 where seg[j] = -1),
+//
+// computed without division (prefix and suffix products over each segment),
+// so it is exact when entries are zero: in a segment with no zero every entry
+// gets g[c] times the product of the others, in a segment with exactly one
+// zero only the zero entry gets a non-zero value (the product of the others),
+// and in a segment with two or more zeros every entry gets 0.
+//
+// x must be a float64 or float32 vector with len(x) = len(seg), nseg ≥ 1 and
+// every seg[j] in [-1, nseg); otherwise SegmentProd returns an error. Products
+// are accumulated in float64 for both element types, in increasing entry
+// order within each segment. SegmentProd builds a new Segments
+// (O(nseg + len(seg)) memory) on every call; in an unroll build one with
+// NewSegments and use SegmentProdWith.
+func SegmentProd(x *G.Node, seg []int, nseg int) (*G.Node, error) {
+	s, err := NewSegments(seg, nseg)
+	if err != nil {
+		return nil, err
+	}
+	return SegmentProdWith(x, s)
+}
+
+// SegmentProdWith is SegmentProd over a prebuilt grouping.
+func SegmentProdWith(x *G.Node, s *Segments) (*G.Node, error) {
+	if s == nil {
+		return nil, fmt.Errorf("ad: SegmentProd: nil Segments")
+	}
+	m, err := vectorLen("SegmentProd", "x", x)
+	if err != nil {
+		return nil, err
+	}
+	if m != s.Len() {
+		return nil, fmt.Errorf("ad: SegmentProd: len(x) = %d, len(seg) = %d", m, s.Len())
+	}
+	y, err := G.ApplyOp(&segProdOp{s: s}, x)
+	if err != nil {
+		return nil, fmt.Errorf("ad: SegmentProd: %w", err)
+	}
+	return y, nil
+}
+
+// Compile-time checks of the interfaces the SegmentProd ops promise.
+var (
+	_ G.SDOp            = (*segProdOp)(nil)
+	_ G.ADOp            = (*segProdOp)(nil)
+	_ G.UsePreallocDoer = (*segProdOp)(nil)
+	_ G.UsePreallocDoer = (*segProdDiffOp)(nil)
+)
+
+// segProdOp is SegmentProd: input x (len s.Len()), output y (len s.n).
+type segProdOp struct {
+	opBase
+	s *Segments
+}
+
+func (op *segProdOp) Arity() int    { return 1 }
+func (op *segProdOp) Type() hm.Type { return vecFnType(1) }
+func (op *segProdOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return checkShape(op, in, op.s.n, op.s.Len())
+}
+func (op *segProdOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "ad.SegmentProd{s=%p,n=%d,seg=%p/%d}", op.s, op.s.n, op.s.id, len(op.s.id))
+}
+func (op *segProdOp) Hashcode() uint32 { return hashcode(op) }
+func (op *segProdOp) String() string {
+	return fmt.Sprintf("SegmentProd(%d in %d)", op.s.Len(), op.s.n)
+}
+
+func (op *segProdOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op *segProdOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	v, err := vecs(op, in, op.s.Len())
+	if err != nil {
+		return nil, err
+	}
+	y := output(prealloc, v[0].Dtype(), op.s.n)
+	if v[0].Dtype() == tensor.Float64 {
+		segProd(y.Float64s(), v[0].Float64s(), op.s)
+	} else {
+		segProd(y.Float32s(), v[0].Float32s(), op.s)
+	}
+	return y, nil
+}
+
+func (op *segProdOp) DiffWRT(k int) []bool { return allTrue(k) }
+
+// SymDiff returns ∂x = segProdDiff(x, g); it reads the op's input, not its
+// output, so no division by x is ever needed.
+func (op *segProdOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("ad: %v: SymDiff got %d inputs, want 1", op, len(in))
+	}
+	gx, err := G.ApplyOp(&segProdDiffOp{s: op.s}, in[0], grad)
+	if err != nil {
+		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
+	}
+	return G.Nodes{gx}, nil
+}
+
+// DoDiff adds ∂x into the gradient buffer of x.
+func (op *segProdOp) DoDiff(_ G.ExecutionContext, in G.Nodes, out *G.Node) error {
+	if len(in) != 1 {
+		return fmt.Errorf("ad: %v: DoDiff got %d inputs, want 1", op, len(in))
+	}
+	m := op.s.Len()
+	g, err := grads(op, []*G.Node{in[0], out}, m, op.s.n)
+	if err != nil {
+		return err
+	}
+	x, err := vecs(op, []G.Value{in[0].Value()}, m)
+	if err != nil {
+		return err
+	}
+	if g[0].Dtype() == tensor.Float64 {
+		d := make([]float64, m)
+		segProdBwd(d, x[0].Float64s(), g[1].Float64s(), op.s)
+		addInto(g[0].Float64s(), d)
+	} else {
+		d := make([]float32, m)
+		segProdBwd(d, x[0].Float32s(), g[1].Float32s(), op.s)
+		addInto(g[0].Float32s(), d)
+	}
+	return nil
+}
+
+// segProdDiffOp computes ∂x from (x, g). It is a gradient op and is not
+// itself differentiable.
+type segProdDiffOp struct {
+	opBase
+	s *Segments
+}
+
+func (op *segProdDiffOp) Arity() int    { return 2 }
+func (op *segProdDiffOp) Type() hm.Type { return vecFnType(2) }
+func (op *segProdDiffOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return checkShape(op, in, op.s.Len(), op.s.Len(), op.s.n)
+}
+func (op *segProdDiffOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "ad.SegmentProdDiff{s=%p,n=%d,seg=%p/%d}", op.s, op.s.n, op.s.id, len(op.s.id))
+}
+func (op *segProdDiffOp) Hashcode() uint32 { return hashcode(op) }
+func (op *segProdDiffOp) String() string {
+	return fmt.Sprintf("SegmentProdDiff(%d in %d)", op.s.Len(), op.s.n)
+}
+
+func (op *segProdDiffOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+
+func (op *segProdDiffOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	m := op.s.Len()
+	v, err := vecs(op, in, m, op.s.n)
+	if err != nil {
+		return nil, err
+	}
+	gx := output(prealloc, v[0].Dtype(), m)
+	if v[0].Dtype() == tensor.Float64 {
+		segProdBwd(gx.Float64s(), v[0].Float64s(), v[1].Float64s(), op.s)
+	} else {
+		segProdBwd(gx.Float32s(), v[0].Float32s(), v[1].Float32s(), op.s)
+	}
+	return gx, nil
+}
+
+// parallelMin is the number of entries below which the SegmentProd kernels
+// run on the calling goroutine only.
+const parallelMin = 1 << 15
+
+// segParallel calls f(lo, hi) on contiguous segment ranges covering 0..n−1,
+// balanced by entry count, on up to GOMAXPROCS goroutines when the grouping
+// has at least parallelMin entries. Every segment is handled by exactly one
+// call, so kernels that write per-segment results give the same bits for any
+// number of goroutines.
+func segParallel(s *Segments, f func(lo, hi int)) {
+	w := runtime.GOMAXPROCS(0)
+	m := s.ptr[s.n]
+	if w < 2 || m < parallelMin {
+		f(0, s.n)
+		return
+	}
+	w = min(w, m/(parallelMin/2))
+	var wg sync.WaitGroup
+	lo := 0
+	for k := 1; k <= w; k++ {
+		hi := s.n
+		if k < w {
+			// First segment whose start reaches k/w of the entries.
+			target := m * k / w
+			hi = lo + sort.SearchInts(s.ptr[lo:s.n], target)
+		}
+		if hi > lo {
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				f(lo, hi)
+			}(lo, hi)
+		}
+		lo = hi
+	}
+	wg.Wait()
+}
+
+// segProd sets y[c] to the product of x over segment c (1 when empty),
+// accumulated in float64 in CSR (increasing entry) order.
+func segProd[T float](y, x []T, s *Segments) {
+	y = y[:s.n]
+	ptr := s.ptr
+	segParallel(s, func(lo, hi int) {
+		if s.ord == nil {
+			for c := lo; c < hi; c++ {
+				p := 1.0
+				for _, v := range x[ptr[c]:ptr[c+1]] {
+					p *= float64(v)
+				}
+				y[c] = T(p)
+			}
+			return
+		}
+		ord := s.ord
+		for c := lo; c < hi; c++ {
+			p := 1.0
+			for _, j := range ord[ptr[c]:ptr[c+1]] {
+				p *= float64(x[j])
+			}
+			y[c] = T(p)
+		}
+	})
+}
+
+// segProdBwd sets d[j] = g[c]·Π_{k∈c, k≠j} x[k] for c = seg[j] (0 outside any
+// segment): a forward sweep over the segment keeps its entries and g[c] times
+// their prefix products in scratch, a backward sweep multiplies in the suffix
+// products and stores d. Each x[j] is read and each d[j] written once; no
+// division.
+func segProdBwd[T float](d, x, g []T, s *Segments) {
+	ptr := s.ptr
+	segParallel(s, func(lo, hi int) {
+		var xs, pre []float64
+		for c := lo; c < hi; c++ {
+			a, b := ptr[c], ptr[c+1]
+			if b-a > len(xs) {
+				xs, pre = make([]float64, b-a), make([]float64, b-a)
+			}
+			p := float64(g[c])
+			for q := a; q < b; q++ {
+				v := float64(x[s.at(q)])
+				xs[q-a], pre[q-a] = v, p
+				p *= v
+			}
+			suf := 1.0
+			for q := b - 1; q >= a; q-- {
+				d[s.at(q)] = T(pre[q-a] * suf)
+				suf *= xs[q-a]
+			}
+		}
+	})
+	for p := ptr[s.n]; p < ptr[s.n+1]; p++ {
+		d[s.at(p)] = 0
+	}
+}
+
+// addInto adds v to y element-wise (len(v) entries).
+func addInto[T float](y, v []T) {
+	y = y[:len(v)]
+	for i, x := range v {
+		y[i] += x
+	}
+}

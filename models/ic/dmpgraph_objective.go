@@ -1,0 +1,475 @@
+package ic
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/ad"
+)
+
+// GraphChunkWork is the default bound on the size of one run of a
+// GraphObjective: the chunk size C (classes per run) is the largest with
+// R·C·E·T ≤ GraphChunkWork, at least 1 and at most the number of classes.
+// The taped values of a run take about 30·R·C·(E+N)·T bytes.
+const GraphChunkWork = 5_000_000
+
+// GraphOptions configures NewGraphObjective. A nil *GraphOptions means the
+// zero value.
+type GraphOptions struct {
+	// ChunkSize is the number of classes C evaluated in one graph run, as C
+	// disjoint copies of the graph. If it equals zero, C is chosen from
+	// GraphChunkWork.
+	ChunkSize int
+}
+
+// GraphObjective is the SLICER objective (paper eqs. 4 and 9) and its
+// gradient computed by reverse-mode autodiff through the DMP built as a
+// gorgonia graph (BuildDMPWith): the project's source of truth for
+// gradients, against which solvers/adjoint is tested. Its Eval has the
+// signature of train/slicer's Objective.
+//
+// # Layout
+//
+// The classes are processed in chunks of C. One chunk is one run of a
+// TapeMachine over the disjoint union of R·C copies of the graph (copy
+// r·C + c is replica r of the chunk's class c): α = ad.Gather(θ, idx) with
+// idx[(r·C+c)·E + e] = r·P + Pair[e] (or r·P + e for a directed graph), so
+// the gradient of θ sums over copies and replicas through Gather's adjoint.
+// The mixture marginal complement is Q̄(t) = (1/R)·ad.ScatterAdd(Q(t)) over
+// the replicas (for R = 1, Q̄ = Q), µ is
+//
+//	µ(τ) = Q̄(τ−1) − Q̄(τ)  (1 ≤ τ ≤ T−1),   µ(T) = Q̄(T−1),
+//
+// and the run's cost is Σ_{τ=1}^{T} m(τ)·log(MaxBetween(µ(τ), MuFloor)) with
+// the counts m of the chunk's observed nodes (zero for hidden nodes and for
+// the zero-count classes that pad the last chunk). The τ = 0 terms,
+// m(0)·log max(p̄, MuFloor), do not depend on θ and are added in Go. The
+// graph is built, differentiated and compiled once; each chunk rebinds the
+// initial conditions and counts by writing into the inputs' bound buffers,
+// then runs Reset and RunAll. Values are read through G.Read (the cost and
+// ∂/∂θ), never from intermediate nodes.
+//
+// Where µ equals MuFloor exactly, MaxBetween passes the derivative to µ
+// (SourceTerms passes none); elsewhere the value and gradient are those of
+// MixtureObjective and solvers/adjoint up to rounding.
+//
+// A GraphObjective is not safe for concurrent use. It keeps obs: do not
+// modify the observations while it is in use.
+type GraphObjective struct {
+	g              *graphs.Graph
+	obs            *Observations
+	r, c, nChunks  int
+	n, t, p        int
+	m              G.VM
+	thetaBuf       []float64
+	p0Buf          []float64
+	cntBuf         [][]float64 // τ = 1..T, each C·N
+	costVal, gradV G.Value
+	const0         float64 // Σ over classes of the τ = 0 terms
+	loaded         int     // chunk bound to the inputs, -1 for none
+}
+
+// NewGraphObjective builds, differentiates and compiles the graph of the
+// R-replica mixture objective (R = 1: the plain SLICER objective) of the
+// observations obs on g. θ has R·P entries, replica-major, P = NumParams(g).
+// opt may be nil.
+//
+// It returns an error if R < 1, obs does not fit g (CheckObservations),
+// opt.ChunkSize is negative, or the graph cannot be built or compiled. When
+// θ cannot influence the objective (no edges, or T = 1) no graph is built
+// and Eval returns MixtureObjective with a zero gradient.
+func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOptions) (*GraphObjective, error) {
+	if R < 1 {
+		return nil, fmt.Errorf("models/ic: NewGraphObjective: R = %d replicas, want R ≥ 1", R)
+	}
+	if err := CheckObservations(g, obs); err != nil {
+		return nil, err
+	}
+	var o GraphOptions
+	if opt != nil {
+		o = *opt
+	}
+	if o.ChunkSize < 0 {
+		return nil, fmt.Errorf("models/ic: NewGraphObjective: ChunkSize = %d, want ≥ 0", o.ChunkSize)
+	}
+	N, E, P, T := g.N, g.NumEdges(), g.NumPairs(), obs.T
+	S := len(obs.Classes)
+	f := &GraphObjective{g: g, obs: obs, r: R, n: N, t: T, p: P, loaded: -1}
+	for s := range obs.Classes {
+		f.const0 += classConst0(&obs.Classes[s], obs, R)
+	}
+	if E == 0 || T == 1 || S == 0 {
+		return f, nil // θ does not enter: Eval takes the plain path
+	}
+	C := o.ChunkSize
+	if C == 0 {
+		C = max(1, GraphChunkWork/(R*E*T))
+	}
+	C = min(C, S)
+	f.c = C
+	f.nChunks = (S + C - 1) / C
+	K := R * C
+
+	ix, err := NewDMPIndex(g, K)
+	if err != nil {
+		return nil, err
+	}
+	eg := G.NewGraph()
+	wrap := func(e error) error { return fmt.Errorf("models/ic: NewGraphObjective: %w", e) }
+	f.thetaBuf = make([]float64, R*P)
+	theta := vecInput(eg, "ic.graphobjective.theta", f.thetaBuf)
+	f.p0Buf = make([]float64, K*N)
+	p0 := vecInput(eg, "ic.graphobjective.p0", f.p0Buf)
+	floor := make([]float64, C*N)
+	for i := range floor {
+		floor[i] = MuFloor
+	}
+	floorN := vecInput(eg, "ic.graphobjective.mufloor", floor)
+	f.cntBuf = make([][]float64, T)
+	cnt := make([]*G.Node, T)
+	for tau := 1; tau <= T; tau++ {
+		f.cntBuf[tau-1] = make([]float64, C*N)
+		cnt[tau-1] = vecInput(eg, fmt.Sprintf("ic.graphobjective.counts.tau%d", tau), f.cntBuf[tau-1])
+	}
+
+	// α for every copy: replica r of any class uses θ[r·P : (r+1)·P].
+	aidx := make([]int, K*E)
+	for r := 0; r < R; r++ {
+		for c := 0; c < C; c++ {
+			row := aidx[(r*C+c)*E : (r*C+c+1)*E]
+			for e := range row {
+				if g.Pair != nil {
+					row[e] = r*P + g.Pair[e]
+				} else {
+					row[e] = r*P + e
+				}
+			}
+		}
+	}
+	alpha, err := ad.Gather(theta, aidx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	Q, err := buildQ(ix, alpha, p0, T)
+	if err != nil {
+		return nil, err
+	}
+	if R > 1 {
+		// Q̄(t) = (1/R) Σ_r Q_r(t): copy r·C + c adds into class c.
+		mix := make([]int, K*N)
+		for r := 0; r < R; r++ {
+			for k := 0; k < C*N; k++ {
+				mix[r*C*N+k] = k
+			}
+		}
+		invR := G.NewConstant(1 / float64(R))
+		for t := range Q {
+			s, err := ad.ScatterAdd(Q[t], mix, C*N)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			if Q[t], err = G.Mul(invR, s); err != nil {
+				return nil, wrap(err)
+			}
+		}
+	}
+	var cost *G.Node
+	for tau := 1; tau <= T; tau++ {
+		mu := Q[T-1] // censored: µ(T) = Q̄(T−1)
+		if tau < T {
+			if mu, err = G.Sub(Q[tau-1], Q[tau]); err != nil {
+				return nil, wrap(err)
+			}
+		}
+		fl, err := G.MaxBetween(mu, floorN)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		lg, err := G.Log(fl)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		term, err := G.Mul(cnt[tau-1], lg) // vector·vector: a dot product
+		if err != nil {
+			return nil, wrap(err)
+		}
+		if cost == nil {
+			cost = term
+		} else if cost, err = G.Add(cost, term); err != nil {
+			return nil, wrap(err)
+		}
+	}
+	grads, err := G.Grad(cost, theta)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	rc := G.Read(cost, &f.costVal)
+	rg := G.Read(grads[0], &f.gradV)
+	inputs := append(G.Nodes{theta, p0, floorN}, cnt...)
+	m, err := compileTape(eg, inputs, G.Nodes{rc, rg})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	f.m = m
+	// Bind through the buffers the input nodes actually hold.
+	f.thetaBuf = theta.Value().Data().([]float64)
+	f.p0Buf = p0.Value().Data().([]float64)
+	for tau := range cnt {
+		f.cntBuf[tau] = cnt[tau].Value().Data().([]float64)
+	}
+	if f.nChunks == 1 {
+		f.load(0)
+	}
+	return f, nil
+}
+
+// ChunkSize returns the number of classes per graph run (0 when no graph is
+// built).
+func (f *GraphObjective) ChunkSize() int { return f.c }
+
+// NumChunks returns the number of graph runs per Eval.
+func (f *GraphObjective) NumChunks() int { return f.nChunks }
+
+// Close releases the compiled machine. The GraphObjective must not be used
+// afterwards.
+func (f *GraphObjective) Close() error {
+	if f.m == nil {
+		return nil
+	}
+	err := f.m.Close()
+	f.m = nil
+	return err
+}
+
+// Eval returns the objective O(θ) (MixtureObjective with R replicas) and
+// writes ∂O/∂θ into grad (R·P entries, replica-major, the layout of theta).
+// It does not modify theta and keeps neither slice. The result is
+// deterministic: the same θ gives the same bits.
+//
+// It returns an error if theta is rejected by CheckTheta, a run fails, or the
+// objective or a gradient entry is not finite. It panics if len(theta) or
+// len(grad) is not R·P.
+func (f *GraphObjective) Eval(theta, grad []float64) (float64, error) {
+	np := f.r * f.p
+	if len(theta) != np || len(grad) != np {
+		panic(fmt.Sprintf("models/ic: GraphObjective.Eval: len(theta) = %d, len(grad) = %d, want R·P = %d", len(theta), len(grad), np))
+	}
+	if err := CheckTheta(theta); err != nil {
+		return 0, err
+	}
+	clear(grad)
+	if f.m == nil {
+		return MixtureObjective(f.g, theta, f.r, f.obs)
+	}
+	copy(f.thetaBuf, theta)
+	o := 0.0
+	for ch := 0; ch < f.nChunks; ch++ {
+		f.load(ch)
+		f.m.Reset()
+		if err := f.m.RunAll(); err != nil {
+			return 0, fmt.Errorf("models/ic: GraphObjective.Eval: chunk %d: %w", ch, err)
+		}
+		o += f.costVal.Data().(float64)
+		for k, x := range f.gradV.Data().([]float64)[:np] {
+			grad[k] += x
+		}
+	}
+	o += f.const0
+	if math.IsNaN(o) || math.IsInf(o, 0) {
+		return o, fmt.Errorf("models/ic: GraphObjective.Eval: objective is %v", o)
+	}
+	for k, x := range grad {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return o, fmt.Errorf("models/ic: GraphObjective.Eval: gradient entry %d is %v", k, x)
+		}
+	}
+	return o, nil
+}
+
+// load writes chunk ch's initial conditions (replicated over replicas) and
+// counts (observed nodes only, τ = 1..T) into the input buffers; classes past
+// the end pad the chunk with p̄ = 0 and zero counts.
+func (f *GraphObjective) load(ch int) {
+	if f.loaded == ch {
+		return
+	}
+	N, T, C := f.n, f.t, f.c
+	W := T + 1
+	obs := f.obs
+	for c := 0; c < C; c++ {
+		s := ch*C + c
+		var cl *Class
+		if s < len(obs.Classes) {
+			cl = &obs.Classes[s]
+		}
+		for r := 0; r < f.r; r++ {
+			dst := f.p0Buf[(r*C+c)*N : (r*C+c+1)*N]
+			if cl == nil {
+				clear(dst)
+			} else {
+				copy(dst, cl.P0)
+			}
+		}
+		for tau := 1; tau <= T; tau++ {
+			dst := f.cntBuf[tau-1][c*N : (c+1)*N]
+			if cl == nil {
+				clear(dst)
+				continue
+			}
+			for i := range dst {
+				if obs.Observed != nil && !obs.Observed[i] {
+					dst[i] = 0
+				} else {
+					dst[i] = cl.Counts[i*W+tau]
+				}
+			}
+		}
+	}
+	f.loaded = ch
+}
+
+// classConst0 returns the τ = 0 terms of one class, Σ_{i∈O} m_i(0)·log
+// max(S_i(0), MuFloor), with S(0) the mixture of R identical p̄ as
+// MixtureMarginals computes it.
+func classConst0(c *Class, obs *Observations, R int) float64 {
+	W := obs.T + 1
+	o := 0.0
+	for i, p := range c.P0 {
+		if obs.Observed != nil && !obs.Observed[i] {
+			continue
+		}
+		m := c.Counts[i*W]
+		if m == 0 {
+			continue
+		}
+		if R > 1 {
+			s := 0.0
+			for range R {
+				s += p
+			}
+			p = s * (1 / float64(R))
+		}
+		o += m * math.Log(max(p, MuFloor))
+	}
+	return o
+}
+
+// SpreadObjective is the influence-maximisation relaxation of the DMP: for
+// fixed transmission probabilities α, the expected number of nodes active by
+// the last slot, σ(u) = Σ_i p_i(T−1), as a function of the relaxed seed
+// vector u = p̄ ∈ [0, 1]^N, with its gradient ∂σ/∂u by autodiff through
+// BuildDMP. The graph is built, differentiated and compiled once; Eval
+// rebinds u. A SpreadObjective is not safe for concurrent use.
+type SpreadObjective struct {
+	n     int
+	m     G.VM
+	uBuf  []float64
+	val   G.Value
+	gradV G.Value
+}
+
+// NewSpreadObjective builds σ(u) on g with parameters theta (len
+// NumParams(g), expanded with ExpandAlpha) and horizon T (slots 0..T−1). It
+// returns an error if theta is rejected by CheckTheta, T < 1, g has no
+// nodes, or the graph cannot be built. It panics if len(theta) !=
+// NumParams(g).
+func NewSpreadObjective(g *graphs.Graph, theta []float64, T int) (*SpreadObjective, error) {
+	if err := CheckTheta(theta); err != nil {
+		return nil, err
+	}
+	alpha := ExpandAlpha(nil, g, theta)
+	if T < 1 {
+		return nil, fmt.Errorf("models/ic: NewSpreadObjective: horizon T = %d, want T ≥ 1", T)
+	}
+	if g.N < 1 {
+		return nil, fmt.Errorf("models/ic: NewSpreadObjective: graph has no nodes")
+	}
+	wrap := func(e error) error { return fmt.Errorf("models/ic: NewSpreadObjective: %w", e) }
+	eg := G.NewGraph()
+	s := &SpreadObjective{n: g.N}
+	u := vecInput(eg, "ic.spread.u", make([]float64, g.N))
+	var an *G.Node
+	if len(alpha) > 0 && T > 1 {
+		an = vecInput(eg, "ic.spread.alpha", alpha)
+	}
+	p, err := BuildDMP(eg, g, an, u, T)
+	if err != nil {
+		return nil, err
+	}
+	cost, err := G.Sum(p[T-1])
+	if err != nil {
+		return nil, wrap(err)
+	}
+	grads, err := G.Grad(cost, u)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	rv := G.Read(cost, &s.val)
+	rg := G.Read(grads[0], &s.gradV)
+	inputs := G.Nodes{u}
+	if an != nil {
+		inputs = append(inputs, an)
+	}
+	if s.m, err = compileTape(eg, inputs, G.Nodes{rv, rg}); err != nil {
+		return nil, wrap(err)
+	}
+	s.uBuf = u.Value().Data().([]float64)
+	return s, nil
+}
+
+// Eval returns σ(u) = Σ_i p_i(T−1) for the initial condition u and writes
+// ∂σ/∂u_i into grad. It does not modify u and keeps neither slice. It returns
+// an error if an entry of u is not finite or lies outside
+// [−ThetaSlack, 1+ThetaSlack] (the slack admits finite-difference probes), or
+// a run fails. It panics if len(u) or len(grad) is not N.
+func (s *SpreadObjective) Eval(u, grad []float64) (float64, error) {
+	if len(u) != s.n || len(grad) != s.n {
+		panic(fmt.Sprintf("models/ic: SpreadObjective.Eval: len(u) = %d, len(grad) = %d, want N = %d", len(u), len(grad), s.n))
+	}
+	for i, x := range u {
+		if math.IsNaN(x) || x < -ThetaSlack || x > 1+ThetaSlack {
+			return 0, fmt.Errorf("models/ic: SpreadObjective.Eval: u[%d] = %v is outside [0, 1]", i, x)
+		}
+	}
+	copy(s.uBuf, u)
+	s.m.Reset()
+	if err := s.m.RunAll(); err != nil {
+		return 0, fmt.Errorf("models/ic: SpreadObjective.Eval: %w", err)
+	}
+	copy(grad, s.gradV.Data().([]float64)[:s.n])
+	return s.val.Data().(float64), nil
+}
+
+// Close releases the compiled machine.
+func (s *SpreadObjective) Close() error {
+	if s.m == nil {
+		return nil
+	}
+	err := s.m.Close()
+	s.m = nil
+	return err
+}
+
+// vecInput returns a float64 vector input node of eg named name (names must
+// be unique: gorgonia merges inputs that share one) bound to a tensor backed
+// by x.
+func vecInput(eg *G.ExprGraph, name string, x []float64) *G.Node {
+	v := tensor.New(tensor.WithShape(len(x)), tensor.WithBacking(x))
+	return G.NewVector(eg, tensor.Float64, G.WithName(name), G.WithShape(len(x)), G.WithValue(v))
+}
+
+// compileTape compiles the part of eg that the output nodes depend on (so
+// gradient nodes that G.Grad creates for inputs nobody asked about are not
+// executed) into a TapeMachine. inputs must list every input node that part
+// reads.
+func compileTape(eg *G.ExprGraph, inputs, outputs G.Nodes) (G.VM, error) {
+	prog, locMap, err := G.CompileFunction(eg, inputs, outputs)
+	if err != nil {
+		return nil, err
+	}
+	return G.NewTapeMachine(eg, G.WithPrecompiled(prog, locMap)), nil
+}
