@@ -179,13 +179,13 @@ output depends only on the inputs and -seed, not on the number of cores.`,
 
 var icPredictCmd = &command{
 	name:      "predict",
-	usageLine: "spread ic predict -graph G [-undirected] -alpha A -T T (-sources \"id,id\" | -p0 c) [-method dmp|mc] [-samples K] [-seed S] -o marginals.csv",
+	usageLine: "spread ic predict -graph G [-undirected] -alpha A[,A2,...] -T T (-sources \"id,id\" | -p0 c) [-method dmp|mc] [-samples K] [-seed S] -o marginals.csv",
 	short:     "predict activation marginals p_i(t)",
 	long: `Predict computes the marginals p_i(t), the probability that node i is active
 by time t, for t = 0..T-1, from the probabilities in A ("u v alpha" lines, as
-written by spread ic learn). A file written by a mixture model (-replicas R
-in learn) holds R lines per edge... no: it holds one file per replica; pass
-the first. The initial condition is a seed set (-sources) or stochastic
+written by spread ic learn). Several comma-separated files are the replicas
+of a mixture model (learn -replicas R): the prediction is the mean of their
+DMP marginals. The initial condition is a seed set (-sources) or stochastic
 (-p0 c: every node active at t = 0 with probability c/N).
 
 -method dmp (default) uses dynamic message passing, exact on trees and an
@@ -194,7 +194,7 @@ The output is CSV "node,t,p" with external node ids.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		var gf graphFlags
 		gf.bind(fs)
-		alphaPath := fs.String("alpha", "", "file of \"u v alpha\" lines")
+		alphaPath := fs.String("alpha", "", "file of \"u v alpha\" lines (comma-separated files: mixture replicas)")
 		T := fs.Int("T", 0, "horizon: marginals for t = 0..T-1")
 		sources := fs.String("sources", "", "comma-separated seed node ids")
 		p0c := fs.Float64("p0", 0, "stochastic initial condition c: p̄_i = c/N")
@@ -219,9 +219,12 @@ The output is CSV "node,t,p" with external node ids.`,
 			if err != nil {
 				return err
 			}
-			theta, err := datasets.ReadEdgeValuesFile(*alphaPath, g, true)
+			theta, R, err := readReplicas(*alphaPath, g)
 			if err != nil {
 				return err
+			}
+			if R > 1 && *method == "mc" {
+				return usagef("-method mc takes one -alpha file, got %d replicas", R)
 			}
 			var p0 []float64
 			var init ic.Init
@@ -241,13 +244,11 @@ The output is CSV "node,t,p" with external node ids.`,
 				}
 				init = ic.SeedSet(seeds...)
 			}
-			alpha := ic.ExpandAlpha(nil, g, theta)
 			var marg []float64
 			if *method == "dmp" {
-				d := ic.NewDMP(g)
-				d.Forward(alpha, p0, *T)
-				marg = d.P[:*T*g.N]
+				marg = ic.MixtureMarginals(nil, g, theta, R, p0, *T)
 			} else {
+				alpha := ic.ExpandAlpha(nil, g, theta)
 				if *samples <= 0 {
 					return usagef("-samples must be positive")
 				}
