@@ -61,6 +61,9 @@ func main() {
 func run(ctx context.Context, e *env, args []string) int {
 	cmd, rest, path := root, args, []string{"spread"}
 	for len(cmd.children) > 0 {
+		if len(rest) == 0 && cmd.setFlags != nil {
+			break
+		}
 		if len(rest) == 0 {
 			printGroupUsage(e.stderr, cmd)
 			return 2
@@ -76,6 +79,9 @@ func run(ctx context.Context, e *env, args []string) int {
 			return 0
 		}
 		c := find(cmd, rest[0])
+		if c == nil && cmd.setFlags != nil {
+			break // a group that also runs itself (spread im ... vs spread im eval ...)
+		}
 		if c == nil {
 			fmt.Fprintf(e.stderr, "%s: unknown command %q\n", strings.Join(path, " "), rest[0])
 			printGroupUsage(e.stderr, cmd)
@@ -143,7 +149,7 @@ func groupPath(c *command) string {
 }
 
 func printUsage(w io.Writer, c *command, name string) {
-	if len(c.children) > 0 {
+	if len(c.children) > 0 && c.setFlags == nil {
 		printGroupUsage(w, c)
 		return
 	}
@@ -156,4 +162,7 @@ func printUsage(w io.Writer, c *command, name string) {
 	fs.SetOutput(w)
 	fmt.Fprintln(w, "Flags:")
 	fs.PrintDefaults()
+	for _, sub := range c.children {
+		fmt.Fprintf(w, "\nSubcommand %s: %s (see '%s help %s')\n", sub.name, sub.short, name, sub.name)
+	}
 }

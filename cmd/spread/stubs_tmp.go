@@ -1,5 +1,0 @@
-package main
-
-
-var imCmd = &command{name: "im", short: "todo", usageLine: "spread im"}
-

@@ -1,0 +1,318 @@
+package im
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Oracle estimates the expected spread σ(S) = E[number of active nodes at
+// the end of the cascade from S] of a seed set S (node indices; duplicates
+// count once). It must not modify seeds. stderr is the standard error of
+// mean (0 for an exact oracle). Methods in this package call Spread from one
+// goroutine at a time.
+//
+// Oracle is the hook for other estimators: a DMP (message-passing) oracle in
+// another package only needs this one method. CELF returns the same seeds as
+// Greedy when the oracle is a deterministic, submodular function of the seed
+// set, which the MC and Exact oracles are.
+type Oracle interface {
+	Spread(seeds []int) (mean, stderr float64)
+}
+
+// DefaultRuns is the number of Monte-Carlo runs used when MC.Runs is zero.
+const DefaultRuns = 10000
+
+// mcChunk is the number of runs per work item: the partition of the runs is
+// fixed, whatever the number of workers.
+const mcChunk = 64
+
+// MC is the Monte-Carlo spread oracle: it averages |Reach(w_r, S)| over the
+// worlds w_r = NewWorld(Seed, ·, r), r = 0..Runs-1, run in parallel. The
+// worlds are fixed by Seed and do not depend on S (common random numbers),
+// so Spread is a deterministic function of the seed set, and — each world
+// being a live-edge graph — a monotone submodular one, computed in exact
+// integer arithmetic before the final division. The result does not depend
+// on Workers.
+//
+// Set the exported fields before the first call and do not change them
+// afterwards; an MC must not be copied after first use. Spread is safe for
+// concurrent use.
+type MC struct {
+	// Model is the diffusion model simulated. Required.
+	Model Model
+	// Runs is the number R of simulated worlds. Zero means DefaultRuns.
+	Runs int
+	// Seed selects the worlds.
+	Seed uint64
+	// Workers is the number of goroutines. Zero means runtime.GOMAXPROCS(0).
+	Workers int
+
+	mu   sync.Mutex
+	free []*mcWorker
+}
+
+type mcWorker struct {
+	s         Sampler
+	buf       []int32
+	sum, sum2 acc128
+}
+
+// Spread returns the MC mean of the spread over R worlds and its standard
+// error sqrt(s²/R), s² the unbiased sample variance (NaN when R = 1). It
+// panics if Model is nil, Runs < 0 or a seed is outside 0..n-1.
+func (o *MC) Spread(seeds []int) (mean, stderr float64) {
+	if o.Model == nil {
+		panic("im: MC.Model is nil")
+	}
+	R := o.Runs
+	if R == 0 {
+		R = DefaultRuns
+	}
+	if R < 0 {
+		panic(fmt.Sprintf("im: MC.Runs = %d", R))
+	}
+	n := o.Model.NumNodes()
+	for _, s := range seeds {
+		checkNode(s, n)
+	}
+	key := newStream(o.Seed, streamMC)
+	chunks := (R + mcChunk - 1) / mcChunk
+	nw := o.Workers
+	if nw <= 0 {
+		nw = runtime.GOMAXPROCS(0)
+	}
+	nw = min(nw, chunks)
+	var next atomic.Int64
+	ws := o.get(nw)
+	work := func(wk *mcWorker) {
+		wk.sum, wk.sum2 = acc128{}, acc128{}
+		for {
+			c := int(next.Add(1) - 1)
+			if c >= chunks {
+				break
+			}
+			for r := c * mcChunk; r < min(R, (c+1)*mcChunk); r++ {
+				wk.buf = wk.s.Reach(wk.buf[:0], key.world(uint64(r)), seeds)
+				x := uint64(len(wk.buf))
+				wk.sum.add(x)
+				wk.sum2.add(x * x)
+			}
+		}
+	}
+	if nw == 1 {
+		work(ws[0])
+	} else {
+		var wg sync.WaitGroup
+		for _, wk := range ws {
+			wg.Add(1)
+			go func() { defer wg.Done(); work(wk) }()
+		}
+		wg.Wait()
+	}
+	var sum, sum2 acc128
+	for _, wk := range ws {
+		sum.addAcc(wk.sum)
+		sum2.addAcc(wk.sum2)
+	}
+	o.put(ws)
+	return meanStderr(sum, sum2, R)
+}
+
+// acc128 is an exact unsigned 128-bit accumulator, so that the MC sums do
+// not depend on the order in which workers add them.
+type acc128 struct{ hi, lo uint64 }
+
+func (a *acc128) add(x uint64) {
+	var c uint64
+	a.lo, c = bits.Add64(a.lo, x, 0)
+	a.hi += c
+}
+
+func (a *acc128) addAcc(b acc128) {
+	var c uint64
+	a.lo, c = bits.Add64(a.lo, b.lo, 0)
+	a.hi += b.hi + c
+}
+
+func (a acc128) float() float64 { return float64(a.hi)*0x1p64 + float64(a.lo) }
+
+// meanStderr turns exact sums into the mean and its standard error.
+func meanStderr(sum, sum2 acc128, R int) (mean, stderr float64) {
+	fr := float64(R)
+	mean = sum.float() / fr
+	if R < 2 {
+		return mean, math.NaN()
+	}
+	// Σ(x-mean)² = Σx² - (Σx)²/R from the exact sums.
+	ss := sum2.float() - sum.float()*mean
+	if ss < 0 {
+		ss = 0
+	}
+	return mean, math.Sqrt(ss / (fr - 1) / fr)
+}
+
+func (o *MC) get(k int) []*mcWorker {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ws := make([]*mcWorker, k)
+	for i := range ws {
+		if l := len(o.free); l > 0 {
+			ws[i] = o.free[l-1]
+			o.free = o.free[:l-1]
+		} else {
+			ws[i] = &mcWorker{s: o.Model.NewSampler()}
+		}
+	}
+	return ws
+}
+
+func (o *MC) put(ws []*mcWorker) {
+	o.mu.Lock()
+	o.free = append(o.free, ws...)
+	o.mu.Unlock()
+}
+
+// MaxExactWorlds bounds NewExact: the number of live-edge worlds times the
+// number of nodes may not exceed it.
+const MaxExactWorlds = 1 << 23
+
+// Exact is the exact spread oracle for small IC and LT instances: it
+// enumerates every live-edge world (for IC, each edge with 0 < p < 1 live or
+// not; for LT, each node's choice of one in-edge or none), weighted by its
+// probability, and stores each node's reachable set as a bit mask, so
+// σ(S) = Σ_worlds P(world)·|∪_{s∈S} reach_world(s)|. The probabilities are
+// those the samplers use (p rounded up to a multiple of 2^-53; the samplers'
+// geometric gaps use p itself, a difference below 2^-53).
+type Exact struct {
+	n     int
+	prob  []float64
+	reach []uint64 // reach[w*n+v]: nodes reachable from v in world w
+}
+
+// NewExact returns the exact oracle for m, which must be an *IC or *LT with
+// at most 64 nodes and worlds·n ≤ MaxExactWorlds; otherwise it returns an
+// error.
+func NewExact(m Model) (*Exact, error) {
+	n := m.NumNodes()
+	if n > 64 {
+		return nil, fmt.Errorf("im: NewExact: %d nodes, at most 64 supported", n)
+	}
+	// Each random choice is a list of (probability, edge list) alternatives:
+	// for IC an uncertain edge is {live: [e], dead: []}; for LT a node picks
+	// one of its in-edges or none.
+	type alt struct {
+		p    float64
+		u, v int32 // the live edge u→v, or u = -1 for none
+	}
+	var choices [][]alt
+	var fixed []alt // edges live in every world
+	switch mm := m.(type) {
+	case *IC:
+		for u := 0; u < n; u++ {
+			for e := mm.outOff[u]; e < mm.outOff[u+1]; e++ {
+				p := float64(mm.thr[e]) / unit53
+				switch {
+				case p == 1:
+					fixed = append(fixed, alt{1, int32(u), mm.dst[e]})
+				case p > 0:
+					choices = append(choices, []alt{{p, int32(u), mm.dst[e]}, {1 - p, -1, -1}})
+				}
+			}
+		}
+	case *LT:
+		for v := 0; v < n; v++ {
+			var c []alt
+			prev := uint64(0)
+			for i := mm.inOff[v]; i < mm.inOff[v+1]; i++ {
+				if mm.inHi[i] > prev {
+					c = append(c, alt{float64(mm.inHi[i]-prev) / unit53, mm.inSrc[i], int32(v)})
+				}
+				prev = mm.inHi[i]
+			}
+			if prev < unit53 {
+				c = append(c, alt{float64(unit53-prev) / unit53, -1, -1})
+			}
+			switch len(c) {
+			case 0:
+			case 1:
+				if c[0].u >= 0 {
+					fixed = append(fixed, c[0])
+				}
+			default:
+				choices = append(choices, c)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("im: NewExact supports *IC and *LT, not %T", m)
+	}
+	worlds := 1
+	for _, c := range choices {
+		if worlds > MaxExactWorlds/len(c) {
+			return nil, fmt.Errorf("im: NewExact: too many live-edge worlds")
+		}
+		worlds *= len(c)
+	}
+	if n > 0 && worlds > MaxExactWorlds/n {
+		return nil, fmt.Errorf("im: NewExact: %d worlds × %d nodes exceeds MaxExactWorlds", worlds, n)
+	}
+	x := &Exact{n: n, prob: make([]float64, worlds), reach: make([]uint64, worlds*n)}
+	digit := make([]int, len(choices))
+	for w := 0; w < worlds; w++ {
+		r := x.reach[w*n : (w+1)*n]
+		for v := range r {
+			r[v] = 1 << uint(v)
+		}
+		for _, a := range fixed {
+			r[a.u] |= 1 << uint(a.v)
+		}
+		p := 1.0
+		for i, c := range choices {
+			a := c[digit[i]]
+			p *= a.p
+			if a.u >= 0 {
+				r[a.u] |= 1 << uint(a.v)
+			}
+		}
+		x.prob[w] = p
+		// Warshall's transitive closure on bit rows.
+		for k := 0; k < n; k++ {
+			bk := uint64(1) << uint(k)
+			for i := 0; i < n; i++ {
+				if r[i]&bk != 0 {
+					r[i] |= r[k]
+				}
+			}
+		}
+		// Advance the mixed-radix counter.
+		for i := range digit {
+			digit[i]++
+			if digit[i] < len(choices[i]) {
+				break
+			}
+			digit[i] = 0
+		}
+	}
+	return x, nil
+}
+
+// Spread returns the exact expected spread and a zero standard error. It
+// panics if a seed is outside 0..n-1.
+func (x *Exact) Spread(seeds []int) (mean, stderr float64) {
+	for _, s := range seeds {
+		checkNode(s, x.n)
+	}
+	n := x.n
+	for w, p := range x.prob {
+		var m uint64
+		r := x.reach[w*n : (w+1)*n]
+		for _, s := range seeds {
+			m |= r[s]
+		}
+		mean += p * float64(bits.OnesCount64(m))
+	}
+	return mean, 0
+}
