@@ -149,7 +149,7 @@ output depends only on the inputs and -seed, not on the number of cores.`,
 				return err
 			}
 			cfg := datasets.SyntheticConfig{M: *M, T: *T, Seed: *seed, Workers: runtime.GOMAXPROCS(0)}
-			if *p0c > 0 {
+			if *p0c != 0 { // a negative c is rejected by stochasticP0, not ignored
 				if cfg.P0, err = stochasticP0(g, *p0c); err != nil {
 					return err
 				}
@@ -209,7 +209,7 @@ The output is CSV "node,t,p" with external node ids.`,
 			if *alphaPath == "" || *T <= 0 || *out == "" {
 				return usagef("-alpha, -T and -o are required")
 			}
-			if (*sources == "") == (*p0c <= 0) {
+			if (*sources == "") == (*p0c == 0) {
 				return usagef("give exactly one of -sources and -p0")
 			}
 			if *method != "dmp" && *method != "mc" {
@@ -228,7 +228,7 @@ The output is CSV "node,t,p" with external node ids.`,
 			}
 			var p0 []float64
 			var init ic.Init
-			if *p0c > 0 {
+			if *p0c != 0 { // a negative c is rejected by stochasticP0, not ignored
 				if p0, err = stochasticP0(g, *p0c); err != nil {
 					return err
 				}
@@ -271,10 +271,10 @@ func parseNodeList(g *graphs.Graph, s string) ([]int, error) {
 		}
 		i, ok := g.Index(id)
 		if !ok {
-			return nil, fmt.Errorf("unknown node id %q", id)
+			return nil, fmt.Errorf("-sources: unknown node id %q", id)
 		}
 		if seen[i] {
-			return nil, fmt.Errorf("node id %q given twice", id)
+			return nil, fmt.Errorf("-sources: node id %q given twice", id)
 		}
 		seen[i] = true
 		out = append(out, i)

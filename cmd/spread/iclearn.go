@@ -70,6 +70,12 @@ the end of each stage) and -resume continues from it.`,
 			if *resume && *ckpt == "" {
 				return usagef("-resume needs -checkpoint")
 			}
+			if cfg.Grad != slicer.GradAutodiff && cfg.Grad != slicer.GradAdjoint {
+				return usagef("-grad must be autodiff or adjoint, got %q", cfg.Grad)
+			}
+			if cfg.Method != slicer.MethodAscent && cfg.Method != slicer.MethodAdam {
+				return usagef("-method must be ascent or adam, got %q", cfg.Method)
+			}
 			g, err := gf.load()
 			if err != nil {
 				return err
@@ -85,7 +91,7 @@ the end of each stage) and -resume continues from it.`,
 				}
 			}
 			var p0 []float64
-			if *p0c > 0 {
+			if *p0c != 0 { // a negative c is rejected by stochasticP0, not ignored
 				if p0, err = stochasticP0(g, *p0c); err != nil {
 					return err
 				}
