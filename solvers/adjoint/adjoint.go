@@ -42,7 +42,9 @@ func (e *NonFiniteError) Error() string {
 // (position pos in g.InEdges, so that node i's in-edges are the contiguous
 // positions g.InOff[i]..g.InOff[i+1]−1); each node then reads its own
 // in-edges contiguously and touches other nodes' entries once per edge. The
-// arithmetic is that of ic.DMP, so values are bit-identical to it.
+// arithmetic is that of ic.DMP, so values are bit-identical to it. With two
+// or more classes each worker also keeps the buffers of a block of four
+// classes (see the package documentation), about (R·T + 2)·|E|·32 bytes.
 type Workspace struct {
 	g        *graphs.Graph
 	opt      Options
@@ -59,6 +61,12 @@ type Workspace struct {
 	workers  []*worker
 	chunks   []int // node-range boundaries for splitting a time step
 	nChunkW  int   // worker count chunks was built for
+	blocks   []*block
+	bounds   []int // class-block boundaries of the last call
+	// unbatched makes run evaluate classes one at a time (tests compare the
+	// class-block path against it); noReach turns off the reach restriction
+	// of the class-block path.
+	unbatched, noReach bool
 }
 
 // replica holds one replica's forward pass in in-order layout.
@@ -254,6 +262,10 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 		// scheduling per step; below this size it is slower than one core.
 		nw = max(1, nc)
 	}
+	if (nw == 1 || nc >= nw) && w.useBlocks(R, obs.T, nc) {
+		// Blocks of classes per worker; ordered reduction by ticket.
+		return w.runBlocks(R, obs, grad, nw), nil
+	}
 	if nw == 1 || nc >= nw {
 		// Whole classes per worker; ordered reduction by ticket.
 		var (
@@ -442,6 +454,10 @@ type backward struct {
 
 // nodes computes ν_k(t) for the in-edges k of nodes lo..hi−1, stores
 // α_k ν_k(t) and adds ν_k(t)·p_k(t) to the edge gradient, with scr's scratch.
+// Every product that meets an addition is rounded explicitly (float64(…)),
+// which forbids the compiler to fuse it into a multiply-add (it may on arm64
+// and with GOAMD64=v3): the class-block path (block.backward) computes the
+// same values in other code, and both must give the same bits everywhere.
 func (b *backward) nodes(scr *worker, lo, hi int) {
 	g, w := b.w.g, b.w
 	inOff, revIn := g.InOff, w.revIn
@@ -471,26 +487,26 @@ func (b *backward) nodes(scr *worker, lo, hi int) {
 		P, A := 1.0, 0.0
 		for q := 0; q < d; q++ {
 			pos := a + q
-			x := 1 - alpha[pos]*msgT[pos]
+			x := 1 - float64(alpha[pos]*msgT[pos])
 			u := 0.0
 			if revIn[pos] >= 0 {
 				u = wNext[pos]
 			}
 			pre[q], acc[q], xs[q], us[q] = P, A, x, u
-			A = A*x + u*P
+			A = float64(A*x) + float64(u*P)
 			P *= x
 		}
 		S, B := 1.0, 0.0
 		for q := d - 1; q >= 0; q-- {
 			pos := a + q
-			nu := base * ((ci*pre[q]+acc[q])*S + pre[q]*B)
+			nu := base * (float64((float64(ci*pre[q])+acc[q])*S) + float64(pre[q]*B))
 			if r := revIn[pos]; r >= 0 {
 				wCur[r] = alpha[pos] * nu
 			} else {
 				wCur[pos] = alpha[pos] * nu
 			}
-			gIn[pos] += nu * msgT[pos]
-			B = B*xs[q] + us[q]*S
+			gIn[pos] += float64(nu * msgT[pos])
+			B = float64(B*xs[q]) + float64(us[q]*S)
 			S *= xs[q]
 		}
 	}

@@ -385,6 +385,7 @@ func TestForwardMatchesDMP(t *testing.T) {
 		g := tc.g
 		N, E, T := g.N, g.NumEdges(), tc.obs.T
 		ws := NewWorkspace(g, &Options{Workers: 1})
+		ws.unbatched = true // the one-class buffers are inspected below
 		if _, err := ws.Objective(tc.theta, 1, tc.obs); err != nil {
 			t.Fatal(err)
 		}
