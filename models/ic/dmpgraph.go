@@ -27,12 +27,21 @@ type DMPIndex struct {
 	cav *ad.CavityProdIndex
 }
 
-// NewDMPIndex returns the DMP index of K ≥ 1 disjoint copies of g. It
-// returns an error if K < 1 or g has no nodes or no edges (a graph without
-// edges has constant marginals, p(t) = p̄; BuildDMP handles it without an
-// index). For K = 1 it shares g's edge arrays; for K > 1 it allocates
-// O(K·(N+E)) integers.
+// NewDMPIndex returns the DMP index of K ≥ 1 disjoint copies of g, with the
+// edges of each copy in g's edge order. It returns an error if K < 1 or g has
+// no nodes or no edges (a graph without edges has constant marginals,
+// p(t) = p̄; BuildDMP handles it without an index). For K = 1 it shares g's
+// edge arrays; for K > 1 it allocates O(K·(N+E)) integers.
 func NewDMPIndex(g *graphs.Graph, K int) (*DMPIndex, error) {
+	return newDMPIndex(g, K, false)
+}
+
+// newDMPIndex is NewDMPIndex; with byTarget set, the edge slots of each copy
+// are g's edges in in-edge order (grouped by target: slot q of a copy holds
+// edge g.InEdges[q]), which makes the marginal product and the in-edge side
+// of the cavity product read memory sequentially. Edge vectors passed to
+// BuildDMPWith (alpha) must then be in slot order.
+func newDMPIndex(g *graphs.Graph, K int, byTarget bool) (*DMPIndex, error) {
 	if K < 1 {
 		return nil, fmt.Errorf("models/ic: NewDMPIndex: K = %d copies, want K ≥ 1", K)
 	}
@@ -41,17 +50,31 @@ func NewDMPIndex(g *graphs.Graph, K int) (*DMPIndex, error) {
 		return nil, fmt.Errorf("models/ic: NewDMPIndex: graph has %d nodes and %d edges, want at least one of each", N, E)
 	}
 	src, dst, rev := g.Src, g.Dst, g.Rev
-	if K > 1 {
+	var slot []int // slot[e]: position of edge e in the copy; nil for identity
+	if byTarget {
+		slot = make([]int, E)
+		for q, e := range g.InEdges {
+			slot[e] = q
+		}
+	}
+	if K > 1 || byTarget {
 		src, dst, rev = make([]int, K*E), make([]int, K*E), make([]int, K*E)
 		for k := 0; k < K; k++ {
 			sk, dk, rk := src[k*E:(k+1)*E], dst[k*E:(k+1)*E], rev[k*E:(k+1)*E]
 			for e := 0; e < E; e++ {
-				sk[e] = k*N + g.Src[e]
-				dk[e] = k*N + g.Dst[e]
-				if r := g.Rev[e]; r >= 0 {
-					rk[e] = k*E + r
+				q, r := e, g.Rev[e]
+				if byTarget {
+					q = slot[e]
+					if r >= 0 {
+						r = slot[r]
+					}
+				}
+				sk[q] = k*N + g.Src[e]
+				dk[q] = k*N + g.Dst[e]
+				if r >= 0 {
+					rk[q] = k*E + r
 				} else {
-					rk[e] = -1
+					rk[q] = -1
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package ic
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -36,8 +37,10 @@ type GraphOptions struct {
 //
 // The classes are processed in chunks of C. One chunk is one run of a
 // TapeMachine over the disjoint union of R·C copies of the graph (copy
-// r·C + c is replica r of the chunk's class c): α = ad.Gather(θ, idx) with
-// idx[(r·C+c)·E + e] = r·P + Pair[e] (or r·P + e for a directed graph), so
+// r·C + c is replica r of the chunk's class c), each copy's edges stored in
+// in-edge order (slot q holds edge e = g.InEdges[q], so that the products
+// over in-edges read memory sequentially): α = ad.Gather(θ, idx) with
+// idx[(r·C+c)·E + q] = r·P + Pair[e] (or r·P + e for a directed graph), so
 // the gradient of θ sums over copies and replicas through Gather's adjoint.
 // The mixture marginal complement is Q̄(t) = (1/R)·ad.ScatterAdd(Q(t)) over
 // the replicas (for R = 1, Q̄ = Q), µ is
@@ -71,6 +74,7 @@ type GraphObjective struct {
 	costVal, gradV G.Value
 	const0         float64 // Σ over classes of the τ = 0 terms
 	loaded         int     // chunk bound to the inputs, -1 for none
+	graph, closed  bool    // a graph was built; Close was called
 }
 
 // NewGraphObjective builds, differentiates and compiles the graph of the
@@ -114,7 +118,7 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 	f.nChunks = (S + C - 1) / C
 	K := R * C
 
-	ix, err := NewDMPIndex(g, K)
+	ix, err := newDMPIndex(g, K, true) // edge slots in in-edge order
 	if err != nil {
 		return nil, err
 	}
@@ -136,16 +140,17 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 		cnt[tau-1] = vecInput(eg, fmt.Sprintf("ic.graphobjective.counts.tau%d", tau), f.cntBuf[tau-1])
 	}
 
-	// α for every copy: replica r of any class uses θ[r·P : (r+1)·P].
+	// α for every copy: replica r of any class uses θ[r·P : (r+1)·P]; slot
+	// q of a copy holds edge g.InEdges[q].
 	aidx := make([]int, K*E)
 	for r := 0; r < R; r++ {
 		for c := 0; c < C; c++ {
 			row := aidx[(r*C+c)*E : (r*C+c+1)*E]
-			for e := range row {
+			for q, e := range g.InEdges {
 				if g.Pair != nil {
-					row[e] = r*P + g.Pair[e]
+					row[q] = r*P + g.Pair[e]
 				} else {
-					row[e] = r*P + e
+					row[q] = r*P + e
 				}
 			}
 		}
@@ -214,7 +219,7 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 	if err != nil {
 		return nil, wrap(err)
 	}
-	f.m = m
+	f.m, f.graph = m, true
 	// Bind through the buffers the input nodes actually hold.
 	f.thetaBuf = theta.Value().Data().([]float64)
 	f.p0Buf = p0.Value().Data().([]float64)
@@ -234,9 +239,9 @@ func (f *GraphObjective) ChunkSize() int { return f.c }
 // NumChunks returns the number of graph runs per Eval.
 func (f *GraphObjective) NumChunks() int { return f.nChunks }
 
-// Close releases the compiled machine. The GraphObjective must not be used
-// afterwards.
+// Close releases the compiled machine; Eval returns an error afterwards.
 func (f *GraphObjective) Close() error {
+	f.closed = true
 	if f.m == nil {
 		return nil
 	}
@@ -250,19 +255,22 @@ func (f *GraphObjective) Close() error {
 // It does not modify theta and keeps neither slice. The result is
 // deterministic: the same θ gives the same bits.
 //
-// It returns an error if theta is rejected by CheckTheta, a run fails, or the
-// objective or a gradient entry is not finite. It panics if len(theta) or
+// It returns an error if theta is rejected by CheckTheta, a run fails, the
+// objective or a gradient entry is not finite, or f was closed. It panics if len(theta) or
 // len(grad) is not R·P.
 func (f *GraphObjective) Eval(theta, grad []float64) (float64, error) {
 	np := f.r * f.p
 	if len(theta) != np || len(grad) != np {
 		panic(fmt.Sprintf("models/ic: GraphObjective.Eval: len(theta) = %d, len(grad) = %d, want R·P = %d", len(theta), len(grad), np))
 	}
+	if f.closed {
+		return 0, errors.New("models/ic: GraphObjective.Eval after Close")
+	}
 	if err := CheckTheta(theta); err != nil {
 		return 0, err
 	}
 	clear(grad)
-	if f.m == nil {
+	if !f.graph {
 		return MixtureObjective(f.g, theta, f.r, f.obs)
 	}
 	copy(f.thetaBuf, theta)
@@ -425,7 +433,7 @@ func NewSpreadObjective(g *graphs.Graph, theta []float64, T int) (*SpreadObjecti
 // ∂σ/∂u_i into grad. It does not modify u and keeps neither slice. It returns
 // an error if an entry of u is not finite or lies outside
 // [−ThetaSlack, 1+ThetaSlack] (the slack admits finite-difference probes), or
-// a run fails. It panics if len(u) or len(grad) is not N.
+// a run fails or s was closed. It panics if len(u) or len(grad) is not N.
 func (s *SpreadObjective) Eval(u, grad []float64) (float64, error) {
 	if len(u) != s.n || len(grad) != s.n {
 		panic(fmt.Sprintf("models/ic: SpreadObjective.Eval: len(u) = %d, len(grad) = %d, want N = %d", len(u), len(grad), s.n))
@@ -434,6 +442,9 @@ func (s *SpreadObjective) Eval(u, grad []float64) (float64, error) {
 		if math.IsNaN(x) || x < -ThetaSlack || x > 1+ThetaSlack {
 			return 0, fmt.Errorf("models/ic: SpreadObjective.Eval: u[%d] = %v is outside [0, 1]", i, x)
 		}
+	}
+	if s.m == nil {
+		return 0, errors.New("models/ic: SpreadObjective.Eval after Close")
 	}
 	copy(s.uBuf, u)
 	s.m.Reset()
@@ -444,7 +455,7 @@ func (s *SpreadObjective) Eval(u, grad []float64) (float64, error) {
 	return s.val.Data().(float64), nil
 }
 
-// Close releases the compiled machine.
+// Close releases the compiled machine; Eval returns an error afterwards.
 func (s *SpreadObjective) Close() error {
 	if s.m == nil {
 		return nil
