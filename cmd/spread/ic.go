@@ -68,8 +68,24 @@ func (f *alphaFlags) theta(g *graphs.Graph, seed uint64) ([]float64, error) {
 	if f.uniform {
 		n++
 	}
+	if n == 0 && g.Weight != nil {
+		// The graph file carries probabilities (a third column, MatrixMarket
+		// values, IMM .inf): use them.
+		th := make([]float64, ic.NumParams(g))
+		for p := range th {
+			e := p
+			if g.Pair != nil {
+				e = g.PairEdge[p]
+			}
+			if x := g.Weight[e]; !(x >= 0 && x <= 1) {
+				return nil, fmt.Errorf("edge %s→%s has weight %v: not a probability (give -alpha, -alpha-const or -alpha-uniform)", g.ID(g.Src[e]), g.ID(g.Dst[e]), x)
+			}
+			th[p] = g.Weight[e]
+		}
+		return th, nil
+	}
 	if n != 1 {
-		return nil, usagef("give exactly one of -alpha FILE, -alpha-const p, -alpha-uniform")
+		return nil, usagef("give exactly one of -alpha FILE, -alpha-const p, -alpha-uniform (or a graph file with probabilities)")
 	}
 	switch {
 	case f.file != "":
@@ -118,8 +134,9 @@ from a cascade was not activated within the horizon).
 
 Without -p0 each cascade starts from one seed drawn uniformly among the nodes
 (among the observed ones when -hidden lists hidden nodes, as in SLICER's
-protocol); with -p0 c every node is a seed with probability c/N. With
--alpha-uniform the drawn probabilities can be saved with -alpha-out. The
+protocol); with -p0 c every node is a seed with probability c/N. Without
+an -alpha flag the graph file's own probabilities (third column, MatrixMarket
+values) are used. The probabilities used can be saved with -alpha-out. The
 output depends only on the inputs and -seed, not on the number of cores.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		var gf graphFlags

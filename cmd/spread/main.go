@@ -48,7 +48,7 @@ picks seed sets that maximise influence.`,
 }
 
 func init() {
-	root.children = []*command{demoCmd, graphCmd, icCmd, imCmd}
+	root.children = []*command{demoCmd, graphCmd, icCmd, imCmd, experimentCmd}
 }
 
 func main() {

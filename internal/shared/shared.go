@@ -8,7 +8,6 @@ package shared
 import (
 	"os"
 	"path/filepath"
-	"testing"
 )
 
 // Root returns the shared folder, or "" if it cannot be found. It looks at
@@ -41,10 +40,18 @@ func Root() string {
 	}
 }
 
+// Skipper is the part of testing.TB that Path uses; taking it instead of
+// testing.TB keeps the testing package out of binaries that call Root.
+type Skipper interface {
+	Helper()
+	Skip(args ...any)
+	Skipf(format string, args ...any)
+}
+
 // Path joins elem onto the shared folder's datasets/ subfolder and returns
 // it; it skips tb with a message naming the missing path when the shared
 // folder or the file is absent.
-func Path(tb testing.TB, elem ...string) string {
+func Path(tb Skipper, elem ...string) string {
 	tb.Helper()
 	r := Root()
 	if r == "" {

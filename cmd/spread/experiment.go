@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spread-dev/spread/internal/experiments"
+	"github.com/spread-dev/spread/internal/shared"
+)
+
+var experimentCmd = &command{
+	name:      "experiment",
+	usageLine: "spread experiment <name> [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method ascent|adam] [-data DIR]",
+	short:     "reproduce the SLICER paper's experiments (Figs. 1–6)",
+	long: `spread experiment reruns the experiments of Wilinski & Lokhov, "Prediction-Centric
+Learning of Independent Cascade Dynamics from Partial Observations" (ICML 2021)
+and writes, into -out (default ./spread-experiments/<name>/):
+
+	<name>.csv          one row per point: series, method, graph, n, params,
+	                    t (resolved slots), t_code (= t+1, the paper's T), hidden,
+	                    m, replicas, x, metric, mean, stderr, n_runs, failures
+	                    (runs stopped by a non-finite objective), at_limit (runs
+	                    stopped at the iteration limit), iters (mean SLICER
+	                    iterations), seconds (wall time summed over the runs)
+	<name>.png          the figure (plus extra panels for some experiments)
+	<name>_config.json  the full configuration and seed
+	<name>_notes.txt    remarks (skipped data, stopped methods), if any
+
+A short summary table goes to stdout, a line per completed point to stderr.
+-scale quick runs each experiment in a few minutes on two cores; -scale paper
+uses sizes close to the paper's (tens of minutes). The same -seed gives the
+same numbers in every column except the timing ones, whatever -workers is.`,
+	children: experimentChildren(),
+}
+
+// experimentChildren makes one subcommand per registered experiment.
+func experimentChildren() []*command {
+	var cs []*command
+	for _, ex := range experiments.List() {
+		cs = append(cs, &command{
+			name:      ex.Name,
+			usageLine: fmt.Sprintf("spread experiment %s [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method ascent|adam] [-data DIR]", ex.Name),
+			short:     ex.Short,
+			long:      ex.Long,
+			setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+				out := fs.String("out", "", "output directory (default ./spread-experiments/"+ex.Name+")")
+				scale := fs.String("scale", string(experiments.Quick), "sizes: quick (minutes) or paper (tens of minutes)")
+				seed := fs.Uint64("seed", 1, "random seed of every draw")
+				workers := fs.Int("workers", 0, "runs executed at once (0 = GOMAXPROCS)")
+				method := fs.String("method", "", "override the update rule of every SLICER run: ascent (the paper's) or adam (default: the experiment's own, ascent except for real)")
+				data := fs.String("data", "", "shared datasets folder holding graphs/ (default $SPREAD_SHARED/datasets or ../shared/datasets beside the module)")
+				return func(ctx context.Context, e *env, args []string) error {
+					if len(args) > 0 {
+						return usagef("unexpected arguments %q", args)
+					}
+					s, err := experiments.ParseScale(*scale)
+					if err != nil {
+						return usagef("%v", err)
+					}
+					dir := *out
+					if dir == "" {
+						dir = filepath.Join("spread-experiments", ex.Name)
+					}
+					dataDir := *data
+					if dataDir == "" {
+						if r := shared.Root(); r != "" {
+							dataDir = filepath.Join(r, "datasets")
+						}
+					}
+					if *method != "" && *method != "ascent" && *method != "adam" {
+						return usagef("-method %q: want ascent or adam", *method)
+					}
+					opt := experiments.Options{Seed: *seed, Workers: *workers, DataDir: dataDir, Method: *method,
+						Recorder: experiments.RecorderFunc(func(p experiments.Progress) error {
+							printProgress(e, p)
+							return nil
+						})}
+					fmt.Fprintf(e.stderr, "[%s] scale %s, seed %d, output %s\n", ex.Name, s, *seed, dir)
+					start := time.Now()
+					o, err := ex.Run(ctx, s, opt)
+					if err != nil {
+						return err
+					}
+					if err := o.Write(dir); err != nil {
+						return err
+					}
+					if err := printSummary(e, o); err != nil {
+						return err
+					}
+					for _, n := range o.Notes {
+						fmt.Fprintf(e.stderr, "[%s] note: %s\n", ex.Name, n)
+					}
+					fmt.Fprintf(e.stderr, "[%s] done in %s; wrote %s\n", ex.Name, time.Since(start).Round(time.Second), dir)
+					return nil
+				}
+			},
+		})
+	}
+	return cs
+}
+
+// printProgress writes one line per completed point or note to stderr.
+func printProgress(e *env, p experiments.Progress) {
+	el := p.Elapsed.Round(time.Second)
+	if p.Point == nil {
+		fmt.Fprintf(e.stderr, "[%s %s] %s\n", p.Experiment, el, p.Note)
+		return
+	}
+	q := p.Point
+	se := ""
+	if !math.IsNaN(q.Stderr) {
+		se = fmt.Sprintf(" ± %.3g", q.Stderr)
+	}
+	fail := ""
+	if q.Failures > 0 {
+		fail = fmt.Sprintf(", %d failed", q.Failures)
+	}
+	fmt.Fprintf(e.stderr, "[%s %d/%d %s] %s x=%g: %s = %.4g%s (%d runs%s, %.1fs)\n",
+		p.Experiment, p.Done, p.Total, el, q.Series, q.X, q.Metric, q.Mean, se, q.Runs, fail, q.Seconds)
+}
+
+// printSummary writes the summary table, aligned, to stdout.
+func printSummary(e *env, o *experiments.Output) error {
+	t := o.Summary()
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, strings.Join(t.Header, "\t"))
+	for _, r := range t.Rows {
+		fmt.Fprintln(w, strings.Join(r, "\t"))
+	}
+	if len(t.Rows) == 0 {
+		fmt.Fprintln(w, "(no points)")
+	}
+	return w.Flush()
+}
