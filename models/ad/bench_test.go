@@ -104,6 +104,28 @@ func BenchmarkSegmentSoftmaxTape(b *testing.B) {
 	})
 }
 
+func BenchmarkCavityProdTape(b *testing.B) {
+	tg := benchGraph()
+	ix, err := ad.NewCavityProdIndex(tg.n, tg.src, tg.dst, tg.rev)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchTape(b, [][]float64{randVec(6, len(tg.src), 0.5, 1)}, func(in []*G.Node) (*G.Node, error) {
+		return ad.CavityProd(in[0], ix)
+	})
+}
+
+func BenchmarkSegmentProdTape(b *testing.B) {
+	tg := benchGraph()
+	s, err := ad.NewSegments(tg.dst, tg.n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchTape(b, [][]float64{randVec(7, len(tg.src), 0.5, 1)}, func(in []*G.Node) (*G.Node, error) {
+		return ad.SegmentProdWith(in[0], s)
+	})
+}
+
 var benchSink float64
 
 func BenchmarkGatherPlainLoop(b *testing.B) {

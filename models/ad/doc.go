@@ -31,6 +31,20 @@
 //	SegmentSoftmax: y[j] = exp(s[j] − m_c) / Σ_{k: seg[k]=c} exp(s[k] − m_c),
 //	             c = seg[j], m_c = max_{k: seg[k]=c} s[k]   (y[j] = 0 when seg[j] = -1)
 //	             ∂s[j] = y[j]·(g[j] − Σ_{k: seg[k]=c} y[k]·g[k])
+//	SegmentProd: y[c] = Π_{j: seg[j]=c} x[j]         (1 for an empty segment)
+//	             ∂x[j] = g[c] · Π_{k: seg[k]=c, k≠j} x[k],   c = seg[j]   (0 when seg[j] = -1)
+//	CavityProd:  y[e] = Π_{k: dst[k]=u, k≠rev[e]} x[k],   u = src[e]
+//	             (over all in-edges of u when rev[e] = -1; 1 when u has none)
+//	             ∂x[k] = Σ_{e: src[e]=dst[k], rev[e]≠k} g[e] · Π_{k': dst[k']=dst[k], k'∉{k, rev[e]}} x[k']
+//
+// In SegmentProd and CavityProd x is an edge vector. They never divide: they use prefix and suffix products
+// over each segment (each node's in-edges), so values and gradients are exact
+// when entries of x are zero, including several zeros in one product. Where
+// x > 0, CavityProd(x) = exp(Cavity(0, log x)). Both accumulate in float64 in
+// increasing entry (in-edge) order, and above 2^15 entries they split the
+// segments (nodes) into contiguous ranges over GOMAXPROCS goroutines; each
+// output is computed by one goroutine in that fixed order, so the results
+// are the same bits for any GOMAXPROCS.
 //
 // Cavity is the log of the cavity product of message passing: with
 // L[k] = log q[k] for the in-edges k of u, exp(cav[e]) = exp(base[u]) ·

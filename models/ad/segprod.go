@@ -183,8 +183,8 @@ func (op *segProdDiffOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value
 	return gx, nil
 }
 
-// parallelMin is the number of entries below which the SegmentProd kernels
-// run on the calling goroutine only.
+// parallelMin is the number of entries (edges) below which the SegmentProd
+// and CavityProd kernels run on the calling goroutine only.
 const parallelMin = 1 << 15
 
 // segParallel calls f(lo, hi) on contiguous segment ranges covering 0..n−1,
@@ -193,21 +193,31 @@ const parallelMin = 1 << 15
 // call, so kernels that write per-segment results give the same bits for any
 // number of goroutines.
 func segParallel(s *Segments, f func(lo, hi int)) {
+	parallelRanges(s.n, s.ptr[s.n], func(c int) int { return s.ptr[c] }, f)
+}
+
+// parallelRanges calls f(lo, hi) on contiguous ranges of items covering
+// 0..n−1, on up to GOMAXPROCS goroutines when total ≥ parallelMin, and on
+// the calling goroutine otherwise. cum(i) is the work before item i: it is
+// non-decreasing with cum(0) = 0 and cum(n) = total, and the ranges are cut
+// where it crosses k·total/w, so each of the w calls gets about total/w of
+// the work (and at least parallelMin/2 of it). It returns when every call
+// has returned.
+func parallelRanges(n, total int, cum func(i int) int, f func(lo, hi int)) {
 	w := runtime.GOMAXPROCS(0)
-	m := s.ptr[s.n]
-	if w < 2 || m < parallelMin {
-		f(0, s.n)
+	if w < 2 || total < parallelMin {
+		f(0, n)
 		return
 	}
-	w = min(w, m/(parallelMin/2))
+	w = min(w, total/(parallelMin/2))
 	var wg sync.WaitGroup
 	lo := 0
 	for k := 1; k <= w; k++ {
-		hi := s.n
+		hi := n
 		if k < w {
-			// First segment whose start reaches k/w of the entries.
-			target := m * k / w
-			hi = lo + sort.SearchInts(s.ptr[lo:s.n], target)
+			// First item whose work before it reaches k/w of the total.
+			target := total * k / w
+			hi = lo + sort.Search(n-lo, func(i int) bool { return cum(lo+i) >= target })
 		}
 		if hi > lo {
 			wg.Add(1)
