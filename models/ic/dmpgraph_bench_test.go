@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/benchutil"
 	"github.com/spread-dev/spread/internal/shared"
 	"github.com/spread-dev/spread/models/ic"
 	"github.com/spread-dev/spread/solvers/adjoint"
@@ -114,7 +115,7 @@ func benchProblem(b *testing.B, g *graphs.Graph) ([]float64, *ic.Observations) {
 func runTimed(b *testing.B, f func() error) {
 	b.ReportAllocs()
 	times := make([]float64, 0, b.N)
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for range b.N {
 		t0 := time.Now()
@@ -124,7 +125,7 @@ func runTimed(b *testing.B, f func() error) {
 		times = append(times, float64(time.Since(t0).Microseconds())/1e3)
 	}
 	b.StopTimer()
-	cpu := cpuTime() - cpu0
+	cpu := benchutil.CPUTime() - cpu0
 	slices.Sort(times)
 	b.ReportMetric(times[len(times)/2], "median-ms")
 	b.ReportMetric(times[0], "min-ms")

@@ -11,92 +11,20 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/fixtures"
 	"github.com/spread-dev/spread/models/ic"
 	"github.com/spread-dev/spread/solvers/adjoint"
 	"github.com/spread-dev/spread/train/gradcheck"
 )
 
-func gMustGraph(n int, src, dst []int, undirected bool) *graphs.Graph {
-	g, _, err := graphs.FromEdges(n, src, dst, nil, graphs.BuildOptions{Undirected: undirected})
-	if err != nil {
-		panic(err)
-	}
-	return g
-}
-
-// gER returns a G(n, q) graph: unordered pairs (undirected, tied α) or
-// ordered pairs (directed: arcs with and without a reverse arc).
-func gER(rng *rand.Rand, n int, q float64, directed bool) *graphs.Graph {
-	var src, dst []int
-	for u := 0; u < n; u++ {
-		for v := 0; v < n; v++ {
-			if u == v || (!directed && v < u) {
-				continue
-			}
-			if rng.Float64() < q {
-				src, dst = append(src, u), append(dst, v)
-			}
-		}
-	}
-	return gMustGraph(n, src, dst, !directed)
-}
-
-// gTheta draws n parameters in [0.1, 0.9] and, with boundary set, makes
-// every fifth one exactly 0 or 1 alternately.
-func gTheta(rng *rand.Rand, n int, boundary bool) []float64 {
-	th := make([]float64, n)
-	for k := range th {
-		th[k] = 0.1 + 0.8*rng.Float64()
-	}
-	if boundary {
-		for k := 0; k < n; k += 5 {
-			th[k] = float64(k / 5 % 2)
-		}
-	}
-	return th
-}
-
-// gObs builds nSeed single-seed classes (seed s at node s, p̄ = 1) and, if
-// stochastic, a class with random p̄ in [0, 0.3] and one sure seed. Counts
-// are random integers in 0..9, zero where the model µ at theta is below
-// 1e-3 so that finite differences never cross the MuFloor kink.
+// gObs builds fixtures.Observations with nSeed single-seed classes (seed s
+// at node s, p̄ = 1) and, if stochastic, a class with random p̄ in [0, 0.3]
+// (the last two nodes stay inactive) and one sure seed. Counts are random
+// integers in 0..9, zero where the model µ at theta is below 1e-3 so that
+// finite differences never cross the MuFloor kink.
 func gObs(rng *rand.Rand, g *graphs.Graph, theta []float64, R, T, nSeed int, stochastic bool, hidden []int) *ic.Observations {
-	N := g.N
-	obs := &ic.Observations{N: N, T: T}
-	if hidden != nil {
-		obs.Observed = make([]bool, N)
-		for i := range obs.Observed {
-			obs.Observed[i] = true
-		}
-		for _, i := range hidden {
-			obs.Observed[i] = false
-		}
-	}
-	var p0s [][]float64
-	for s := 0; s < nSeed; s++ {
-		p0 := make([]float64, N)
-		p0[s] = 1
-		p0s = append(p0s, p0)
-	}
-	if stochastic {
-		p0 := make([]float64, N)
-		for i := 0; i < N-2; i++ {
-			p0[i] = 0.3 * rng.Float64()
-		}
-		p0[1] = 1
-		p0s = append(p0s, p0)
-	}
-	for _, p0 := range p0s {
-		mu := ic.Mu(nil, ic.MixtureMarginals(nil, g, theta, R, p0, T), N, T)
-		counts := make([]float64, len(mu))
-		for k := range counts {
-			if mu[k] >= 1e-3 {
-				counts[k] = float64(rng.IntN(10))
-			}
-		}
-		obs.Classes = append(obs.Classes, ic.Class{P0: p0, M: 1, Counts: counts})
-	}
-	return obs
+	return fixtures.Observations(rng, g, theta, fixtures.ObsConfig{
+		R: R, T: T, Seeds: nSeed, Stochastic: stochastic, Inactive: 2, MaxCount: 10, Hidden: hidden})
 }
 
 func vec(eg *G.ExprGraph, name string, x []float64) *G.Node {
@@ -116,8 +44,8 @@ type marginalCase struct {
 
 func marginalCases() []marginalCase {
 	rng := rand.New(rand.NewPCG(21, 22))
-	und := gER(rng, 12, 0.3, false)
-	dir := gER(rng, 12, 0.25, true)
+	und := fixtures.ER(rng, 12, 0.3, false)
+	dir := fixtures.ER(rng, 12, 0.25, true)
 	seed := func(n, s int) []float64 { p := make([]float64, n); p[s] = 1; return p }
 	stoch := func(n int) []float64 {
 		p := make([]float64, n)
@@ -129,14 +57,14 @@ func marginalCases() []marginalCase {
 	}
 	return []marginalCase{
 		// Provenance for all rows: the expected values are ic.DMP.Forward.
-		{"undirected ER seed, α∈{0,1}", und, gTheta(rng, und.NumPairs(), true), [][]float64{seed(12, 0)}, 6},
-		{"undirected ER stochastic", und, gTheta(rng, und.NumPairs(), false), [][]float64{stoch(12)}, 5},
-		{"undirected ER 3 copies", und, gTheta(rng, und.NumPairs(), true), [][]float64{seed(12, 2), stoch(12), seed(12, 11)}, 4},
-		{"directed ER seed, α∈{0,1}", dir, gTheta(rng, dir.NumPairs(), true), [][]float64{seed(12, 5)}, 6},
-		{"directed ER 2 copies", dir, gTheta(rng, dir.NumPairs(), true), [][]float64{stoch(12), seed(12, 1)}, 3},
-		{"T = 1", und, gTheta(rng, und.NumPairs(), false), [][]float64{stoch(12)}, 1},
-		{"T = 2", dir, gTheta(rng, dir.NumPairs(), false), [][]float64{stoch(12)}, 2},
-		{"no edges", gMustGraph(4, nil, nil, true), nil, [][]float64{{0.1, 1, 0, 0.5}}, 3},
+		{"undirected ER seed, α∈{0,1}", und, fixtures.Theta(rng, und.NumPairs(), true), [][]float64{seed(12, 0)}, 6},
+		{"undirected ER stochastic", und, fixtures.Theta(rng, und.NumPairs(), false), [][]float64{stoch(12)}, 5},
+		{"undirected ER 3 copies", und, fixtures.Theta(rng, und.NumPairs(), true), [][]float64{seed(12, 2), stoch(12), seed(12, 11)}, 4},
+		{"directed ER seed, α∈{0,1}", dir, fixtures.Theta(rng, dir.NumPairs(), true), [][]float64{seed(12, 5)}, 6},
+		{"directed ER 2 copies", dir, fixtures.Theta(rng, dir.NumPairs(), true), [][]float64{stoch(12), seed(12, 1)}, 3},
+		{"T = 1", und, fixtures.Theta(rng, und.NumPairs(), false), [][]float64{stoch(12)}, 1},
+		{"T = 2", dir, fixtures.Theta(rng, dir.NumPairs(), false), [][]float64{stoch(12)}, 2},
+		{"no edges", fixtures.MustGraph(4, nil, nil, true), nil, [][]float64{{0.1, 1, 0, 0.5}}, 3},
 	}
 }
 
@@ -217,8 +145,8 @@ type objCase struct {
 func objCases() []objCase {
 	rng := rand.New(rand.NewPCG(31, 32))
 	var cases []objCase
-	und := gER(rng, 12, 0.3, false)
-	dir := gER(rng, 12, 0.25, true)
+	und := fixtures.ER(rng, 12, 0.3, false)
+	dir := fixtures.ER(rng, 12, 0.25, true)
 	// Provenance for every row: the value is checked against
 	// MixtureObjective, the gradient against solvers/adjoint and central
 	// differences of MixtureObjective (TestGraphObjectiveGradient).
@@ -241,7 +169,7 @@ func objCases() []objCase {
 		{"undirected ER mixture R=3, chunk 2", und, 3, 4, 2, true, []int{3}, 2},
 		{"directed ER mixture R=2", dir, 2, 5, 3, true, []int{4}, 0},
 	} {
-		th := gTheta(rng, c.R*c.g.NumPairs(), true)
+		th := fixtures.Theta(rng, c.R*c.g.NumPairs(), true)
 		cases = append(cases, objCase{c.name, c.g, th, c.R, gObs(rng, c.g, th, c.R, c.T, c.nSeed, c.stoch, c.hidden), c.chunk})
 	}
 	return cases
@@ -420,14 +348,14 @@ func TestGraphObjectiveDeterminism(t *testing.T) {
 // cannot matter) and a graph without edges.
 func TestGraphObjectiveDegenerate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	und := gER(rng, 8, 0.4, false)
-	empty := gMustGraph(3, nil, nil, true)
+	und := fixtures.ER(rng, 8, 0.4, false)
+	empty := fixtures.MustGraph(3, nil, nil, true)
 	for _, c := range []struct {
 		name string
 		g    *graphs.Graph
 		T    int
 	}{{"T = 1", und, 1}, {"no edges", empty, 3}} {
-		th := gTheta(rng, c.g.NumPairs(), false)
+		th := fixtures.Theta(rng, c.g.NumPairs(), false)
 		obs := gObs(rng, c.g, th, 1, c.T, 2, true, nil)
 		f, err := ic.NewGraphObjective(c.g, obs, 1, nil)
 		if err != nil {
@@ -457,8 +385,8 @@ func TestGraphObjectiveDegenerate(t *testing.T) {
 // TestGraphObjectiveErrors checks returned errors for bad arguments.
 func TestGraphObjectiveErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(51, 52))
-	g := gER(rng, 8, 0.4, false)
-	th := gTheta(rng, g.NumPairs(), false)
+	g := fixtures.ER(rng, 8, 0.4, false)
+	th := fixtures.Theta(rng, g.NumPairs(), false)
 	obs := gObs(rng, g, th, 1, 3, 2, false, nil)
 	if _, err := ic.NewGraphObjective(g, obs, 0, nil); err == nil {
 		t.Error("R = 0: no error")
@@ -491,14 +419,14 @@ func TestGraphObjectiveErrors(t *testing.T) {
 // u, on undirected and directed graphs.
 func TestSpreadObjective(t *testing.T) {
 	rng := rand.New(rand.NewPCG(61, 62))
-	und := gER(rng, 12, 0.3, false)
-	dir := gER(rng, 12, 0.25, true)
+	und := fixtures.ER(rng, 12, 0.3, false)
+	dir := fixtures.ER(rng, 12, 0.25, true)
 	for _, c := range []struct {
 		name string
 		g    *graphs.Graph
 		T    int
-	}{{"undirected T=5", und, 5}, {"directed T=4", dir, 4}, {"T=1", und, 1}, {"no edges", gMustGraph(3, nil, nil, false), 3}} {
-		th := gTheta(rng, c.g.NumPairs(), true)
+	}{{"undirected T=5", und, 5}, {"directed T=4", dir, 4}, {"T=1", und, 1}, {"no edges", fixtures.MustGraph(3, nil, nil, false), 3}} {
+		th := fixtures.Theta(rng, c.g.NumPairs(), true)
 		s, err := ic.NewSpreadObjective(c.g, th, c.T)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
@@ -552,7 +480,7 @@ func TestSpreadObjective(t *testing.T) {
 // TestBuildDMPErrors checks returned errors for bad arguments.
 func TestBuildDMPErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(71, 72))
-	g := gER(rng, 6, 0.5, false)
+	g := fixtures.ER(rng, 6, 0.5, false)
 	eg, other := G.NewGraph(), G.NewGraph()
 	alpha := vec(eg, "alpha", make([]float64, g.NumEdges()))
 	p0 := vec(eg, "p0", make([]float64, g.N))
@@ -583,7 +511,7 @@ func TestBuildDMPErrors(t *testing.T) {
 	if _, err := ic.NewDMPIndex(g, 0); err == nil {
 		t.Error("NewDMPIndex K = 0: no error")
 	}
-	if _, err := ic.NewDMPIndex(gMustGraph(3, nil, nil, true), 1); err == nil {
+	if _, err := ic.NewDMPIndex(fixtures.MustGraph(3, nil, nil, true), 1); err == nil {
 		t.Error("NewDMPIndex without edges: no error")
 	}
 	if ix.Copies() != 2 || ix.Graph() != g {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/fixtures"
 	"github.com/spread-dev/spread/models/ic"
 )
 
@@ -22,88 +23,15 @@ type gradCase struct {
 	zero  []int // parameter indices that must get exactly zero gradient
 }
 
-func mustGraph(n int, src, dst []int, undirected bool) *graphs.Graph {
-	g, _, err := graphs.FromEdges(n, src, dst, nil, graphs.BuildOptions{Undirected: undirected})
-	if err != nil {
-		panic(err)
-	}
-	return g
-}
-
-// erEdges returns G(n, q) edges: unordered pairs when directed is false,
-// ordered pairs otherwise.
-func erEdges(rng *rand.Rand, n int, q float64, directed bool) (src, dst []int) {
-	for u := 0; u < n; u++ {
-		for v := 0; v < n; v++ {
-			if u == v || (!directed && v < u) {
-				continue
-			}
-			if rng.Float64() < q {
-				src, dst = append(src, u), append(dst, v)
-			}
-		}
-	}
-	return src, dst
-}
-
-// makeObs builds observations with nSeed single-seed classes (seeds 0..nSeed−1)
-// and, if stochastic, one class with random p̄ in [0, 0.3] and one sure seed.
-// Counts are random integers in 0..29, zeroed wherever the model µ at theta
-// is below 1e-3, so that finite differences with steps ≤ 1e-4 never cross
-// the MuFloor kink (the gradient check needs a smooth objective).
+// makeObs builds fixtures.Observations with nSeed single-seed classes
+// (seeds 0..nSeed−1) and, if stochastic, one class with random p̄ in
+// [0, 0.3] (the last three nodes stay inactive) and one sure seed. Counts are
+// random integers in 0..29, zeroed wherever the model µ at theta is below
+// 1e-3, so that finite differences with steps ≤ 1e-4 never cross the MuFloor
+// kink (the gradient check needs a smooth objective).
 func makeObs(rng *rand.Rand, g *graphs.Graph, theta []float64, R, T, nSeed int, stochastic bool, hidden []int) *ic.Observations {
-	N := g.N
-	obs := &ic.Observations{N: N, T: T}
-	if hidden != nil {
-		obs.Observed = make([]bool, N)
-		for i := range obs.Observed {
-			obs.Observed[i] = true
-		}
-		for _, i := range hidden {
-			obs.Observed[i] = false
-		}
-	}
-	var p0s [][]float64
-	for s := 0; s < nSeed; s++ {
-		p0 := make([]float64, N)
-		p0[s] = 1
-		p0s = append(p0s, p0)
-	}
-	if stochastic {
-		p0 := make([]float64, N)
-		for i := 0; i < N-3; i++ { // the last three nodes stay inactive
-			p0[i] = 0.3 * rng.Float64()
-		}
-		p0[1] = 1
-		p0s = append(p0s, p0)
-	}
-	for _, p0 := range p0s {
-		S := ic.MixtureMarginals(nil, g, theta, R, p0, T)
-		mu := ic.Mu(nil, S, N, T)
-		counts := make([]float64, len(mu))
-		for k := range counts {
-			if mu[k] >= 1e-3 {
-				counts[k] = float64(rng.IntN(30))
-			}
-		}
-		obs.Classes = append(obs.Classes, ic.Class{P0: p0, M: 1, Counts: counts})
-	}
-	return obs
-}
-
-// randomTheta draws R·P parameters in [0.1, 0.9] and sets a few to exactly
-// 0 and 1.
-func randomTheta(rng *rand.Rand, n int, boundary bool) []float64 {
-	th := make([]float64, n)
-	for k := range th {
-		th[k] = 0.1 + 0.8*rng.Float64()
-	}
-	if boundary {
-		for k := 0; k < n; k += 5 {
-			th[k] = float64(k / 5 % 2) // 0, 1, 0, 1, ...
-		}
-	}
-	return th
+	return fixtures.Observations(rng, g, theta, fixtures.ObsConfig{
+		R: R, T: T, Seeds: nSeed, Stochastic: stochastic, Inactive: 3, MaxCount: 30, Hidden: hidden})
 }
 
 // gradCases builds the table from fixed seeds.
@@ -113,22 +41,14 @@ func gradCases() []gradCase {
 
 	// Undirected ER n = 12 plus a hidden triangle 12–13–14 that no seed
 	// reaches: its three parameters must get exactly zero gradient.
-	s, d := erEdges(rng, 12, 0.3, false)
-	s, d = append(s, 12, 13, 12), append(d, 13, 14, 14)
-	g := mustGraph(15, s, d, true)
-	var zero []int
-	for p, e := range g.PairEdge {
-		if g.Src[e] >= 12 {
-			zero = append(zero, p)
-		}
-	}
+	g, zero := fixtures.ERWithTriangle(rng, 12, 0.3)
 	hidden := []int{3, 7, 12, 13, 14}
-	th := randomTheta(rng, g.NumPairs(), true)
+	th := fixtures.Theta(rng, g.NumPairs(), true)
 	cases = append(cases,
 		gradCase{"undirected ER, seeds+stochastic, hidden, α∈{0,1}", g, th, 1, makeObs(rng, g, th, 1, 5, 6, true, hidden), zero},
 		gradCase{"undirected ER, stochastic only, T=2", g, th, 1, makeObs(rng, g, th, 1, 2, 0, true, hidden), zero},
 	)
-	thR := randomTheta(rng, 3*g.NumPairs(), true)
+	thR := fixtures.Theta(rng, 3*g.NumPairs(), true)
 	var zeroR []int
 	for r := 0; r < 3; r++ {
 		for _, p := range zero {
@@ -139,14 +59,13 @@ func gradCases() []gradCase {
 
 	// Directed ER n = 12: arcs without a reverse and reciprocal arcs with
 	// independent α.
-	s, d = erEdges(rng, 12, 0.22, true)
-	g = mustGraph(12, s, d, false)
-	th = randomTheta(rng, g.NumPairs(), true)
+	g = fixtures.ER(rng, 12, 0.22, true)
+	th = fixtures.Theta(rng, g.NumPairs(), true)
 	cases = append(cases,
 		gradCase{"directed ER, seeds+stochastic, hidden, α∈{0,1}", g, th, 1, makeObs(rng, g, th, 1, 5, 6, true, []int{2, 9}), nil},
 		gradCase{"directed ER, all observed, T=6", g, th, 1, makeObs(rng, g, th, 1, 6, 12, false, nil), nil},
 	)
-	thR = randomTheta(rng, 2*g.NumPairs(), false)
+	thR = fixtures.Theta(rng, 2*g.NumPairs(), false)
 	cases = append(cases, gradCase{"directed ER mixture R=2", g, thR, 2, makeObs(rng, g, thR, 2, 5, 3, true, []int{4}), nil})
 	return cases
 }
@@ -265,12 +184,12 @@ func TestGradientT1(t *testing.T) {
 // classes per worker; one class: nodes split per time step).
 func TestDeterminism(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
-	s, d := erEdges(rng, 300, 0.02, false)
-	g := mustGraph(300, s, d, true)
-	th := randomTheta(rng, g.NumPairs(), true)
+	s, d := fixtures.EREdges(rng, 300, 0.02, false)
+	g := fixtures.MustGraph(300, s, d, true)
+	th := fixtures.Theta(rng, g.NumPairs(), true)
 	many := makeObs(rng, g, th, 1, 5, 40, true, []int{5, 6, 7})
 	one := makeObs(rng, g, th, 1, 5, 0, true, []int{5, 6, 7})
-	thR := randomTheta(rng, 2*g.NumPairs(), false)
+	thR := fixtures.Theta(rng, 2*g.NumPairs(), false)
 	mix := makeObs(rng, g, thR, 2, 4, 3, false, nil)
 	type run struct {
 		name string

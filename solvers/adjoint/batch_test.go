@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/fixtures"
 	"github.com/spread-dev/spread/models/ic"
 )
 
@@ -19,16 +20,7 @@ import (
 // needs no smooth objective.
 func mixedObs(rng *rand.Rand, g *graphs.Graph, theta []float64, R, T, nSeed int, extra bool, hidden []int) *ic.Observations {
 	N := g.N
-	obs := &ic.Observations{N: N, T: T}
-	if hidden != nil {
-		obs.Observed = make([]bool, N)
-		for i := range obs.Observed {
-			obs.Observed[i] = true
-		}
-		for _, i := range hidden {
-			obs.Observed[i] = false
-		}
-	}
+	obs := &ic.Observations{N: N, T: T, Observed: fixtures.Observed(N, hidden)}
 	var p0s [][]float64
 	for s := 0; s < nSeed; s++ {
 		p0 := make([]float64, N)
@@ -83,32 +75,32 @@ func blockCases() []blockCase {
 	rng := rand.New(rand.NewPCG(31, 32))
 	var cases []blockCase
 	add := func(name string, g *graphs.Graph, R, T, nSeed int, extra, boundary bool, hidden []int) {
-		th := randomTheta(rng, R*g.NumPairs(), boundary)
+		th := fixtures.Theta(rng, R*g.NumPairs(), boundary)
 		cases = append(cases, blockCase{name, g, th, R, mixedObs(rng, g, th, R, T, nSeed, extra, hidden)})
 	}
 	// Undirected sparse ER, n = 200, mean degree 3: reach restriction active.
-	s, d := erEdges(rng, 200, 0.015, false)
-	sparse := mustGraph(200, s, d, true)
+	s, d := fixtures.EREdges(rng, 200, 0.015, false)
+	sparse := fixtures.MustGraph(200, s, d, true)
 	add("sparse undirected, 13 seeds + 3 mixed classes, hidden, α∈{0,1}", sparse, 1, 5, 13, true, true, []int{1, 5, 17, 40})
 	add("sparse undirected, 8 seeds, T=7", sparse, 1, 7, 8, false, false, nil)
 	add("sparse undirected, 5 seeds, T=2", sparse, 1, 2, 5, false, true, nil)
 	add("sparse undirected, 3 seeds, T=1", sparse, 1, 1, 3, false, false, nil)
 	add("sparse undirected mixture R=3, 6 seeds + mixed", sparse, 3, 4, 6, true, true, []int{2, 3})
 	// Directed sparse ER with arcs without reverse.
-	s, d = erEdges(rng, 150, 0.02, true)
-	dir := mustGraph(150, s, d, false)
+	s, d = fixtures.EREdges(rng, 150, 0.02, true)
+	dir := fixtures.MustGraph(150, s, d, false)
 	add("sparse directed, 11 seeds + mixed, hidden, α∈{0,1}", dir, 1, 5, 11, true, true, []int{0, 9, 99})
 	add("sparse directed mixture R=2, 9 seeds", dir, 2, 6, 9, false, false, nil)
 	// Dense undirected ER: every node within two hops.
-	s, d = erEdges(rng, 40, 0.3, false)
-	dense := mustGraph(40, s, d, true)
+	s, d = fixtures.EREdges(rng, 40, 0.3, false)
+	dense := fixtures.MustGraph(40, s, d, true)
 	add("dense undirected, 21 seeds + mixed, α∈{0,1}", dense, 1, 5, 21, true, true, []int{7})
 	// A path: the reach grows by one node per step.
 	var ps, pd []int
 	for i := 0; i+1 < 30; i++ {
 		ps, pd = append(ps, i), append(pd, i+1)
 	}
-	path := mustGraph(30, ps, pd, true)
+	path := fixtures.MustGraph(30, ps, pd, true)
 	add("path of 30, 6 seeds, T=6", path, 1, 6, 6, false, false, nil)
 	// A horizon beyond what the uint8 reach holds: no restriction.
 	add("path of 30, 5 seeds, T=300", path, 1, 300, 5, false, false, nil)
@@ -207,7 +199,7 @@ func TestBlocksUsed(t *testing.T) {
 // TestBlocksPath checks the reach on a path by hand: one seed at node 0 and
 // T = 3 reach nodes 0, 1, 2 at distances 0, 1, 2; the rest is skipped.
 func TestBlocksPath(t *testing.T) {
-	g := mustGraph(6, []int{0, 1, 2, 3, 4}, []int{1, 2, 3, 4, 5}, true)
+	g := fixtures.MustGraph(6, []int{0, 1, 2, 3, 4}, []int{1, 2, 3, 4, 5}, true)
 	theta := []float64{0.5, 0.4, 0.3, 0.2, 0.1}
 	p0 := []float64{1, 0, 0, 0, 0, 0}
 	counts := make([]float64, 6*4)

@@ -5,12 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/benchutil"
 	"github.com/spread-dev/spread/internal/shared"
 	"github.com/spread-dev/spread/models/ic"
 )
@@ -105,13 +105,13 @@ func benchGradient(b *testing.B, g *graphs.Graph, theta []float64, obs *ic.Obser
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := benchutil.CPUTime()
 	for b.Loop() {
 		if _, _, err := ws.Gradient(grad, theta, obs); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	benchutil.ReportCPUPerOp(b, c0, time.Millisecond)
 }
 
 // egoFacebookProblem builds the ego-Facebook SLICER benchmark of the issue:
@@ -173,19 +173,9 @@ func BenchmarkForward300k(b *testing.B) {
 	d.Forward(alpha, obs.Classes[0].P0, obs.T)
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := benchutil.CPUTime()
 	for b.Loop() {
 		d.Forward(alpha, obs.Classes[0].P0, obs.T)
 	}
-	b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
-}
-
-// cpuTime returns the user+system CPU time of the process (all threads), a
-// steadier measure than wall time on a shared machine.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	benchutil.ReportCPUPerOp(b, c0, time.Millisecond)
 }

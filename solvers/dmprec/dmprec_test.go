@@ -9,32 +9,19 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/fixtures"
 	"github.com/spread-dev/spread/models/ic"
 	"github.com/spread-dev/spread/solvers/adjoint"
 )
 
-func mustGraph(n int, src, dst []int, undirected bool) *graphs.Graph {
-	g, _, err := graphs.FromEdges(n, src, dst, nil, graphs.BuildOptions{Undirected: undirected})
-	if err != nil {
-		panic(err)
-	}
-	return g
-}
-
-// erEdges returns G(n, q) edges: unordered pairs when directed is false,
-// ordered pairs otherwise.
-func erEdges(rng *rand.Rand, n int, q float64, directed bool) (src, dst []int) {
-	for u := 0; u < n; u++ {
-		for v := 0; v < n; v++ {
-			if u == v || (!directed && v < u) {
-				continue
-			}
-			if rng.Float64() < q {
-				src, dst = append(src, u), append(dst, v)
-			}
-		}
-	}
-	return src, dst
+// makeObs builds fixtures.Observations with nSeed single-seed classes
+// (seeds 0..nSeed−1) and, if stochastic, one class with random p̄ in
+// [0, 0.3] (the last three nodes stay inactive) and one sure seed. Counts
+// are random integers in 0..29, zeroed wherever the model µ at theta is
+// below 1e-3 (away from the MuFloor kink).
+func makeObs(rng *rand.Rand, g *graphs.Graph, theta []float64, T, nSeed int, stochastic bool, hidden []int) *ic.Observations {
+	return fixtures.Observations(rng, g, theta, fixtures.ObsConfig{
+		R: 1, T: T, Seeds: nSeed, Stochastic: stochastic, Inactive: 3, MaxCount: 30, Hidden: hidden})
 }
 
 // randomTree returns a uniformly attached random tree on n nodes.
@@ -49,65 +36,7 @@ func randomTree(rng *rand.Rand, n int, directed bool) *graphs.Graph {
 		}
 		s, d = append(s, u), append(d, v)
 	}
-	return mustGraph(n, s, d, !directed)
-}
-
-// makeObs builds observations with nSeed single-seed classes (seeds
-// 0..nSeed−1) and, if stochastic, one class with random p̄ in [0, 0.3] and
-// one sure seed. Counts are random integers in 0..29, zeroed wherever the
-// model µ at theta is below 1e-3 (away from the MuFloor kink).
-func makeObs(rng *rand.Rand, g *graphs.Graph, theta []float64, T, nSeed int, stochastic bool, hidden []int) *ic.Observations {
-	N := g.N
-	obs := &ic.Observations{N: N, T: T}
-	if hidden != nil {
-		obs.Observed = make([]bool, N)
-		for i := range obs.Observed {
-			obs.Observed[i] = true
-		}
-		for _, i := range hidden {
-			obs.Observed[i] = false
-		}
-	}
-	var p0s [][]float64
-	for s := 0; s < nSeed; s++ {
-		p0 := make([]float64, N)
-		p0[s] = 1
-		p0s = append(p0s, p0)
-	}
-	if stochastic {
-		p0 := make([]float64, N)
-		for i := 0; i < N-3; i++ {
-			p0[i] = 0.3 * rng.Float64()
-		}
-		p0[1] = 1
-		p0s = append(p0s, p0)
-	}
-	for _, p0 := range p0s {
-		mu := ic.Mu(nil, ic.MixtureMarginals(nil, g, theta, 1, p0, T), N, T)
-		counts := make([]float64, len(mu))
-		for k := range counts {
-			if mu[k] >= 1e-3 {
-				counts[k] = float64(rng.IntN(30))
-			}
-		}
-		obs.Classes = append(obs.Classes, ic.Class{P0: p0, M: 1, Counts: counts})
-	}
-	return obs
-}
-
-// randomTheta draws n parameters in [0.1, 0.9]; with boundary, every fifth
-// is set to exactly 0 or 1.
-func randomTheta(rng *rand.Rand, n int, boundary bool) []float64 {
-	th := make([]float64, n)
-	for k := range th {
-		th[k] = 0.1 + 0.8*rng.Float64()
-	}
-	if boundary {
-		for k := 0; k < n; k += 5 {
-			th[k] = float64(k / 5 % 2)
-		}
-	}
-	return th
+	return fixtures.MustGraph(n, s, d, !directed)
 }
 
 type gradCase struct {
@@ -126,26 +55,18 @@ func gradCases() []gradCase {
 
 	// Undirected trees: single seeds, stochastic class, hidden nodes.
 	g := randomTree(rng, 14, false)
-	th := randomTheta(rng, g.NumPairs(), false)
+	th := fixtures.Theta(rng, g.NumPairs(), false)
 	cases = append(cases, gradCase{"undirected random tree, 5 seeds + stochastic, hidden", g, th, makeObs(rng, g, th, 5, 5, true, []int{2, 9}), nil})
 	rt, err := graphs.RegularTree(20, 3)
 	if err != nil {
 		panic(err)
 	}
-	th = randomTheta(rng, rt.NumPairs(), true)
+	th = fixtures.Theta(rng, rt.NumPairs(), true)
 	cases = append(cases, gradCase{"3-regular tree N=20, 20 seeds, α∈{0,1}, T=4", rt, th, makeObs(rng, rt, th, 4, 20, false, nil), nil})
 
 	// Undirected loopy ER plus a hidden triangle 12–13–14 no seed reaches.
-	s, d := erEdges(rng, 12, 0.3, false)
-	s, d = append(s, 12, 13, 12), append(d, 13, 14, 14)
-	g = mustGraph(15, s, d, true)
-	var zero []int
-	for p, e := range g.PairEdge {
-		if g.Src[e] >= 12 {
-			zero = append(zero, p)
-		}
-	}
-	th = randomTheta(rng, g.NumPairs(), true)
+	g, zero := fixtures.ERWithTriangle(rng, 12, 0.3)
+	th = fixtures.Theta(rng, g.NumPairs(), true)
 	hidden := []int{3, 7, 12, 13, 14}
 	cases = append(cases,
 		gradCase{"undirected loopy ER, seeds+stochastic, hidden, α∈{0,1}", g, th, makeObs(rng, g, th, 5, 6, true, hidden), zero},
@@ -155,11 +76,10 @@ func gradCases() []gradCase {
 	// Directed: a tree of arcs, and a loopy ER with reciprocal and
 	// one-way arcs (independent α per arc).
 	g = randomTree(rng, 12, true)
-	th = randomTheta(rng, g.NumPairs(), false)
+	th = fixtures.Theta(rng, g.NumPairs(), false)
 	cases = append(cases, gradCase{"directed random tree, all single seeds", g, th, makeObs(rng, g, th, 5, 12, false, nil), nil})
-	s, d = erEdges(rng, 12, 0.22, true)
-	g = mustGraph(12, s, d, false)
-	th = randomTheta(rng, g.NumPairs(), true)
+	g = fixtures.ER(rng, 12, 0.22, true)
+	th = fixtures.Theta(rng, g.NumPairs(), true)
 	cases = append(cases,
 		gradCase{"directed loopy ER, seeds+stochastic, hidden, α∈{0,1}", g, th, makeObs(rng, g, th, 5, 6, true, []int{2, 9}), nil},
 		gradCase{"directed loopy ER, all observed, T=6", g, th, makeObs(rng, g, th, 6, 12, false, nil), nil},
@@ -349,7 +269,7 @@ func TestGradientT1(t *testing.T) {
 			t.Errorf("T=1: gradient[%d] = %v, want 0", k, x)
 		}
 	}
-	empty := mustGraph(3, nil, nil, true)
+	empty := fixtures.MustGraph(3, nil, nil, true)
 	obs0 := &ic.Observations{N: 3, T: 3, Classes: []ic.Class{{P0: []float64{1, 0, 0}, M: 2, Counts: []float64{2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2}}}}
 	o, grad, err = Gradient(nil, empty, nil, obs0, nil)
 	if err != nil || len(grad) != 0 || o != 0 {

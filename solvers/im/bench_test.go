@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/benchutil"
 )
 
 // Reference figures (the authors' C++ IMM, single-threaded, k = 50,
@@ -42,7 +43,7 @@ func benchIMM(b *testing.B, m Model, g *graphs.Graph, method *IMM, workers int) 
 	var res *Result
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	for i := 0; i < b.N; i++ {
 		var err error
 		res, err = Maximize(&Problem{Model: m, K: 50}, &Settings{Seed: uint64(i + 1), Workers: workers}, method)
@@ -50,7 +51,7 @@ func benchIMM(b *testing.B, m Model, g *graphs.Graph, method *IMM, workers int) 
 			b.Fatal(err)
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := benchutil.CPUTime() - cpu0
 	b.StopTimer()
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 	mc, se := (&MC{Model: m, Runs: 20000, Seed: 12345}).Spread(res.Seeds)
@@ -150,12 +151,12 @@ func benchRR(b *testing.B, g *graphs.Graph, p []float64) {
 	}
 	size := R.total
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	for i := 0; i < b.N; i++ {
 		R := newRRSets(m.NumNodes(), newStream(uint64(i), streamRR))
 		R.grow(sets, []Sampler{m.NewSampler()})
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N)/sets, "cpu-ns/set")
+	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Nanoseconds())/float64(b.N)/sets, "cpu-ns/set")
 	b.ReportMetric(float64(size)/sets, "nodes/set")
 	b.ReportMetric(float64(scanned)/sets, "in-edges/set")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/sets, "ns/set")

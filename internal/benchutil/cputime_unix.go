@@ -1,14 +1,15 @@
 //go:build unix
 
-package ic_test
+package benchutil
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the user plus system CPU time of the process so far.
-func cpuTime() time.Duration {
+// CPUTime returns the user plus system CPU time of the process so far (all
+// threads), or 0 when getrusage fails.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
