@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/spread-dev/spread/datasets"
@@ -226,7 +228,7 @@ func runDemo(e *env, side, M, T int, hiddenFrac float64, seed uint64, out string
 	for i := range order {
 		order[i] = i
 	}
-	sortByKey(order, thetaStar)
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(thetaStar[a], thetaStar[b]) })
 	xs, ys, yh := make([]float64, len(order)), make([]float64, len(order)), make([]float64, len(order))
 	for r, p := range order {
 		xs[r], ys[r], yh[r] = float64(r), thetaStar[p], res.Theta[p]
@@ -251,13 +253,4 @@ func meanOverNodes(p []float64, n, T int) []float64 {
 		out[t] = s / float64(n)
 	}
 	return out
-}
-
-// sortByKey sorts idx by key[idx[i]] ascending (stable).
-func sortByKey(idx []int, key []float64) {
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && key[idx[j]] < key[idx[j-1]]; j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
-		}
-	}
 }

@@ -69,4 +69,14 @@
 // stream; workers take fixed chunks of indices and combine them in index
 // order (or with exact integer sums), so results do not depend on the
 // number of workers or on GOMAXPROCS.
+//
+// # Why not models/ic's simulator
+//
+// models/ic.Simulator draws its coins in visit order, which is right for
+// cascade data but cannot be replayed backwards. Here every coin is a hash
+// of (world, edge) or (world, node), so forward simulation and reverse
+// reachable sets see the same live-edge graph; that is what makes the MC
+// oracle an exact coverage function (CELF equals greedy) and IMM's RR sets
+// consistent with its MC check. The two agree statistically (test tag
+// crosscheck).
 package im
