@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -125,7 +126,7 @@ func runDemo(e *env, side, M, T int, hiddenFrac float64, seed uint64, out string
 	cfg.MaxIters = 400
 	cfg.Workers = workers
 	curve := report.Series{Name: "SLICER (autodiff, Adam)"}
-	rec := slicer.RecorderFunc(func(p slicer.Progress) error {
+	rec := train.RecorderFunc(func(p train.Progress) error {
 		curve.X = append(curve.X, float64(p.Iter))
 		curve.Y = append(curve.Y, -p.Objective)
 		if p.Iter%100 == 0 {

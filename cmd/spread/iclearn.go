@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"strings"
 	"time"
 
@@ -115,9 +116,9 @@ the end of each stage) and -resume continues from it.`,
 
 // learnWithProgress runs (or resumes) SLICER, reporting every 50 iterations.
 func learnWithProgress(g *graphs.Graph, obs *ic.Observations, cfg slicer.Config, resume bool, e *env) (*slicer.Result, error) {
-	rec := slicer.RecorderFunc(func(p slicer.Progress) error {
+	rec := train.RecorderFunc(func(p train.Progress) error {
 		if p.Iter%50 == 0 {
-			fmt.Fprintf(e.stderr, "  R=%d iter %4d  O=%.8g  change=%.2e  %v\n", p.Replicas, p.Iter, p.Objective, p.Change, p.Elapsed.Round(time.Millisecond))
+			fmt.Fprintf(e.stderr, "  R=%d iter %4d  O=%.8g  change=%.2e  %v\n", p.Stage, p.Iter, p.Objective, p.Change, p.Elapsed.Round(time.Millisecond))
 		}
 		return nil
 	})

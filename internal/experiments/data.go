@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
 
@@ -189,10 +190,10 @@ func simulateCounts(g *graphs.Graph, alpha []float64, T, M int, observed []bool,
 // in that case, specs/slicer.md §5.3). Cancelling ctx stops the run with
 // ctx's error.
 func learnSlicer(ctx context.Context, g *graphs.Graph, obs *ic.Observations, cfg slicer.Config) (*slicer.Result, error) {
-	rec := slicer.RecorderFunc(func(slicer.Progress) error { return ctx.Err() })
+	rec := train.RecorderFunc(func(train.Progress) error { return ctx.Err() })
 	res, err := slicer.Learn(g, obs, cfg, rec)
 	if err != nil {
-		if _, ok := errors.AsType[*slicer.NonFiniteError](err); ok && res != nil {
+		if _, ok := errors.AsType[*train.NonFiniteError](err); ok && res != nil {
 			return res, nil
 		}
 		if ctx.Err() != nil {
@@ -205,19 +206,19 @@ func learnSlicer(ctx context.Context, g *graphs.Graph, obs *ic.Observations, cfg
 
 // learnInfo summarises a learning run (all stages) taking secs seconds.
 func learnInfo(res *slicer.Result, secs float64) runInfo {
-	return runInfo{secs: secs, iters: res.Iters, atLimit: res.Status == slicer.IterationLimit, failed: res.Status == slicer.Failure}
+	return runInfo{secs: secs, iters: res.Iters, atLimit: res.Status == train.IterationLimit, failed: res.Status == train.Failure}
 }
 
 // dmprecFactory is a slicer.ObjectiveFactory that computes the gradient of
 // the SLICER objective by DMPrec (solvers/dmprec), so that slicer.Learn runs
 // the same loop with the forward-mode gradient (paper Fig. 1a). It plugs into
 // Config.Autodiff, the loop's only hook for another gradient source.
-func dmprecFactory(g *graphs.Graph, obs *ic.Observations, R, workers int) (slicer.Objective, error) {
+func dmprecFactory(g *graphs.Graph, obs *ic.Observations, R, workers int) (train.Objective, error) {
 	if R != 1 {
 		return nil, fmt.Errorf("experiments: DMPrec has no mixture gradient (R = %d)", R)
 	}
 	ws := dmprec.NewWorkspace(g, &dmprec.Options{Workers: workers})
-	return slicer.ObjectiveFunc(func(theta, grad []float64) (float64, error) {
+	return train.ObjectiveFunc(func(theta, grad []float64) (float64, error) {
 		o, _, err := ws.Gradient(grad, theta, obs)
 		return o, err
 	}), nil
@@ -234,12 +235,12 @@ type stageCapture struct {
 // factory returns a slicer.ObjectiveFactory computing the adjoint gradient
 // (as Config.Grad = "adjoint" does) while recording the iterates.
 func (c *stageCapture) factory() slicer.ObjectiveFactory {
-	return func(g *graphs.Graph, obs *ic.Observations, R, workers int) (slicer.Objective, error) {
+	return func(g *graphs.Graph, obs *ic.Observations, R, workers int) (train.Objective, error) {
 		inner := slicer.AdjointObjective(g, obs, R, &adjoint.Options{Workers: workers})
 		for len(c.theta) < R {
 			c.theta = append(c.theta, nil)
 		}
-		return slicer.ObjectiveFunc(func(theta, grad []float64) (float64, error) {
+		return train.ObjectiveFunc(func(theta, grad []float64) (float64, error) {
 			o, err := inner.Eval(theta, grad)
 			if err != nil || math.IsNaN(o) || math.IsInf(o, 0) {
 				return o, err

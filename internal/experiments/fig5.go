@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -360,7 +361,7 @@ func Fig6(ctx context.Context, cfg Fig6Config, opt Options) (*Output, error) {
 		if err != nil {
 			return fmt.Errorf("experiments: %s: α* set %d, ξ = %g: %w", name, a, xi, err)
 		}
-		failed := res.Status == slicer.Failure
+		failed := res.Status == train.Failure
 		if !failed && len(capture.theta) != cfg.MaxReplicas {
 			return fmt.Errorf("experiments: %s: α* set %d, ξ = %g: recorded %d stages, want %d", name, a, xi, len(capture.theta), cfg.MaxReplicas)
 		}
@@ -375,7 +376,7 @@ func Fig6(ctx context.Context, cfg Fig6Config, opt Options) (*Output, error) {
 			if R <= len(res.Stages) && R <= len(capture.theta) && capture.theta[R-1] != nil {
 				dp, eq = predictionError(g, capture.theta[R-1], R, sources, s.truth, cfg.T+1)
 				st := res.Stages[R-1]
-				ri = runInfo{secs: secs, iters: st.Iters, atLimit: st.Status == slicer.IterationLimit, failed: st.Status == slicer.Failure}
+				ri = runInfo{secs: secs, iters: st.Iters, atLimit: st.Status == train.IterationLimit, failed: st.Status == train.Failure}
 			}
 			msg += fmt.Sprintf(" R=%d: %.4f / %.4f;", R, dp, eq)
 			if err := tr.add(idx[hi][0][R-1], a, dp, ri); err != nil {

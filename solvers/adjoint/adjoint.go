@@ -9,6 +9,7 @@ import (
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/train"
 )
 
 // Options configures a Workspace. A nil *Options means the zero value.
@@ -16,21 +17,6 @@ type Options struct {
 	// Workers is the number of goroutines used per call. If it equals zero,
 	// runtime.GOMAXPROCS(0) is read at each call. Results do not depend on it.
 	Workers int
-}
-
-// NonFiniteError reports a non-finite objective or gradient entry, which can
-// only come from extreme counts (the ic.MuFloor floor bounds every 1/µ).
-type NonFiniteError struct {
-	// Index is the parameter index in θ layout, or -1 for the objective.
-	Index int
-	Value float64
-}
-
-func (e *NonFiniteError) Error() string {
-	if e.Index < 0 {
-		return fmt.Sprintf("solvers/adjoint: objective is %v", e.Value)
-	}
-	return fmt.Sprintf("solvers/adjoint: gradient entry %d is %v", e.Index, e.Value)
 }
 
 // Workspace holds the buffers of the adjoint gradient for one graph so that
@@ -148,7 +134,7 @@ func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
 //
 // It returns an error if obs does not fit the graph (ic.CheckObservations),
 // if theta is rejected by ic.CheckTheta (non-finite, or outside [0, 1] by
-// more than ic.ThetaSlack), or a *NonFiniteError. It does not modify theta or
+// more than ic.ThetaSlack), or a *train.NonFiniteError. It does not modify theta or
 // obs. It panics if len(theta) != ic.NumParams(g) or dst has the wrong length.
 func (w *Workspace) Gradient(dst, theta []float64, obs *ic.Observations) (float64, []float64, error) {
 	return w.MixtureGradient(dst, theta, 1, obs)
@@ -188,15 +174,9 @@ func (w *Workspace) MixtureGradient(dst, theta []float64, R int, obs *ic.Observa
 			d[p] = x
 		}
 	}
-	if math.IsNaN(o) || math.IsInf(o, 0) {
-		return o, dst, &NonFiniteError{Index: -1, Value: o}
-	}
-	for k, x := range dst {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return o, dst, &NonFiniteError{Index: k, Value: x}
-		}
-	}
-	return o, dst, nil
+	// Non-finite values can only come from extreme counts: the ic.MuFloor
+	// floor bounds every 1/µ.
+	return o, dst, train.CheckFinite("solvers/adjoint", o, dst)
 }
 
 // Objective returns the (mixture, for R > 1) objective only, with the same

@@ -2,13 +2,13 @@ package dmprec
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/train"
 )
 
 // DefaultBlock is the largest number of parameters propagated together when
@@ -27,21 +27,6 @@ type Options struct {
 	// are split into ⌈P/Block⌉ blocks of balanced widths. Results do not
 	// depend on it.
 	Block int
-}
-
-// NonFiniteError reports a non-finite objective or gradient entry, which can
-// only come from extreme counts (the ic.MuFloor floor bounds every 1/µ).
-type NonFiniteError struct {
-	// Index is the parameter index in θ layout, or -1 for the objective.
-	Index int
-	Value float64
-}
-
-func (e *NonFiniteError) Error() string {
-	if e.Index < 0 {
-		return fmt.Sprintf("solvers/dmprec: objective is %v", e.Value)
-	}
-	return fmt.Sprintf("solvers/dmprec: gradient entry %d is %v", e.Index, e.Value)
 }
 
 // Workspace holds the buffers of the DMPrec gradient for one graph, so that
@@ -106,7 +91,7 @@ func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
 // in O(P·|E|·T·|S|).
 //
 // It returns an error if obs does not fit the graph (ic.CheckObservations),
-// if theta is rejected by ic.CheckTheta, or a *NonFiniteError. It does not
+// if theta is rejected by ic.CheckTheta, or a *train.NonFiniteError. It does not
 // modify theta or obs. It panics if len(theta) != ic.NumParams(g) or dst
 // has the wrong length.
 func (w *Workspace) Gradient(dst, theta []float64, obs *ic.Observations) (float64, []float64, error) {
@@ -133,15 +118,9 @@ func (w *Workspace) Gradient(dst, theta []float64, obs *ic.Observations) (float6
 	w.run(obs)
 	copy(dst, w.grad)
 	o := w.obj
-	if math.IsNaN(o) || math.IsInf(o, 0) {
-		return o, dst, &NonFiniteError{Index: -1, Value: o}
-	}
-	for k, x := range dst {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return o, dst, &NonFiniteError{Index: k, Value: x}
-		}
-	}
-	return o, dst, nil
+	// Non-finite values can only come from extreme counts: the ic.MuFloor
+	// floor bounds every 1/µ.
+	return o, dst, train.CheckFinite("solvers/dmprec", o, dst)
 }
 
 // Gradient is a one-shot Workspace.Gradient: it builds a Workspace for g

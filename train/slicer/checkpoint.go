@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,11 +14,12 @@ import (
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/atomicfile"
 	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/train"
 	"github.com/spread-dev/spread/train/optim"
 )
 
 // checkpointFormat names the checkpoint layout; Resume rejects other values.
-const checkpointFormat = "spread/train/slicer checkpoint v1"
+const checkpointFormat = "spread/train/slicer checkpoint v2"
 
 // checkpointFile is the JSON checkpoint. encoding/json writes float64 in
 // the shortest form that reads back to the same bits, so a resumed run
@@ -41,7 +43,7 @@ type checkpointFile struct {
 	// finished stage.
 	Theta     []float64    `json:"theta"`
 	Optimizer *optim.State `json:"optimizer,omitempty"`
-	Stats     Stats        `json:"stats"`
+	Stats     train.Stats  `json:"stats"`
 }
 
 // checkpoint writes the state to cfg.Checkpoint, if set.
@@ -59,11 +61,12 @@ func (r *run) checkpoint() error {
 		Params:     r.p,
 		Stages:     r.stages,
 		Theta:      r.theta,
-		Stats:      Stats{Evaluations: r.stats.Evaluations, Runtime: r.elapsed()},
+		Stats:      r.stats,
 	}
+	cp.Stats.Runtime = r.elapsed()
 	if r.active {
 		cp.Current = &r.cur
-		cp.Optimizer = r.m.state()
+		cp.Optimizer = r.loop.StepperState()
 	}
 	err := atomicfile.WriteFile(path, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(&cp)
@@ -90,7 +93,7 @@ func (r *run) checkpoint() error {
 // source is not deterministic or the data differ). Other errors: an
 // unreadable or malformed file, a different configuration or data, and every
 // error of Learn.
-func Resume(path string, g *graphs.Graph, obs *ic.Observations, cfg Config, rec Recorder) (*Result, error) {
+func Resume(path string, g *graphs.Graph, obs *ic.Observations, cfg Config, rec train.Recorder) (*Result, error) {
 	r, err := newRun(g, obs, cfg, rec)
 	if err != nil {
 		return nil, err
@@ -115,16 +118,16 @@ func Resume(path string, g *graphs.Graph, obs *ic.Observations, cfg Config, rec 
 	}
 	// Structural checks, so that a damaged file gives an error, not a panic.
 	last := 0
-	for i, s := range cp.Stages {
-		if s.Replicas != i+1 || s.Iters < 0 || len(s.History) != s.Iters+1 || s.Status == NotTerminated {
-			return bad("stage %d is inconsistent", i+1)
+	for i := range cp.Stages {
+		s := &cp.Stages[i]
+		if err := s.Check(true); s.Replicas != i+1 || err != nil {
+			return bad("stage %d is inconsistent (%v)", i+1, err)
 		}
 		last = s.Replicas
 	}
-	if cp.Current != nil {
-		c := cp.Current
-		if c.Replicas != last+1 || c.Iters < 0 || len(c.History) != c.Iters+1 || c.Status != NotTerminated {
-			return bad("the stage in progress is inconsistent")
+	if c := cp.Current; c != nil {
+		if err := c.Check(false); c.Replicas != last+1 || err != nil {
+			return bad("the stage in progress is inconsistent (%v)", err)
 		}
 		last = c.Replicas
 	}
@@ -140,6 +143,7 @@ func Resume(path string, g *graphs.Graph, obs *ic.Observations, cfg Config, rec 
 		}
 	}
 	r.stats = cp.Stats
+	r.before = cp.Stats.Runtime
 	r.stages = cp.Stages
 	if cp.Current == nil {
 		r.cur = cp.Stages[len(cp.Stages)-1]
@@ -151,15 +155,11 @@ func Resume(path string, g *graphs.Graph, obs *ic.Observations, cfg Config, rec 
 	if err := r.setup(r.cur.Replicas, cp.Theta); err != nil {
 		return r.fail(err)
 	}
-	if err := r.m.setState(cp.Optimizer, r.cur.Iters); err != nil {
-		return bad("%v", err)
-	}
-	o, err := r.eval(r.cur.Iters)
-	if err != nil {
-		return r.fail(err)
-	}
-	if want := r.cur.History[r.cur.Iters]; math.Float64bits(o) != math.Float64bits(want) {
-		return r.fail(fmt.Errorf("slicer: resume %s: O at the saved iterate is %v, the checkpoint has %v (non-deterministic gradient source or different data)", path, o, want))
+	if err := r.loop.Resume(r.theta, &r.cur.Trace, cp.Optimizer); err != nil {
+		if _, ok := errors.AsType[*train.NonFiniteError](err); ok {
+			return r.fail(err)
+		}
+		return r.fail(fmt.Errorf("slicer: resume %s: %w", path, err))
 	}
 	return r.runStages()
 }

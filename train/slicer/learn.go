@@ -1,7 +1,6 @@
 package slicer
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
-	"github.com/spread-dev/spread/solvers/adjoint"
+	"github.com/spread-dev/spread/train"
 	"github.com/spread-dev/spread/train/optim"
 )
 
@@ -26,7 +25,7 @@ import (
 // infinite objective or gradient, a failing gradient source, checkpoint
 // write or Recorder) comes with a Result of Status Failure holding the last
 // iterate with a finite objective. A nil g is a programmer error: it panics.
-func Learn(g *graphs.Graph, obs *ic.Observations, cfg Config, rec Recorder) (*Result, error) {
+func Learn(g *graphs.Graph, obs *ic.Observations, cfg Config, rec train.Recorder) (*Result, error) {
 	r, err := newRun(g, obs, cfg, rec)
 	if err != nil {
 		return nil, err
@@ -42,28 +41,30 @@ func Learn(g *graphs.Graph, obs *ic.Observations, cfg Config, rec Recorder) (*Re
 	return r.runStages()
 }
 
-// run is the state of one Learn or Resume call.
+// run is the state of one Learn or Resume call: the finished stages and a
+// train.Loop for the stage in progress.
 type run struct {
 	g   *graphs.Graph
 	obs *ic.Observations
 	cfg Config // resolved
-	rec Recorder
+	rec train.Recorder
 	p   int // parameters per replica
 
 	cfgHash, dataHash string
 	start             time.Time
-	stats             Stats // of earlier runs (Resume); Runtime excludes this run
+	before            time.Duration // Runtime of earlier runs (Resume)
+	stats             train.Stats
 
 	stages []Stage // finished stages
 	cur    Stage   // the stage in progress, or the last finished one
 	active bool    // cur is in progress (not yet in stages)
 
-	theta, grad, prev []float64
-	f                 Objective
-	m                 stepper
+	theta []float64
+	f     train.Objective
+	loop  *train.Loop
 }
 
-func newRun(g *graphs.Graph, obs *ic.Observations, cfg Config, rec Recorder) (*run, error) {
+func newRun(g *graphs.Graph, obs *ic.Observations, cfg Config, rec train.Recorder) (*run, error) {
 	if g == nil {
 		panic("slicer: nil graph")
 	}
@@ -90,21 +91,25 @@ func (r *run) close() {
 }
 
 // elapsed returns the wall time of this run plus that of earlier runs.
-func (r *run) elapsed() time.Duration { return r.stats.Runtime + time.Since(r.start) }
+func (r *run) elapsed() time.Duration { return r.before + time.Since(r.start) }
 
-// setup allocates the buffers, gradient source and update rule of a stage
-// with R replicas starting from theta (which r keeps).
+// setup builds the gradient source, update rule and loop of stage R
+// starting from theta (which r keeps and the loop updates in place).
 func (r *run) setup(R int, theta []float64) error {
 	r.theta = theta
-	r.grad = make([]float64, len(theta))
-	r.prev = make([]float64, len(theta))
 	f, err := newObjective(&r.cfg, r.g, r.obs, R)
 	if err != nil {
 		return err
 	}
 	r.close()
 	r.f = f
-	r.m = newStepper(&r.cfg, theta, r.grad)
+	r.loop = &train.Loop{
+		Objective: f, Stepper: newStepper(&r.cfg),
+		MaxIters: r.cfg.MaxIters, Tol: r.cfg.Tol, Patience: r.cfg.Patience,
+		Method: "slicer", Stage: R, StageName: fmt.Sprintf("R = %d", R),
+		Recorder: r.rec, CheckpointEvery: r.cfg.CheckpointEvery, Checkpoint: r.checkpoint, End: r.endStage,
+		Stats: &r.stats, Before: r.before, Started: r.start,
+	}
 	return nil
 }
 
@@ -115,20 +120,14 @@ func (r *run) beginStage(R int, theta []float64) error {
 	if err := r.setup(R, theta); err != nil {
 		return err
 	}
-	o, err := r.eval(0)
-	if err != nil {
-		return err
-	}
-	r.cur.Initial, r.cur.Objective = o, o
-	r.cur.History = append(r.cur.History, o)
-	return r.record(Progress{Replicas: R, Objective: o})
+	return r.loop.Start(r.theta, &r.cur.Trace)
 }
 
 // runStages finishes the current stage and runs the remaining ones.
 func (r *run) runStages() (*Result, error) {
 	for {
 		if r.active {
-			if err := r.runStage(); err != nil {
+			if err := r.loop.Run(); err != nil {
 				return r.fail(err)
 			}
 		}
@@ -143,67 +142,8 @@ func (r *run) runStages() (*Result, error) {
 	return r.result(), nil
 }
 
-// runStage iterates the current stage until it converges or reaches
-// MaxIters, writing checkpoints and reporting progress.
-func (r *run) runStage() error {
-	cfg := &r.cfg
-	R := r.cur.Replicas
-	if r.cur.Iters >= cfg.MaxIters {
-		return r.endStage(IterationLimit)
-	}
-	for k := r.cur.Iters; ; k++ {
-		// θ_{k+1} from θ_k and ∇O(θ_k), then O(θ_{k+1}) and ∇O(θ_{k+1}).
-		lr := r.m.lr(k)
-		copy(r.prev, r.theta)
-		if err := r.m.step(r.theta, r.grad, k); err != nil {
-			return fmt.Errorf("slicer: R = %d, iteration %d: %w", R, k+1, err)
-		}
-		o, err := r.eval(k + 1)
-		if err != nil {
-			copy(r.theta, r.prev)
-			return err
-		}
-		old := r.cur.History[len(r.cur.History)-1]
-		r.cur.History = append(r.cur.History, o)
-		r.cur.Iters = k + 1
-		r.cur.Objective = o
-		if math.Abs(o-old) <= cfg.Tol*math.Abs(old) {
-			r.cur.Calm++
-		} else {
-			r.cur.Calm = 0
-		}
-		status := NotTerminated
-		switch {
-		case r.cur.Calm >= cfg.Patience:
-			status = Converged
-		case k+1 >= cfg.MaxIters:
-			status = IterationLimit
-		}
-		if status != NotTerminated {
-			if err := r.endStage(status); err != nil {
-				return err
-			}
-		} else if cfg.CheckpointEvery > 0 && (k+1)%cfg.CheckpointEvery == 0 {
-			if err := r.checkpoint(); err != nil {
-				return err
-			}
-		}
-		change := o - old
-		if old != 0 {
-			change /= math.Abs(old)
-		}
-		if err := r.record(Progress{Replicas: R, Iter: k + 1, Objective: o, Change: change, LR: lr}); err != nil {
-			return err
-		}
-		if status != NotTerminated {
-			return nil
-		}
-	}
-}
-
-// endStage closes the current stage with status and writes a checkpoint.
-func (r *run) endStage(status Status) error {
-	r.cur.Status = status
+// endStage closes the current stage and writes a checkpoint.
+func (r *run) endStage() error {
 	r.stages = append(r.stages, r.cur)
 	r.active = false
 	return r.checkpoint()
@@ -229,67 +169,34 @@ func (r *run) continuation(R int) []float64 {
 	return theta
 }
 
-// eval evaluates O and ∇O at r.theta into r.grad; iter is the index of the
-// iterate for error messages.
-func (r *run) eval(iter int) (float64, error) {
-	R := r.cur.Replicas
-	r.stats.Evaluations++
-	o, err := r.f.Eval(r.theta, r.grad)
-	if err != nil {
-		if nf, ok := errors.AsType[*adjoint.NonFiniteError](err); ok {
-			return 0, &NonFiniteError{Replicas: R, Iter: iter, Index: nf.Index, Value: nf.Value, Err: err}
-		}
-		return 0, fmt.Errorf("slicer: R = %d, iterate %d: %w", R, iter, err)
-	}
-	if math.IsNaN(o) || math.IsInf(o, 0) {
-		return 0, &NonFiniteError{Replicas: R, Iter: iter, Index: -1, Value: o}
-	}
-	for k, x := range r.grad {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, &NonFiniteError{Replicas: R, Iter: iter, Index: k, Value: x}
-		}
-	}
-	return o, nil
-}
-
-func (r *run) record(p Progress) error {
-	if r.rec == nil {
-		return nil
-	}
-	p.Evaluations = r.stats.Evaluations
-	p.Elapsed = r.elapsed()
-	if err := r.rec.Record(p); err != nil {
-		return fmt.Errorf("slicer: recorder: %w", err)
-	}
-	return nil
-}
-
 // fail returns the Result of a run stopped by err.
 func (r *run) fail(err error) (*Result, error) {
 	if r.active {
-		r.cur.Status = Failure
+		r.cur.Status = train.Failure
 		r.stages = append(r.stages, r.cur)
 		r.active = false
 	}
 	res := r.result()
-	res.Status = Failure
+	res.Status = train.Failure
 	return res, err
 }
 
 // result assembles the Result from the finished stages.
 func (r *run) result() *Result {
+	st := r.stats
+	st.Runtime = r.elapsed()
 	res := &Result{
 		Theta:    slices.Clone(r.theta),
 		Replicas: r.cur.Replicas,
 		Stages:   make([]Stage, len(r.stages)),
-		Stats:    Stats{Evaluations: r.stats.Evaluations, Runtime: r.elapsed()},
+		Stats:    st,
 	}
 	res.Objective = math.NaN()
 	if n := len(r.cur.History); n > 0 {
 		res.Objective = r.cur.History[n-1]
 	}
 	for i, s := range r.stages {
-		s.History = slices.Clone(s.History)
+		s.Trace = train.CloneTrace(s.Trace)
 		res.Stages[i] = s
 		res.Iters += s.Iters
 	}
@@ -299,29 +206,14 @@ func (r *run) result() *Result {
 	return res
 }
 
-// stepper is one update rule: θ_{k+1} from θ_k and ∇O(θ_k), in place.
-type stepper interface {
-	// lr returns the learning rate of iteration k.
-	lr(k int) float64
-	// step applies iteration k (k counts the iterations done in the stage).
-	step(theta, grad []float64, k int) error
-	// state returns the optimiser state to checkpoint (nil if none) and
-	// setState restores it.
-	state() *optim.State
-	setState(s *optim.State, k int) error
-}
-
-func newStepper(cfg *Config, theta, grad []float64) stepper {
+// newStepper returns the update rule of cfg.Method with its schedule.
+func newStepper(cfg *Config) train.Stepper {
 	var sched optim.Schedule = optim.InvSqrt{LR0: cfg.LR, K0: cfg.K0}
 	if cfg.K0 < 0 {
 		sched = optim.Constant(cfg.LR)
 	}
 	if cfg.Method == MethodAdam {
-		return &adamStepper{
-			opt:   &optim.Adam{Schedule: sched, Maximize: true},
-			param: &optim.Param{Name: "alpha", Value: theta, Grad: grad, Project: optim.Box{Lo: AdamMargin, Hi: 1 - AdamMargin}},
-			sched: sched,
-		}
+		return train.NewAdamStep(&optim.Adam{Schedule: sched, Maximize: true}, optim.Box{Lo: AdamMargin, Hi: 1 - AdamMargin})
 	}
 	return ascent{sched: sched}
 }
@@ -330,9 +222,11 @@ func newStepper(cfg *Config, theta, grad []float64) stepper {
 // coordinate, step = ε_k·∂O/∂α, halved while α + step ∉ (0, 1).
 type ascent struct{ sched optim.Schedule }
 
-func (a ascent) lr(k int) float64 { return a.sched.LR(k) }
+// LR implements train.Stepper.
+func (a ascent) LR(k int) float64 { return a.sched.LR(k) }
 
-func (a ascent) step(theta, grad []float64, k int) error {
+// Step implements train.Stepper.
+func (a ascent) Step(theta, grad []float64, k int) error {
 	stepAscent(theta, grad, a.sched.LR(k))
 	return nil
 }
@@ -350,42 +244,4 @@ func stepAscent(theta, grad []float64, eps float64) {
 		}
 		theta[i] = v + s
 	}
-}
-
-func (ascent) state() *optim.State { return nil }
-
-func (ascent) setState(s *optim.State, _ int) error {
-	if s != nil {
-		return errors.New("ascent has no optimiser state, but the checkpoint holds one")
-	}
-	return nil
-}
-
-// adamStepper is optim.Adam maximising O with the box
-// [AdamMargin, 1−AdamMargin].
-type adamStepper struct {
-	opt   *optim.Adam
-	param *optim.Param
-	sched optim.Schedule
-}
-
-func (a *adamStepper) lr(k int) float64 { return a.sched.LR(k) }
-
-func (a *adamStepper) step(_, _ []float64, _ int) error {
-	return a.opt.Step([]*optim.Param{a.param})
-}
-
-func (a *adamStepper) state() *optim.State {
-	s := a.opt.State()
-	return &s
-}
-
-func (a *adamStepper) setState(s *optim.State, k int) error {
-	if s == nil {
-		return errors.New("the checkpoint holds no Adam state")
-	}
-	if s.Steps != k {
-		return fmt.Errorf("the checkpoint's Adam state has %d steps, want %d", s.Steps, k)
-	}
-	return a.opt.SetState(*s)
 }

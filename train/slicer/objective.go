@@ -7,25 +7,8 @@ import (
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
 	"github.com/spread-dev/spread/solvers/adjoint"
+	"github.com/spread-dev/spread/train"
 )
-
-// Objective is a source of the SLICER objective and its gradient: the
-// Problem that Learn maximises.
-type Objective interface {
-	// Eval returns O(θ) and writes ∂O/∂θ into grad, entry k being the
-	// derivative with respect to theta[k] (len(grad) == len(theta); for R
-	// replicas both hold R·P entries, replica-major, P = g.NumPairs()). It
-	// must not modify theta and must not retain either slice after it
-	// returns. It should be deterministic: the same theta must give the same
-	// bits, or Resume cannot reproduce an uninterrupted run.
-	Eval(theta, grad []float64) (obj float64, err error)
-}
-
-// ObjectiveFunc adapts a function to the Objective interface.
-type ObjectiveFunc func(theta, grad []float64) (float64, error)
-
-// Eval implements Objective by calling f(theta, grad).
-func (f ObjectiveFunc) Eval(theta, grad []float64) (float64, error) { return f(theta, grad) }
 
 // ObjectiveFactory builds the gradient source of one learning stage: the
 // mixture objective of R replicas (paper eq. 9; R = 1 is eq. 4) of the
@@ -33,7 +16,7 @@ func (f ObjectiveFunc) Eval(theta, grad []float64) (float64, error) { return f(t
 // replica-major. workers is Config.Workers (≤ 0: GOMAXPROCS); the returned
 // Objective's values must not depend on it. Learn calls the factory once per
 // stage, so it may allocate freely.
-type ObjectiveFactory func(g *graphs.Graph, obs *ic.Observations, R, workers int) (Objective, error)
+type ObjectiveFactory func(g *graphs.Graph, obs *ic.Observations, R, workers int) (train.Objective, error)
 
 // Gradient sources accepted in Config.Grad.
 const (
@@ -54,7 +37,7 @@ const (
 // Eval returns the adjoint's errors (observations that do not fit g, θ
 // outside [0, 1], *adjoint.NonFiniteError). It panics if R < 1 or
 // len(theta) or len(grad) is not R·g.NumPairs().
-func AdjointObjective(g *graphs.Graph, obs *ic.Observations, R int, opts *adjoint.Options) Objective {
+func AdjointObjective(g *graphs.Graph, obs *ic.Observations, R int, opts *adjoint.Options) train.Objective {
 	if R < 1 {
 		panic(fmt.Sprintf("slicer: AdjointObjective: R = %d replicas, want R ≥ 1", R))
 	}
@@ -76,7 +59,7 @@ func (a *adjointObjective) Eval(theta, grad []float64) (float64, error) {
 }
 
 // newObjective returns the gradient source for a stage with R replicas.
-func newObjective(cfg *Config, g *graphs.Graph, obs *ic.Observations, R int) (Objective, error) {
+func newObjective(cfg *Config, g *graphs.Graph, obs *ic.Observations, R int) (train.Objective, error) {
 	switch cfg.Grad {
 	case GradAdjoint:
 		return AdjointObjective(g, obs, R, &adjoint.Options{Workers: cfg.Workers}), nil
