@@ -6,10 +6,11 @@ import (
 	"math"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ad"
+	"github.com/spread-dev/spread/models/compiled"
+	"github.com/spread-dev/spread/train"
 )
 
 // GraphChunkWork is the default bound on the size of one run of a
@@ -63,18 +64,16 @@ type GraphOptions struct {
 // A GraphObjective is not safe for concurrent use. It keeps obs: do not
 // modify the observations while it is in use.
 type GraphObjective struct {
-	g              *graphs.Graph
-	obs            *Observations
-	r, c, nChunks  int
-	n, t, p        int
-	m              G.VM
-	thetaBuf       []float64
-	p0Buf          []float64
-	cntBuf         [][]float64 // τ = 1..T, each C·N
-	costVal, gradV G.Value
-	const0         float64 // Σ over classes of the τ = 0 terms
-	loaded         int     // chunk bound to the inputs, -1 for none
-	graph, closed  bool    // a graph was built; Close was called
+	g             *graphs.Graph
+	obs           *Observations
+	r, c, nChunks int
+	n, t, p       int
+	prog          *compiled.Objective
+	p0Buf         []float64
+	cntBuf        [][]float64 // τ = 1..T, each C·N
+	const0        float64     // Σ over classes of the τ = 0 terms
+	loaded        int         // chunk bound to the inputs, -1 for none
+	closed        bool
 }
 
 // NewGraphObjective builds, differentiates and compiles the graph of the
@@ -122,24 +121,6 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 	if err != nil {
 		return nil, err
 	}
-	eg := G.NewGraph()
-	wrap := func(e error) error { return fmt.Errorf("models/ic: NewGraphObjective: %w", e) }
-	f.thetaBuf = make([]float64, R*P)
-	theta := vecInput(eg, "ic.graphobjective.theta", f.thetaBuf)
-	f.p0Buf = make([]float64, K*N)
-	p0 := vecInput(eg, "ic.graphobjective.p0", f.p0Buf)
-	floor := make([]float64, C*N)
-	for i := range floor {
-		floor[i] = MuFloor
-	}
-	floorN := vecInput(eg, "ic.graphobjective.mufloor", floor)
-	f.cntBuf = make([][]float64, T)
-	cnt := make([]*G.Node, T)
-	for tau := 1; tau <= T; tau++ {
-		f.cntBuf[tau-1] = make([]float64, C*N)
-		cnt[tau-1] = vecInput(eg, fmt.Sprintf("ic.graphobjective.counts.tau%d", tau), f.cntBuf[tau-1])
-	}
-
 	// α for every copy: replica r of any class uses θ[r·P : (r+1)·P]; slot
 	// q of a copy holds edge g.InEdges[q].
 	aidx := make([]int, K*E)
@@ -155,76 +136,80 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 			}
 		}
 	}
-	alpha, err := ad.Gather(theta, aidx)
-	if err != nil {
-		return nil, wrap(err)
+	floor := make([]float64, C*N)
+	for i := range floor {
+		floor[i] = MuFloor
 	}
-	Q, err := buildQ(ix, alpha, p0, T)
-	if err != nil {
+	build := func(d *compiled.Def) (*G.Node, error) {
+		theta := d.Param("theta", []int{R * P}, nil)
+		p0 := d.Input("p0", []int{K * N}, nil)
+		floorN := d.Input("mufloor", []int{C * N}, floor)
+		cnt := make([]*G.Node, T)
+		for tau := 1; tau <= T; tau++ {
+			cnt[tau-1] = d.Input(fmt.Sprintf("counts.tau%d", tau), []int{C * N}, nil)
+		}
+		alpha, err := ad.Gather(theta, aidx)
+		if err != nil {
+			return nil, err
+		}
+		Q, err := buildQ(ix, alpha, p0, T)
+		if err != nil {
+			return nil, err
+		}
+		if R > 1 {
+			// Q̄(t) = (1/R) Σ_r Q_r(t): copy r·C + c adds into class c.
+			mix := make([]int, K*N)
+			for r := 0; r < R; r++ {
+				for k := 0; k < C*N; k++ {
+					mix[r*C*N+k] = k
+				}
+			}
+			invR := G.NewConstant(1 / float64(R))
+			for t := range Q {
+				s, err := ad.ScatterAdd(Q[t], mix, C*N)
+				if err != nil {
+					return nil, err
+				}
+				if Q[t], err = G.Mul(invR, s); err != nil {
+					return nil, err
+				}
+			}
+		}
+		var cost *G.Node
+		for tau := 1; tau <= T; tau++ {
+			mu := Q[T-1] // censored: µ(T) = Q̄(T−1)
+			if tau < T {
+				if mu, err = G.Sub(Q[tau-1], Q[tau]); err != nil {
+					return nil, err
+				}
+			}
+			fl, err := G.MaxBetween(mu, floorN)
+			if err != nil {
+				return nil, err
+			}
+			lg, err := G.Log(fl)
+			if err != nil {
+				return nil, err
+			}
+			term, err := G.Mul(cnt[tau-1], lg) // vector·vector: a dot product
+			if err != nil {
+				return nil, err
+			}
+			if cost == nil {
+				cost = term
+			} else if cost, err = G.Add(cost, term); err != nil {
+				return nil, err
+			}
+		}
+		return cost, nil
+	}
+	if f.prog, err = compiled.New(build, &compiled.Options{Name: "models/ic: GraphObjective"}); err != nil {
 		return nil, err
 	}
-	if R > 1 {
-		// Q̄(t) = (1/R) Σ_r Q_r(t): copy r·C + c adds into class c.
-		mix := make([]int, K*N)
-		for r := 0; r < R; r++ {
-			for k := 0; k < C*N; k++ {
-				mix[r*C*N+k] = k
-			}
-		}
-		invR := G.NewConstant(1 / float64(R))
-		for t := range Q {
-			s, err := ad.ScatterAdd(Q[t], mix, C*N)
-			if err != nil {
-				return nil, wrap(err)
-			}
-			if Q[t], err = G.Mul(invR, s); err != nil {
-				return nil, wrap(err)
-			}
-		}
-	}
-	var cost *G.Node
+	f.p0Buf = f.prog.Data("p0")
+	f.cntBuf = make([][]float64, T)
 	for tau := 1; tau <= T; tau++ {
-		mu := Q[T-1] // censored: µ(T) = Q̄(T−1)
-		if tau < T {
-			if mu, err = G.Sub(Q[tau-1], Q[tau]); err != nil {
-				return nil, wrap(err)
-			}
-		}
-		fl, err := G.MaxBetween(mu, floorN)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		lg, err := G.Log(fl)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		term, err := G.Mul(cnt[tau-1], lg) // vector·vector: a dot product
-		if err != nil {
-			return nil, wrap(err)
-		}
-		if cost == nil {
-			cost = term
-		} else if cost, err = G.Add(cost, term); err != nil {
-			return nil, wrap(err)
-		}
-	}
-	grads, err := G.Grad(cost, theta)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	rc := G.Read(cost, &f.costVal)
-	rg := G.Read(grads[0], &f.gradV)
-	inputs := append(G.Nodes{theta, p0, floorN}, cnt...)
-	m, err := compileTape(eg, inputs, G.Nodes{rc, rg})
-	if err != nil {
-		return nil, wrap(err)
-	}
-	f.m, f.graph = m, true
-	// Bind through the buffers the input nodes actually hold.
-	f.thetaBuf = theta.Value().Data().([]float64)
-	f.p0Buf = p0.Value().Data().([]float64)
-	for tau := range cnt {
-		f.cntBuf[tau] = cnt[tau].Value().Data().([]float64)
+		f.cntBuf[tau-1] = f.prog.Data(fmt.Sprintf("counts.tau%d", tau))
 	}
 	if f.nChunks == 1 {
 		f.load(0)
@@ -242,12 +227,10 @@ func (f *GraphObjective) NumChunks() int { return f.nChunks }
 // Close releases the compiled machine; Eval returns an error afterwards.
 func (f *GraphObjective) Close() error {
 	f.closed = true
-	if f.m == nil {
+	if f.prog == nil {
 		return nil
 	}
-	err := f.m.Close()
-	f.m = nil
-	return err
+	return f.prog.Close()
 }
 
 // Eval returns the objective O(θ) (MixtureObjective with R replicas) and
@@ -255,9 +238,9 @@ func (f *GraphObjective) Close() error {
 // It does not modify theta and keeps neither slice. The result is
 // deterministic: the same θ gives the same bits.
 //
-// It returns an error if theta is rejected by CheckTheta, a run fails, the
-// objective or a gradient entry is not finite, or f was closed. It panics if len(theta) or
-// len(grad) is not R·P.
+// It returns an error if theta is rejected by CheckTheta, a run fails or f
+// was closed, and a *train.NonFiniteError for a NaN or infinite objective
+// or gradient entry. It panics if len(theta) or len(grad) is not R·P.
 func (f *GraphObjective) Eval(theta, grad []float64) (float64, error) {
 	np := f.r * f.p
 	if len(theta) != np || len(grad) != np {
@@ -270,32 +253,22 @@ func (f *GraphObjective) Eval(theta, grad []float64) (float64, error) {
 		return 0, err
 	}
 	clear(grad)
-	if !f.graph {
+	if f.prog == nil {
 		return MixtureObjective(f.g, theta, f.r, f.obs)
 	}
-	copy(f.thetaBuf, theta)
+	f.prog.SetX(theta)
 	o := 0.0
 	for ch := 0; ch < f.nChunks; ch++ {
 		f.load(ch)
-		f.m.Reset()
-		if err := f.m.RunAll(); err != nil {
+		c, err := f.prog.Run()
+		if err != nil {
 			return 0, fmt.Errorf("models/ic: GraphObjective.Eval: chunk %d: %w", ch, err)
 		}
-		o += f.costVal.Data().(float64)
-		for k, x := range f.gradV.Data().([]float64)[:np] {
-			grad[k] += x
-		}
+		o += c
+		f.prog.AddGrad(grad)
 	}
 	o += f.const0
-	if math.IsNaN(o) || math.IsInf(o, 0) {
-		return o, fmt.Errorf("models/ic: GraphObjective.Eval: objective is %v", o)
-	}
-	for k, x := range grad {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return o, fmt.Errorf("models/ic: GraphObjective.Eval: gradient entry %d is %v", k, x)
-		}
-	}
-	return o, nil
+	return o, train.CheckFinite("models/ic: GraphObjective", o, grad)
 }
 
 // load writes chunk ch's initial conditions (replicated over replicas) and
@@ -373,11 +346,8 @@ func classConst0(c *Class, obs *Observations, R int) float64 {
 // BuildDMP. The graph is built, differentiated and compiled once; Eval
 // rebinds u. A SpreadObjective is not safe for concurrent use.
 type SpreadObjective struct {
-	n     int
-	m     G.VM
-	uBuf  []float64
-	val   G.Value
-	gradV G.Value
+	n    int
+	prog *compiled.Objective
 }
 
 // NewSpreadObjective builds σ(u) on g with parameters theta (len
@@ -396,37 +366,22 @@ func NewSpreadObjective(g *graphs.Graph, theta []float64, T int) (*SpreadObjecti
 	if g.N < 1 {
 		return nil, fmt.Errorf("models/ic: NewSpreadObjective: graph has no nodes")
 	}
-	wrap := func(e error) error { return fmt.Errorf("models/ic: NewSpreadObjective: %w", e) }
-	eg := G.NewGraph()
-	s := &SpreadObjective{n: g.N}
-	u := vecInput(eg, "ic.spread.u", make([]float64, g.N))
-	var an *G.Node
-	if len(alpha) > 0 && T > 1 {
-		an = vecInput(eg, "ic.spread.alpha", alpha)
-	}
-	p, err := BuildDMP(eg, g, an, u, T)
+	prog, err := compiled.New(func(d *compiled.Def) (*G.Node, error) {
+		u := d.Param("u", []int{g.N}, nil)
+		var an *G.Node
+		if len(alpha) > 0 && T > 1 {
+			an = d.Input("alpha", []int{len(alpha)}, alpha)
+		}
+		p, err := BuildDMP(d.G, g, an, u, T)
+		if err != nil {
+			return nil, err
+		}
+		return G.Sum(p[T-1])
+	}, &compiled.Options{Name: "models/ic: SpreadObjective"})
 	if err != nil {
 		return nil, err
 	}
-	cost, err := G.Sum(p[T-1])
-	if err != nil {
-		return nil, wrap(err)
-	}
-	grads, err := G.Grad(cost, u)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	rv := G.Read(cost, &s.val)
-	rg := G.Read(grads[0], &s.gradV)
-	inputs := G.Nodes{u}
-	if an != nil {
-		inputs = append(inputs, an)
-	}
-	if s.m, err = compileTape(eg, inputs, G.Nodes{rv, rg}); err != nil {
-		return nil, wrap(err)
-	}
-	s.uBuf = u.Value().Data().([]float64)
-	return s, nil
+	return &SpreadObjective{n: g.N, prog: prog}, nil
 }
 
 // Eval returns σ(u) = Σ_i p_i(T−1) for the initial condition u and writes
@@ -443,44 +398,8 @@ func (s *SpreadObjective) Eval(u, grad []float64) (float64, error) {
 			return 0, fmt.Errorf("models/ic: SpreadObjective.Eval: u[%d] = %v is outside [0, 1]", i, x)
 		}
 	}
-	if s.m == nil {
-		return 0, errors.New("models/ic: SpreadObjective.Eval after Close")
-	}
-	copy(s.uBuf, u)
-	s.m.Reset()
-	if err := s.m.RunAll(); err != nil {
-		return 0, fmt.Errorf("models/ic: SpreadObjective.Eval: %w", err)
-	}
-	copy(grad, s.gradV.Data().([]float64)[:s.n])
-	return s.val.Data().(float64), nil
+	return s.prog.Eval(u, grad)
 }
 
 // Close releases the compiled machine; Eval returns an error afterwards.
-func (s *SpreadObjective) Close() error {
-	if s.m == nil {
-		return nil
-	}
-	err := s.m.Close()
-	s.m = nil
-	return err
-}
-
-// vecInput returns a float64 vector input node of eg named name (names must
-// be unique: gorgonia merges inputs that share one) bound to a tensor backed
-// by x.
-func vecInput(eg *G.ExprGraph, name string, x []float64) *G.Node {
-	v := tensor.New(tensor.WithShape(len(x)), tensor.WithBacking(x))
-	return G.NewVector(eg, tensor.Float64, G.WithName(name), G.WithShape(len(x)), G.WithValue(v))
-}
-
-// compileTape compiles the part of eg that the output nodes depend on (so
-// gradient nodes that G.Grad creates for inputs nobody asked about are not
-// executed) into a TapeMachine. inputs must list every input node that part
-// reads.
-func compileTape(eg *G.ExprGraph, inputs, outputs G.Nodes) (G.VM, error) {
-	prog, locMap, err := G.CompileFunction(eg, inputs, outputs)
-	if err != nil {
-		return nil, err
-	}
-	return G.NewTapeMachine(eg, G.WithPrecompiled(prog, locMap)), nil
-}
+func (s *SpreadObjective) Close() error { return s.prog.Close() }

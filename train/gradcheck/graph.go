@@ -3,10 +3,12 @@ package gradcheck
 import (
 	"errors"
 	"fmt"
-	"math"
+	"slices"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
+
+	"github.com/spread-dev/spread/models/compiled"
+	"github.com/spread-dev/spread/train"
 )
 
 // GraphProblem is a scalar gorgonia cost whose TapeMachine gradients are
@@ -50,190 +52,95 @@ func CheckGraph(p GraphProblem, s *Settings) (*Report, error) {
 	if p.Build == nil {
 		return nil, errors.New("gradcheck: CheckGraph: nil Build")
 	}
-	g := G.NewGraph()
-	cost, wrt, err := p.Build(g)
+	obj, err := compiled.FromNodes(p.Build, &compiled.Options{Name: "gradcheck: CheckGraph"})
 	if err != nil {
-		return nil, fmt.Errorf("gradcheck: CheckGraph: build: %w", err)
+		return nil, err
 	}
-	if cost == nil || !cost.IsScalar() || cost.Dtype() != tensor.Float64 {
-		return nil, fmt.Errorf("gradcheck: CheckGraph: cost %v must be a float64 scalar", cost)
+	defer obj.Close()
+	fields := obj.Params()
+	x0 := obj.X()
+	defer obj.SetX(x0) // leave the inputs bound to their original values
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
 	}
-	if len(wrt) == 0 {
-		return nil, errors.New("gradcheck: CheckGraph: no wrt nodes")
-	}
-
-	// Copy the input values before anything runs, and keep the originals to
-	// rebind at the end.
-	names := make([]string, len(wrt))
-	orig := make([]G.Value, len(wrt))
-	x0 := make([][]float64, len(wrt))
-	size := 0
-	for i, n := range wrt {
-		if n == nil {
-			return nil, fmt.Errorf("gradcheck: CheckGraph: wrt[%d] is nil", i)
-		}
-		for j := range i {
-			if wrt[j] == n {
-				return nil, fmt.Errorf("gradcheck: CheckGraph: wrt[%d] and wrt[%d] are the same node %v", j, i, n.Name())
-			}
-		}
-		names[i] = n.Name()
-		if !n.IsVar() {
-			return nil, fmt.Errorf("gradcheck: CheckGraph: wrt[%d] (%s) is not an input node", i, names[i])
-		}
-		orig[i] = n.Value()
-		if orig[i] == nil {
-			return nil, fmt.Errorf("gradcheck: CheckGraph: wrt[%d] (%s) has no value bound", i, names[i])
-		}
-		if x0[i], err = floats(orig[i]); err != nil {
-			return nil, fmt.Errorf("gradcheck: CheckGraph: wrt[%d] (%s): %w", i, names[i], err)
-		}
-		size += len(x0[i])
-	}
-
-	grads, err := G.Grad(cost, wrt...)
-	if err != nil {
-		return nil, fmt.Errorf("gradcheck: CheckGraph: G.Grad: %w", err)
-	}
-	var costVal G.Value
-	G.Read(cost, &costVal)
-	gradVals := make([]G.Value, len(grads))
-	for i, gn := range grads {
-		G.Read(gn, &gradVals[i])
-	}
-	prog, locMap, err := G.Compile(g)
-	if err != nil {
-		return nil, fmt.Errorf("gradcheck: CheckGraph: compile: %w", err)
-	}
-	m := G.NewTapeMachine(g, G.WithPrecompiled(prog, locMap))
-	defer m.Close()
-	defer func() {
-		for i, n := range wrt {
-			_ = G.Let(n, orig[i]) // same shape and dtype as before: cannot fail
-		}
-	}()
-
-	// eval binds fresh copies of x (all inputs flattened) and returns the cost.
-	var runErr error
-	eval := func(x []float64) float64 {
-		off := 0
-		for i, n := range wrt {
-			v := fresh(orig[i], x[off:off+len(x0[i])])
-			off += len(x0[i])
-			if err := G.Let(n, v); err != nil {
-				runErr = fmt.Errorf("gradcheck: CheckGraph: Let %s: %w", names[i], err)
-				return math.NaN()
-			}
-		}
-		m.Reset()
-		if err := m.RunAll(); err != nil {
-			runErr = fmt.Errorf("gradcheck: CheckGraph: run: %w", err)
-			return math.NaN()
-		}
-		c, err := scalar(costVal)
-		if err != nil {
-			runErr = fmt.Errorf("gradcheck: CheckGraph: cost: %w", err)
-			return math.NaN()
-		}
-		return c
-	}
-
-	flat := make([]float64, 0, size)
-	for _, x := range x0 {
-		flat = append(flat, x...)
-	}
-	eval(flat)
-	if runErr != nil {
-		return nil, runErr
-	}
-	ad := make([][]float64, len(wrt))
-	for i := range wrt {
-		if ad[i], err = floats(gradVals[i]); err != nil {
-			return nil, fmt.Errorf("gradcheck: CheckGraph: gradient of %s: %w", names[i], err)
-		}
-		if len(ad[i]) != len(x0[i]) {
-			return nil, fmt.Errorf("gradcheck: CheckGraph: gradient of %s has %d values, input has %d", names[i], len(ad[i]), len(x0[i]))
-		}
-	}
-
 	var ref [][]float64
 	if p.Reference != nil {
-		ref = make([][]float64, len(wrt))
-		xs := make([][]float64, len(wrt))
-		for i := range wrt {
-			ref[i] = make([]float64, len(x0[i]))
-			xs[i] = append([]float64(nil), x0[i]...)
+		ref = make([][]float64, len(fields))
+		xs := make([][]float64, len(fields))
+		for i, f := range fields {
+			ref[i] = make([]float64, f.Size)
+			xs[i] = slices.Clone(x0[f.Offset : f.Offset+f.Size])
 		}
 		if err := p.Reference(ref, xs); err != nil {
 			return nil, fmt.Errorf("gradcheck: CheckGraph: reference: %w", err)
 		}
-		for i := range ref {
-			if len(ref[i]) != len(x0[i]) {
-				return nil, fmt.Errorf("gradcheck: CheckGraph: reference gradient of %s has %d values, input has %d", names[i], len(ref[i]), len(x0[i]))
+		for i, f := range fields {
+			if len(ref[i]) != f.Size {
+				return nil, fmt.Errorf("gradcheck: CheckGraph: reference gradient of %s has %d values, input has %d", f.Name, len(ref[i]), f.Size)
 			}
 		}
 	}
+	return checkObjective(obj, x0, fields, names, ref, set)
+}
 
+// CheckObjective compares the gradient that obj.Eval writes at x (autodiff,
+// a hand-written adjoint, any train.Objective) with the central-difference
+// gradient of obj.Eval's value, and, if ref is not nil, with ref (a
+// reference gradient at x, len(x)). x is not modified. The Report has one
+// entry per component of x (Entry.Input = 0). It returns an error if x is
+// empty, ref has the wrong length, s is invalid, or an evaluation fails
+// (including a non-finite value).
+func CheckObjective(obj train.Objective, x, ref []float64, s *Settings) (*Report, error) {
+	set, err := resolve(s)
+	if err != nil {
+		return nil, err
+	}
+	if obj == nil || len(x) == 0 {
+		return nil, errors.New("gradcheck: CheckObjective: nil objective or empty x")
+	}
+	var refs [][]float64
+	if ref != nil {
+		if len(ref) != len(x) {
+			return nil, fmt.Errorf("gradcheck: CheckObjective: len(ref) = %d, len(x) = %d", len(ref), len(x))
+		}
+		refs = [][]float64{ref}
+	}
+	return checkObjective(obj, x, []compiled.Field{{Size: len(x)}}, nil, refs, set)
+}
+
+// checkObjective is the shared check: autodiff at x, then one central
+// difference per component, each field of x reported as its own input.
+func checkObjective(obj train.Objective, x []float64, fields []compiled.Field, names []string, ref [][]float64, set Settings) (*Report, error) {
+	xc := slices.Clone(x)
+	ad := make([]float64, len(x))
+	if _, err := obj.Eval(xc, ad); err != nil {
+		return nil, fmt.Errorf("gradcheck: %w", err)
+	}
+	var evalErr error
+	scratch := make([]float64, len(x))
+	f := func(y []float64) float64 {
+		v, err := obj.Eval(y, scratch)
+		if err != nil && evalErr == nil {
+			evalErr = err
+		}
+		return v
+	}
 	c := newCollector(set, names)
-	buf := make([]float64, size)
-	off := 0
-	for i := range wrt {
-		for j := range x0[i] {
-			num := central(eval, flat, buf, off+j, set.Step)
-			if runErr != nil {
-				return nil, runErr
+	buf := make([]float64, len(x))
+	for i, fd := range fields {
+		for j := range fd.Size {
+			k := fd.Offset + j
+			num := central(f, x, buf, k, set.Step)
+			if evalErr != nil {
+				return nil, fmt.Errorf("gradcheck: %w", evalErr)
 			}
 			r := 0.0
 			if ref != nil {
 				r = ref[i][j]
 			}
-			c.add(i, j, ad[i][j], num, r, true, ref != nil)
+			c.add(i, j, ad[k], num, r, true, ref != nil)
 		}
-		off += len(x0[i])
 	}
 	return c.report(), nil
-}
-
-// floats returns a copy of the elements of a float64 value.
-func floats(v G.Value) ([]float64, error) {
-	if v.Dtype() != tensor.Float64 {
-		return nil, fmt.Errorf("dtype %v, want float64", v.Dtype())
-	}
-	if d, ok := v.(*tensor.Dense); ok && d.RequiresIterator() {
-		return nil, errors.New("value is a non-contiguous view")
-	}
-	switch x := v.Data().(type) {
-	case float64:
-		return []float64{x}, nil
-	case []float64:
-		if len(x) < v.Size() {
-			return nil, fmt.Errorf("value has %d elements, shape %v", len(x), v.Shape())
-		}
-		return append([]float64(nil), x[:v.Size()]...), nil
-	default:
-		return nil, fmt.Errorf("unsupported value %T", v)
-	}
-}
-
-// scalar returns the single element of a float64 value.
-func scalar(v G.Value) (float64, error) {
-	if v == nil {
-		return 0, errors.New("no value")
-	}
-	x, err := floats(v)
-	if err != nil {
-		return 0, err
-	}
-	if len(x) != 1 {
-		return 0, fmt.Errorf("value has %d elements, want 1", len(x))
-	}
-	return x[0], nil
-}
-
-// fresh returns a new value shaped like like holding a copy of x.
-func fresh(like G.Value, x []float64) G.Value {
-	if _, ok := like.(*tensor.Dense); ok {
-		return tensor.New(tensor.WithShape(like.Shape().Clone()...), tensor.WithBacking(append([]float64(nil), x...)))
-	}
-	return G.NewF64(x[0])
 }

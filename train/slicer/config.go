@@ -75,12 +75,15 @@ type Config struct {
 	// gradient ascent with step halving) or "adam" (Adam, projected onto
 	// [AdamMargin, 1−AdamMargin]). Empty means "ascent".
 	Method string `json:"method"`
-	// Grad is the gradient source: "adjoint" (hand-written SLICER adjoint,
-	// solvers/adjoint) or "autodiff" (gorgonia graph; needs Autodiff). Empty
-	// means "adjoint".
+	// Grad is the gradient source: "autodiff" (reverse mode through the DMP
+	// built as a gorgonia graph, models/ic GraphObjective, or Autodiff when
+	// set: the source of truth) or "adjoint" (the hand-written SLICER
+	// adjoint of solvers/adjoint, a verified reference and opt-in fast
+	// path). Empty means "autodiff".
 	Grad string `json:"grad"`
-	// Autodiff builds the autodiff gradient source when Grad is "autodiff".
-	// It is not part of the saved configuration.
+	// Autodiff, if not nil, builds the gradient source used when Grad is
+	// "autodiff" instead of models/ic's GraphObjective (a model variant or
+	// a test hook). It is not part of the saved configuration.
 	Autodiff ObjectiveFactory `json:"-"`
 	// LR is the base learning rate: ε₀ for "ascent", η₀ for "adam". Zero
 	// means ε₀ = N/(M·T_code·LRDivisor) for ascent (M the total number of
@@ -134,12 +137,12 @@ type Config struct {
 // DefaultConfig returns the settings of the paper's code (examples/slicer.jl,
 // specs/slicer.md §4.7): ascent from α = 0.5 with ε₀ = N/(M·T_code·80),
 // constant for 400 iterations then 1/√ decay, relative tolerance 1e-6, at
-// most 1000 iterations, adjoint gradient, one replica, and δ = 0.05 for
-// mixtures.
+// most 1000 iterations, one replica, and δ = 0.05 for mixtures; the gradient
+// comes from autodiff.
 func DefaultConfig() Config {
 	return Config{
 		Method:    MethodAscent,
-		Grad:      GradAdjoint,
+		Grad:      GradAutodiff,
 		LRDivisor: DefaultLRDivisor,
 		K0:        DefaultK0,
 		Init:      DefaultInit,
@@ -157,7 +160,7 @@ func (c Config) resolve(g *graphs.Graph, obs *ic.Observations) (Config, error) {
 		c.Method = MethodAscent
 	}
 	if c.Grad == "" {
-		c.Grad = GradAdjoint
+		c.Grad = GradAutodiff
 	}
 	if c.LRDivisor == 0 {
 		c.LRDivisor = DefaultLRDivisor

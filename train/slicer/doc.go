@@ -11,16 +11,18 @@
 //
 // # Problem, Method, Settings, Result
 //
-// The Problem is an [Objective]: Eval(θ, grad) returns O(θ) and writes
-// ∂O/∂θ. [AdjointObjective] wraps the hand-written adjoint of
-// solvers/adjoint (Config.Grad = "adjoint", the default of the library for
-// speed); Config.Grad = "autodiff" differentiates the DMP built as a gorgonia
-// graph (models/ic GraphObjective), or calls Config.Autodiff when it is set.
-// The two agree to rounding (tested in models/ic). The Method is
-// Config.Method ("ascent" or "adam"), the Settings are the rest of [Config],
-// and [Learn] returns a [Result] with Status (Converged, IterationLimit,
-// Failure), per-stage objectives and Stats. Progress goes to a [Recorder];
-// the package never prints.
+// The Problem is a train.Objective: Eval(θ, grad) returns O(θ) and writes
+// ∂O/∂θ. By default (Config.Grad = "autodiff", everywhere: library, CLI and
+// experiments) the gradient is reverse-mode autodiff through the DMP built
+// as a gorgonia graph (models/ic GraphObjective, or Config.Autodiff when it
+// is set): autodiff is the source of truth. [AdjointObjective] wraps the
+// hand-written adjoint of solvers/adjoint (Config.Grad = "adjoint"), a
+// verified reference and an opt-in fast path; the two agree to rounding
+// (tested in models/ic and here). The Method is Config.Method ("ascent" or
+// "adam"), the Settings are the rest of [Config], and [Learn] returns a
+// [Result] with a train.Status (Converged, IterationLimit, Failure),
+// per-stage train.Trace records and train.Stats. Each stage runs on
+// train.Loop; progress goes to a train.Recorder; the package never prints.
 //
 // Parameters θ follow models/ic: one entry per undirected edge (per directed
 // edge for directed graphs), P = g.NumPairs() per replica, replicas stored
@@ -70,7 +72,7 @@
 // Patience consecutive iterations (Tol = 1e-6; Patience 1 for ascent, the
 // original rule; 10 for adam), or with IterationLimit after MaxIters = 1000
 // iterations. A NaN or infinite objective or gradient is an error (a
-// *[NonFiniteError]) with Status Failure, not a silent stop as in the
+// *train.NonFiniteError) with Status Failure, not a silent stop as in the
 // original code, where abs(NaN) > threshold is false (specs/slicer.md §5.3).
 //
 // # Mixtures: replica continuation

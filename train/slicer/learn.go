@@ -21,7 +21,7 @@ import (
 // documentation. rec may be nil.
 //
 // It returns an error, and a nil Result, if cfg is invalid or obs does not
-// fit g. Once learning has started, an error (a *NonFiniteError for a NaN or
+// fit g. Once learning has started, an error (a *train.NonFiniteError for a NaN or
 // infinite objective or gradient, a failing gradient source, checkpoint
 // write or Recorder) comes with a Result of Status Failure holding the last
 // iterate with a finite objective. A nil g is a programmer error: it panics.

@@ -35,7 +35,7 @@ const (
 // The returned Objective owns a Workspace and is not safe for concurrent use.
 //
 // Eval returns the adjoint's errors (observations that do not fit g, θ
-// outside [0, 1], *adjoint.NonFiniteError). It panics if R < 1 or
+// outside [0, 1], *train.NonFiniteError). It panics if R < 1 or
 // len(theta) or len(grad) is not R·g.NumPairs().
 func AdjointObjective(g *graphs.Graph, obs *ic.Observations, R int, opts *adjoint.Options) train.Objective {
 	if R < 1 {

@@ -238,6 +238,7 @@ func TestAscentMatchesOriginalLoop(t *testing.T) {
 			}
 		}
 		cfg := DefaultConfig()
+		cfg.Grad = GradAdjoint // bit-exact against the loop above, which uses the adjoint
 		cfg.K0, cfg.MaxIters, cfg.Tol = tc.k0, tc.maxIters, tc.tol
 		res, err := Learn(g, obs, cfg, nil)
 		if err != nil {
@@ -715,6 +716,7 @@ func TestNonFinite(t *testing.T) {
 	for _, tt := range tests {
 		// Reference: the iterates before the bad evaluation.
 		ref := DefaultConfig()
+		ref.Grad = GradAdjoint // nanAfter wraps the adjoint
 		ref.MaxIters, ref.Tol = max(tt.n-1, 0), 0
 		want, err := Learn(in.g, in.obs, ref, nil)
 		if err != nil {
@@ -746,7 +748,11 @@ func TestNonFinite(t *testing.T) {
 // TestAdjointNonFinite checks that the adjoint's own *train.NonFiniteError (huge
 // counts overflow the objective) is reported as a *train.NonFiniteError that
 // unwraps to it.
-func TestAdjointNonFinite(t *testing.T) {
+// TestNonFiniteBothPaths checks that the adjoint and the autodiff graph
+// (models/ic's GraphObjective, the default) report an infinite objective
+// the same way: a *train.NonFiniteError located in the run (stage and
+// iterate), wrapping the gradient source's own typed report.
+func TestNonFiniteBothPaths(t *testing.T) {
 	in := newInstance(t, tree20(t), 200, 4, 0, 1)
 	obs := *in.obs
 	obs.Classes = slices.Clone(obs.Classes)
@@ -758,18 +764,25 @@ func TestAdjointNonFinite(t *testing.T) {
 		}
 	}
 	obs.Classes[0] = c
-	cfg := DefaultConfig()
-	cfg.LR = 1e-3
-	_, err := Learn(in.g, &obs, cfg, nil)
-	// One typed error for both gradient paths (TestNonFinite covers
-	// autodiff): located in the run, wrapping the adjoint's own report.
-	var nf *train.NonFiniteError
-	if !errors.As(err, &nf) || nf.Op != "slicer" || nf.Stage != "R = 1" || nf.Iter < 0 {
-		t.Fatalf("error %v, want a *train.NonFiniteError of slicer, R = 1, at an iterate", err)
-	}
-	var inner *train.NonFiniteError
-	if !errors.As(nf.Err, &inner) || inner.Op != "solvers/adjoint" {
-		t.Fatalf("error %v does not wrap the adjoint's *train.NonFiniteError", err)
+	for _, tc := range []struct{ grad, op string }{
+		{GradAdjoint, "solvers/adjoint"},
+		{GradAutodiff, "models/ic: GraphObjective"},
+	} {
+		cfg := DefaultConfig()
+		cfg.Grad = tc.grad
+		cfg.LR = 1e-3
+		res, err := Learn(in.g, &obs, cfg, nil)
+		var nf *train.NonFiniteError
+		if !errors.As(err, &nf) || nf.Op != "slicer" || nf.Stage != "R = 1" || nf.Iter != 0 || nf.Index != -1 {
+			t.Fatalf("%s: error %v, want a *train.NonFiniteError of slicer, R = 1, iterate 0, objective", tc.grad, err)
+		}
+		var inner *train.NonFiniteError
+		if !errors.As(nf.Err, &inner) || inner.Op != tc.op {
+			t.Fatalf("%s: error %v does not wrap the %s *train.NonFiniteError", tc.grad, err, tc.op)
+		}
+		if res == nil || res.Status != train.Failure {
+			t.Fatalf("%s: result %+v, want Status Failure", tc.grad, res)
+		}
 	}
 }
 
