@@ -82,10 +82,7 @@ func ReadEdgeValues(r io.Reader, name string, g *graphs.Graph, prob bool) ([]flo
 	}
 	for p, ok := range seen {
 		if !ok {
-			e := p
-			if g.Pair != nil {
-				e = g.PairEdge[p]
-			}
+			e := g.ParamEdge(p)
 			return nil, fmt.Errorf("%s: no value for edge %s→%s (and %d more missing)", where, g.ID(g.Src[e]), g.ID(g.Dst[e]), countFalse(seen[p+1:]))
 		}
 	}
@@ -124,10 +121,7 @@ func WriteEdgeValues(w io.Writer, g *graphs.Graph, vals []float64) error {
 	fmt.Fprintf(bw, "# u v value (%d parameters)\n", len(vals))
 	buf := make([]byte, 0, 64)
 	for p, x := range vals {
-		e := p
-		if g.Pair != nil {
-			e = g.PairEdge[p]
-		}
+		e := g.ParamEdge(p)
 		buf = append(buf[:0], g.ID(g.Src[e])...)
 		buf = append(buf, ' ')
 		buf = append(buf, g.ID(g.Dst[e])...)

@@ -58,6 +58,42 @@ func (g *Graph) NumPairs() int {
 	return len(g.PairEdge)
 }
 
+// ParamEdge returns the edge that represents parameter p (0 ≤ p <
+// NumPairs()): PairEdge[p] for an undirected graph, p itself for a directed
+// one.
+func (g *Graph) ParamEdge(p int) int {
+	if g.Pair == nil {
+		return p
+	}
+	return g.PairEdge[p]
+}
+
+// TieEdgeValues converts per-edge values (len NumEdges, edge order: an IMM
+// probability file, a weighted graph's third column) into one value per
+// parameter (len NumPairs): the value of ParamEdge(p). A tied undirected
+// edge has one parameter, so its two directions must carry the same value;
+// if they do not, TieEdgeValues returns an error naming the edge, both
+// values and what they are (what, e.g. "probabilities") rather than
+// silently keeping one direction. For a directed graph it returns a copy.
+// It returns an error if len(edge) is not NumEdges.
+func (g *Graph) TieEdgeValues(edge []float64, what string) ([]float64, error) {
+	if len(edge) != g.NumEdges() {
+		return nil, fmt.Errorf("graphs: %d %s for %d edges", len(edge), what, g.NumEdges())
+	}
+	out := make([]float64, g.NumPairs())
+	for p := range out {
+		e := g.ParamEdge(p)
+		if g.Pair != nil {
+			if r := g.Rev[e]; edge[r] != edge[e] && !(edge[r] != edge[r] && edge[e] != edge[e]) {
+				return nil, fmt.Errorf("graphs: undirected edge %s–%s has %s %v (%s→%s) and %v (%s→%s); its one parameter needs equal values",
+					g.ID(g.Src[e]), g.ID(g.Dst[e]), what, edge[e], g.ID(g.Src[e]), g.ID(g.Dst[e]), edge[r], g.ID(g.Dst[e]), g.ID(g.Src[e]))
+			}
+		}
+		out[p] = edge[e]
+	}
+	return out, nil
+}
+
 // OutDegree returns the number of out-edges of u.
 func (g *Graph) OutDegree(u int) int { return g.OutOff[u+1] - g.OutOff[u] }
 

@@ -524,3 +524,53 @@ func TestEdgeID(t *testing.T) {
 		}
 	}
 }
+
+// TestTieEdgeValues checks the one converter from per-edge values to
+// parameters: the representative edge's value, equal directions required
+// on undirected graphs (the error names the edge and both values), a plain
+// copy on directed graphs.
+func TestTieEdgeValues(t *testing.T) {
+	u, _, err := FromEdges(3, []int{0, 1}, []int{1, 2}, nil, BuildOptions{Undirected: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Edge values keyed by endpoints, so the test does not depend on the
+	// CSR edge order.
+	val := map[[2]int]float64{{0, 1}: 0.25, {1, 0}: 0.25, {1, 2}: 0.5, {2, 1}: 0.5}
+	edge := make([]float64, u.NumEdges())
+	for e := range edge {
+		edge[e] = val[[2]int{u.Src[e], u.Dst[e]}]
+	}
+	th, err := u.TieEdgeValues(edge, "probabilities")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, x := range th {
+		e := u.ParamEdge(p)
+		if want := val[[2]int{u.Src[e], u.Dst[e]}]; x != want || u.Pair[e] != p {
+			t.Errorf("parameter %d = %v (edge %d), want %v", p, x, e, want)
+		}
+	}
+	// One direction differs: refused, naming the edge and both values,
+	// whichever direction is the representative.
+	for e := range edge {
+		bad := slices.Clone(edge)
+		bad[e] = 0.75
+		_, err := u.TieEdgeValues(bad, "probabilities")
+		if err == nil || !strings.Contains(err.Error(), "0.75") || !strings.Contains(err.Error(), "probabilities") {
+			t.Errorf("edge %d changed: err = %v, want a refusal naming both values", e, err)
+		}
+	}
+	if _, err := u.TieEdgeValues(edge[:1], "probabilities"); err == nil {
+		t.Error("wrong length accepted")
+	}
+	d, _, err := FromEdges(3, []int{0, 1, 1}, []int{1, 0, 2}, nil, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv := []float64{0.1, 0.2, 0.3}
+	th, err = d.TieEdgeValues(dv, "weights")
+	if err != nil || !slices.Equal(th, dv) || d.ParamEdge(2) != 2 {
+		t.Errorf("directed: %v, %v, want a copy of %v", th, err, dv)
+	}
+}

@@ -71,16 +71,15 @@ func (f *alphaFlags) theta(g *graphs.Graph, seed uint64) ([]float64, error) {
 	if n == 0 && g.Weight != nil {
 		// The graph file carries probabilities (a third column, MatrixMarket
 		// values, IMM .inf): use them.
-		th := make([]float64, ic.NumParams(g))
-		for p := range th {
-			e := p
-			if g.Pair != nil {
-				e = g.PairEdge[p]
-			}
-			if x := g.Weight[e]; !(x >= 0 && x <= 1) {
+		th, err := g.TieEdgeValues(g.Weight, "weights")
+		if err != nil {
+			return nil, err
+		}
+		for p, x := range th {
+			if !(x >= 0 && x <= 1) {
+				e := g.ParamEdge(p)
 				return nil, fmt.Errorf("edge %s→%s has weight %v: not a probability (give -alpha, -alpha-const or -alpha-uniform)", g.ID(g.Src[e]), g.ID(g.Dst[e]), x)
 			}
-			th[p] = g.Weight[e]
 		}
 		return th, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"io"
 	"os"
 	"runtime"
@@ -213,18 +214,14 @@ Subcommand eval estimates the spread of a given seed file.`,
 	},
 }
 
-func imProgress(e *env) im.Recorder {
-	return recorderFunc(func(p im.Progress) error {
-		if p.Iteration%10 == 0 {
-			fmt.Fprintf(e.stderr, "  %s: %d seeds, spread %.2f\n", p.Method, p.Iteration, p.Value)
+func imProgress(e *env) train.Recorder {
+	return train.RecorderFunc(func(p train.Progress) error {
+		if p.Iter%10 == 0 {
+			fmt.Fprintf(e.stderr, "  %s: %d seeds, spread %.2f\n", p.Method, p.Iter, p.Objective)
 		}
 		return nil
 	})
 }
-
-type recorderFunc func(im.Progress) error
-
-func (f recorderFunc) Record(p im.Progress) error { return f(p) }
 
 var imEvalCmd = &command{
 	name:      "eval",

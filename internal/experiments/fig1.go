@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"slices"
 	"time"
@@ -151,7 +152,7 @@ func Fig1a(ctx context.Context, cfg Fig1aConfig, opt Options) (*Output, error) {
 			return fmt.Errorf("experiments: %s: MLE, α* set %d, M = %d: %w", name, a, M, err)
 		}
 		return tr.add(idx[2][mi], a, slicer.MeanAbsError(res.Alpha, alphaStar, nil),
-			runInfo{secs: time.Since(t0).Seconds(), iters: res.Stats.Iterations, atLimit: res.Status == icmle.IterationLimit})
+			runInfo{secs: time.Since(t0).Seconds(), iters: res.Stats.Iterations, atLimit: res.Status == train.IterationLimit})
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package icmle
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"time"
 )
@@ -42,70 +43,30 @@ type Settings struct {
 	Init []float64
 	// Recorder, when non-nil, receives the Progress of every iteration; an
 	// error it returns stops Fit and is returned.
-	Recorder Recorder
+	Recorder train.Recorder
 }
 
-// Recorder receives Fit's progress.
-type Recorder interface {
-	Record(Progress) error
-}
+// Progress: Fit reports every iterate (Iter 0 is the initial point) to a
+// train.Recorder as a train.Progress with Method "icmle", Objective ℓ/M at
+// the iterate, LR the accepted line-search factor β that led to it (0 for
+// Iter 0) and Metrics, in this order: "proj_grad" ‖P(θ + ∇(ℓ/M)) − θ‖∞,
+// "free" the number of free parameters of the step and "cg" its
+// conjugate-gradient iterations.
 
-// Progress describes one iterate of Fit.
-type Progress struct {
-	// Iter is the iteration number (0 is the initial point).
-	Iter int
-	// LogLik is ℓ at the iterate.
-	LogLik float64
-	// ProjGrad is ‖P(θ + ∇(ℓ/M)) − θ‖∞ at the iterate.
-	ProjGrad float64
-	// Step is the accepted line-search factor β that led to the iterate
-	// (0 for Iter 0), Free the number of free parameters of that step and
-	// CG its conjugate-gradient iterations.
-	Step     float64
-	Free, CG int
-}
+// Status: Fit stops with train.GradientThreshold (the projected gradient
+// fell below Settings.GradTol), train.FunctionConvergence (a step improved ℓ
+// by at most Settings.FuncTol·|ℓ|), train.IterationLimit (Settings.MaxIter
+// iterations) or train.LineSearchFailure (no step along the projection arc
+// increased ℓ enough; this happens when the iterate is optimal to rounding
+// error, check Result.ProjGrad; the result is the last iterate).
 
-// Status says why Fit stopped.
-type Status int
-
-const (
-	// NotTerminated is the zero Status.
-	NotTerminated Status = iota
-	// GradientThreshold: the projected gradient fell below Settings.GradTol.
-	GradientThreshold
-	// FunctionConvergence: a step improved ℓ by at most Settings.FuncTol·|ℓ|.
-	FunctionConvergence
-	// IterationLimit: Settings.MaxIter iterations were done.
-	IterationLimit
-	// LineSearchFailure: no step along the projection arc increased ℓ
-	// enough; this happens when the iterate is optimal to rounding error
-	// (check Result.ProjGrad). The result is the last iterate.
-	LineSearchFailure
-)
-
-func (s Status) String() string {
-	switch s {
-	case NotTerminated:
-		return "NotTerminated"
-	case GradientThreshold:
-		return "GradientThreshold"
-	case FunctionConvergence:
-		return "FunctionConvergence"
-	case IterationLimit:
-		return "IterationLimit"
-	case LineSearchFailure:
-		return "LineSearchFailure"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
-// Stats counts Fit's work.
+// Stats counts Fit's work: train.Stats (Iterations: Newton iterations, i.e.
+// accepted steps; Evaluations: evaluations of ℓ, i.e. line-search trials;
+// Runtime) and the counts particular to the Newton method.
 type Stats struct {
-	Iterations int // Newton iterations (accepted steps)
-	FuncEvals  int // evaluations of ℓ (line-search trials)
-	GradEvals  int // evaluations of ∇ℓ
-	HessVecs   int // Hessian-vector products in conjugate gradients
-	Runtime    time.Duration
+	train.Stats
+	GradEvals int // evaluations of ∇ℓ
+	HessVecs  int // Hessian-vector products in conjugate gradients
 }
 
 // Result is the outcome of Fit.
@@ -119,7 +80,7 @@ type Result struct {
 	LogLik float64
 	// ProjGrad is the final ‖P(θ̂ + ∇(ℓ/M)) − θ̂‖∞.
 	ProjGrad float64
-	Status   Status
+	Status   train.Status
 	Stats    Stats
 }
 
@@ -129,7 +90,7 @@ type config struct {
 	gradTol, funcTol, thetaMx float64
 	init                      []float64
 	initAlpha                 float64
-	rec                       Recorder
+	rec                       train.Recorder
 }
 
 func resolve(s *Settings, P int) (config, error) {
@@ -247,7 +208,7 @@ func newFitter(p *Problem, c config) *fitter {
 
 // eval returns ℓ/M at th and writes ∇(ℓ/M) into g.
 func (f *fitter) eval(th, g []float64, st *Stats) float64 {
-	st.FuncEvals++
+	st.Evaluations++
 	st.GradEvals++
 	l, _ := f.p.Gradient(g, th)
 	for q := range g {
@@ -264,7 +225,7 @@ func (f *fitter) projGrad(th, g []float64) float64 {
 	return m
 }
 
-func (f *fitter) run(st *Stats) (Status, error) {
+func (f *fitter) run(st *Stats) (train.Status, error) {
 	p, c := f.p, f.c
 	const (
 		epsActive = 1e-3
@@ -272,23 +233,27 @@ func (f *fitter) run(st *Stats) (Status, error) {
 		maxHalve  = 60
 	)
 	fv := f.eval(f.th, f.g, st)
-	prog := Progress{}
+	prog := train.Progress{Method: "icmle", Metrics: make([]train.Metric, 3)}
+	step, free, lastCG := 0.0, 0, 0
 	gain := math.Inf(1) // improvement of the last step
 	for it := 0; ; it++ {
 		pg := f.projGrad(f.th, f.g)
 		if c.rec != nil {
-			prog.Iter, prog.LogLik, prog.ProjGrad = it, fv/f.scale, pg
+			prog.Iter, prog.Objective, prog.LR, prog.Evaluations = it, fv/f.scale, step, st.Evaluations
+			prog.Metrics[0] = train.Metric{Name: "proj_grad", Value: pg}
+			prog.Metrics[1] = train.Metric{Name: "free", Value: float64(free)}
+			prog.Metrics[2] = train.Metric{Name: "cg", Value: float64(lastCG)}
 			if err := c.rec.Record(prog); err != nil {
-				return NotTerminated, fmt.Errorf("icmle: recorder: %w", err)
+				return train.NotTerminated, fmt.Errorf("icmle: recorder: %w", err)
 			}
 		}
 		switch {
 		case pg <= c.gradTol:
-			return GradientThreshold, nil
+			return train.GradientThreshold, nil
 		case c.funcTol >= 0 && gain <= c.funcTol*math.Abs(fv):
-			return FunctionConvergence, nil
+			return train.FunctionConvergence, nil
 		case it >= c.maxIter:
-			return IterationLimit, nil
+			return train.IterationLimit, nil
 		}
 		// Curvatures at th: w_ev and the diagonal of −∇²(ℓ/M).
 		clear(f.diag)
@@ -336,14 +301,14 @@ func (f *fitter) run(st *Stats) (Status, error) {
 			beta /= 2
 		}
 		if !accepted {
-			return LineSearchFailure, nil
+			return train.LineSearchFailure, nil
 		}
 		st.Iterations++
 		gain = fN - fv
 		f.th, f.thN = f.thN, f.th
 		f.g, f.gN = f.gN, f.g
 		fv = fN
-		prog.Step, prog.Free, prog.CG = beta, nFree, cg
+		step, free, lastCG = beta, nFree, cg
 	}
 }
 

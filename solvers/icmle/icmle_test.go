@@ -2,6 +2,7 @@ package icmle
 
 import (
 	"errors"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -256,7 +257,7 @@ func TestSingleEdge(t *testing.T) {
 		if len(res.Alpha) != 1 || math.Abs(res.Alpha[0]-tc.want) > tc.tol {
 			t.Errorf("%s: α̂ = %v, want %v ± %g (status %v)", tc.name, res.Alpha, tc.want, tc.tol, res.Status)
 		}
-		if res.Status != GradientThreshold && res.Status != FunctionConvergence {
+		if res.Status != train.GradientThreshold && res.Status != train.FunctionConvergence {
 			t.Errorf("%s: status %v", tc.name, res.Status)
 		}
 	}
@@ -387,11 +388,11 @@ func TestRecoveryTree(t *testing.T) {
 	}
 	mae /= float64(used)
 	t.Logf("N=%d T=%d M=%d: %v after %d iterations (%d f-evals, %d Hv), ℓ = %.6g, |P∇| = %.2g; %d/%d edges with evidence; mean |α−α*| = %.4f; max |α − n/(n+F)| = %.2g; %d edges with no failure, max 1−α̂ = %.2g",
-		N, T, M, res.Status, res.Stats.Iterations, res.Stats.FuncEvals, res.Stats.HessVecs, res.LogLik, res.ProjGrad, used, len(star), mae, worstCF, ones, worstOne)
+		N, T, M, res.Status, res.Stats.Iterations, res.Stats.Evaluations, res.Stats.HessVecs, res.LogLik, res.ProjGrad, used, len(star), mae, worstCF, ones, worstOne)
 	if worstOne > 1e-6 {
 		t.Errorf("edges without failures end at α̂ = 1 − %g", worstOne)
 	}
-	if res.Status != GradientThreshold && res.Status != FunctionConvergence {
+	if res.Status != train.GradientThreshold && res.Status != train.FunctionConvergence {
 		t.Errorf("status %v", res.Status)
 	}
 	if worstCF > 1e-8 {
@@ -465,7 +466,7 @@ func TestFitCoupled(t *testing.T) {
 		}
 		t.Logf("%s: %v, %d iterations, %d Hv, ℓ = %.12g; EM (%d sweeps) ℓ = %.12g, max |α − α_EM| = %.2g",
 			tc.name, res.Status, res.Stats.Iterations, res.Stats.HessVecs, res.LogLik, emIters, tc.p.LogLikAlpha(ref), diff)
-		if res.Status != GradientThreshold || res.ProjGrad > DefaultGradTol {
+		if res.Status != train.GradientThreshold || res.ProjGrad > DefaultGradTol {
 			t.Errorf("%s: status %v, |P∇| = %g", tc.name, res.Status, res.ProjGrad)
 		}
 		if diff > 1e-5 {
@@ -479,11 +480,11 @@ func TestFitCoupled(t *testing.T) {
 
 type recorder struct {
 	n    int
-	last Progress
+	last train.Progress
 	stop int
 }
 
-func (r *recorder) Record(p Progress) error {
+func (r *recorder) Record(p train.Progress) error {
 	r.n++
 	r.last = p
 	if r.stop > 0 && r.n >= r.stop {
@@ -499,14 +500,14 @@ func TestSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.n != res.Stats.Iterations+1 || rec.last.ProjGrad != res.ProjGrad {
-		t.Errorf("recorder saw %d iterates (last |P∇| %g), result has %d iterations (|P∇| %g)", rec.n, rec.last.ProjGrad, res.Stats.Iterations, res.ProjGrad)
+	if rec.n != res.Stats.Iterations+1 || rec.last.Metrics[0].Value != res.ProjGrad {
+		t.Errorf("recorder saw %d iterates (last |P∇| %g), result has %d iterations (|P∇| %g)", rec.n, rec.last.Metrics[0].Value, res.Stats.Iterations, res.ProjGrad)
 	}
 	if _, err := Fit(p, &Settings{Recorder: &recorder{stop: 2}}); err == nil || !strings.Contains(err.Error(), "icmle: recorder: enough") {
 		t.Errorf("recorder error: %v", err)
 	}
 	res, err = Fit(p, &Settings{MaxIter: 1})
-	if err != nil || res.Status != IterationLimit || res.Stats.Iterations != 1 {
+	if err != nil || res.Status != train.IterationLimit || res.Stats.Iterations != 1 {
 		t.Errorf("MaxIter 1: %v, %+v", err, res)
 	}
 	res, err = Fit(p, &Settings{ThetaMax: 0.5})

@@ -2,7 +2,6 @@ package im
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
@@ -74,7 +73,6 @@ func edgeProbs(g *graphs.Graph, p []float64) ([]float64, error) {
 type DMPInfMax struct {
 	ProjectedGradient
 	obj *ic.SpreadObjective
-	err error // first error of the objective, reported by Run
 }
 
 // NewDMPInfMax builds the method on g with per-edge probabilities p (nil
@@ -87,42 +85,17 @@ func NewDMPInfMax(g *graphs.Graph, p []float64, T int) (*DMPInfMax, error) {
 	if err != nil {
 		return nil, err
 	}
-	theta := p
-	if g.Undirected() {
-		theta = make([]float64, g.NumPairs())
-		for k, e := range g.PairEdge {
-			if p[e] != p[g.Rev[e]] {
-				return nil, fmt.Errorf("im: NewDMPInfMax: undirected edge %s–%s has probabilities %v and %v; DMP ties them", g.ID(g.Src[e]), g.ID(g.Dst[e]), p[e], p[g.Rev[e]])
-			}
-			theta[k] = p[e]
-		}
+	theta, err := g.TieEdgeValues(p, "probabilities")
+	if err != nil {
+		return nil, fmt.Errorf("im: NewDMPInfMax: %w", err)
 	}
 	obj, err := ic.NewSpreadObjective(g, theta, T)
 	if err != nil {
 		return nil, fmt.Errorf("im: NewDMPInfMax: %w", err)
 	}
 	m := &DMPInfMax{obj: obj}
-	m.ProjectedGradient.Objective = func(u, grad []float64) float64 {
-		v, err := obj.Eval(u, grad)
-		if err != nil {
-			if m.err == nil {
-				m.err = err
-			}
-			return math.NaN()
-		}
-		return v
-	}
+	m.ProjectedGradient.Objective = obj
 	return m, nil
-}
-
-// Run implements Method.
-func (m *DMPInfMax) Run(p *Problem, s *Settings) (*Result, error) {
-	m.err = nil
-	res, err := m.ProjectedGradient.Run(p, s)
-	if m.err != nil {
-		return nil, m.err
-	}
-	return res, err
 }
 
 // Close releases the compiled autodiff graph.

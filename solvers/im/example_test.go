@@ -2,6 +2,7 @@ package im_test
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"log"
 
 	"github.com/spread-dev/spread/graphs"
@@ -72,14 +73,14 @@ func ExampleProjectedGradient() {
 	// A modular relaxation f(u) = c·u: ascent over the capped simplex ends at
 	// the indicator of the k largest c_i.
 	c := []float64{0.2, 0.9, 0.1, 0.7, 0.4}
-	f := func(u, grad []float64) float64 {
+	f := train.ObjectiveFunc(func(u, grad []float64) (float64, error) {
 		v := 0.0
 		for i := range u {
 			v += c[i] * u[i]
 			grad[i] = c[i]
 		}
-		return v
-	}
+		return v, nil
+	})
 	res, err := im.Maximize(&im.Problem{N: 5, K: 2}, nil, &im.ProjectedGradient{Objective: f, Step: 0.5})
 	if err != nil {
 		log.Fatal(err)

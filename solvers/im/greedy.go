@@ -2,6 +2,7 @@ package im
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 )
 
@@ -48,11 +49,11 @@ func (Greedy) Run(p *Problem, s *Settings) (*Result, error) {
 		in[best] = true
 		base, baseErr = bestVal, bestErr
 		gains = append(gains, bestGain)
-		if err := record(s, Progress{Method: "greedy", Iteration: t + 1, Seeds: S, Value: base}); err != nil {
+		if err := record(s, train.Progress{Method: "greedy", Iter: t + 1, Set: S, Objective: base}); err != nil {
 			return nil, err
 		}
 	}
-	return &Result{Seeds: S, Gains: gains, Spread: base, StdErr: baseErr, Status: Success,
+	return &Result{Seeds: S, Gains: gains, Spread: base, StdErr: baseErr, Status: train.Success,
 		Stats: Stats{OracleCalls: c.calls}}, nil
 }
 
@@ -197,10 +198,10 @@ func (CELF) Run(p *Problem, s *Settings) (*Result, error) {
 		S = append(S, sel.node)
 		base, baseErr = sel.val, sel.se
 		gains = append(gains, sel.gain)
-		if err := record(s, Progress{Method: "celf", Iteration: len(S), Seeds: S, Value: base}); err != nil {
+		if err := record(s, train.Progress{Method: "celf", Iter: len(S), Set: S, Objective: base}); err != nil {
 			return nil, err
 		}
 	}
-	return &Result{Seeds: S, Gains: gains, Spread: base, StdErr: baseErr, Status: Success,
+	return &Result{Seeds: S, Gains: gains, Spread: base, StdErr: baseErr, Status: train.Success,
 		Stats: Stats{OracleCalls: c.calls}}, nil
 }

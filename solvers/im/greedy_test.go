@@ -3,6 +3,7 @@ package im
 import (
 	"errors"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -222,8 +223,8 @@ type stopRecorder struct{ after int }
 
 var errStop = errors.New("stop")
 
-func (r *stopRecorder) Record(p Progress) error {
-	if p.Iteration >= r.after {
+func (r *stopRecorder) Record(p train.Progress) error {
+	if p.Iter >= r.after {
 		return errStop
 	}
 	return nil

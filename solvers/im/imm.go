@@ -3,6 +3,7 @@ package im
 import (
 	"errors"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 )
 
@@ -101,7 +102,7 @@ func (a *IMM) Run(p *Problem, s *Settings) (*Result, error) {
 		cand = p.Candidates
 	}
 	if n == 1 {
-		return &Result{Seeds: []int{0}, Gains: []float64{1}, Spread: 1, Status: Success}, nil
+		return &Result{Seeds: []int{0}, Gains: []float64{1}, Spread: 1, Status: train.Success}, nil
 	}
 	fn := float64(n)
 	lambdaPrime, lambdaStar, epsPrime, _ := immParams(n, k, eps, ell)
@@ -128,7 +129,7 @@ func (a *IMM) Run(p *Problem, s *Settings) (*Result, error) {
 		sel := R.maxCover(k, cand)
 		rounds++
 		est := fn * float64(sel.covered) / float64(R.count())
-		if err := record(s, Progress{Method: "imm", Iteration: rounds, Seeds: sel.seeds, Value: est}); err != nil {
+		if err := record(s, train.Progress{Method: "imm", Iter: rounds, Set: sel.seeds, Objective: est}); err != nil {
 			return nil, err
 		}
 		if est >= (1+epsPrime)*x {
@@ -152,13 +153,13 @@ func (a *IMM) Run(p *Problem, s *Settings) (*Result, error) {
 		Gains:  make([]float64, len(sel.gains)),
 		Spread: fn * F,
 		StdErr: fn * math.Sqrt(F*(1-F)/cnt),
-		Status: Success,
-		Stats:  Stats{RRSets: R.count(), RRNodes: R.total, Iterations: rounds, LowerBound: LB},
+		Status: train.Success,
+		Stats:  Stats{RRSets: R.count(), RRNodes: R.total, Stats: train.Stats{Iterations: rounds}, LowerBound: LB},
 	}
 	for i, g := range sel.gains {
 		res.Gains[i] = fn * float64(g) / cnt
 	}
-	if err := record(s, Progress{Method: "imm", Iteration: rounds + 1, Seeds: sel.seeds, Value: res.Spread}); err != nil {
+	if err := record(s, train.Progress{Method: "imm", Iter: rounds + 1, Set: sel.seeds, Objective: res.Spread}); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -3,6 +3,7 @@ package im
 import (
 	"errors"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"slices"
 )
@@ -24,8 +25,9 @@ import (
 // |f(u_{t+1}) − f(u_t)| < Tol for Patience consecutive steps (Converged).
 type ProjectedGradient struct {
 	// Objective returns f(u) and writes ∇f(u) into grad (len N, node order).
-	// It must not modify u or retain either slice. Required.
-	Objective func(u, grad []float64) float64
+	// It must not modify u or retain either slice; an error it returns
+	// stops the method and is returned. Required.
+	Objective train.Objective
 	// Step is the constant step γ. Zero means 0.01 (nmf.md §4.2).
 	Step float64
 	// Schedule, if not nil, gives the step γ_t of step t = 0, 1, … and
@@ -48,23 +50,6 @@ type ProjectedGradient struct {
 	// spread, for at most 10 passes. It needs Problem.Oracle or
 	// Problem.Model. Zero means no polishing.
 	Polish int
-}
-
-// NonFiniteError reports a NaN or infinite objective value or gradient
-// entry met by ProjectedGradient.
-type NonFiniteError struct {
-	// Iteration is the step at which it occurred (0 for the initial point).
-	Iteration int
-	// Index is the node whose gradient entry is not finite, or -1 for f.
-	Index int
-	Value float64
-}
-
-func (e *NonFiniteError) Error() string {
-	if e.Index < 0 {
-		return fmt.Sprintf("im: objective is %v at iteration %d", e.Value, e.Iteration)
-	}
-	return fmt.Sprintf("im: gradient entry of node %d is %v at iteration %d", e.Index, e.Value, e.Iteration)
 }
 
 // polishPasses bounds the swap local search.
@@ -129,16 +114,32 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 	for i, c := range cand {
 		u[c] = sub[i]
 	}
+	// eval evaluates f and ∇f at u; a non-finite value (only the
+	// candidates' gradient entries matter) is a *train.NonFiniteError
+	// located at iterate t, Index a node.
 	eval := func(t int) (float64, error) {
 		clear(grad)
-		f := a.Objective(u, grad)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return 0, &NonFiniteError{Iteration: t, Index: -1, Value: f}
-		}
-		for _, c := range cand {
-			if g := grad[c]; math.IsNaN(g) || math.IsInf(g, 0) {
-				return 0, &NonFiniteError{Iteration: t, Index: c, Value: g}
+		f, err := a.Objective.Eval(u, grad)
+		if err == nil {
+			if err = train.CheckFinite("im: ProjectedGradient", f, nil); err == nil {
+				for _, c := range cand {
+					if g := grad[c]; math.IsNaN(g) || math.IsInf(g, 0) {
+						err = &train.NonFiniteError{Op: "im: ProjectedGradient", Index: c, Value: g}
+						break
+					}
+				}
 			}
+		}
+		if nf, ok := errors.AsType[*train.NonFiniteError](err); ok {
+			e := *nf
+			e.Op, e.Iter = "im: ProjectedGradient", t
+			if nf.Op != e.Op {
+				e.Err = err
+			}
+			return 0, &e
+		}
+		if err != nil {
+			return 0, fmt.Errorf("im: ProjectedGradient: iterate %d: %w", t, err)
 		}
 		return f, nil
 	}
@@ -146,7 +147,7 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	status := IterationLimit
+	status := train.IterationLimit
 	stall, t := 0, 0
 	for t < iters {
 		g := step
@@ -165,7 +166,7 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := record(s, Progress{Method: "pgd", Iteration: t, Value: fNew}); err != nil {
+		if err := record(s, train.Progress{Method: "pgd", Iter: t, Objective: fNew, LR: g, Evaluations: t + 1}); err != nil {
 			return nil, err
 		}
 		if math.Abs(fNew-f) < tol {
@@ -175,7 +176,7 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 		}
 		f = fNew
 		if stall >= patience {
-			status = Converged
+			status = train.Converged
 			break
 		}
 	}
@@ -194,7 +195,7 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 		return x - y
 	})
 	seeds := slices.Clone(order[:K])
-	res := &Result{Seeds: seeds, Status: status, Relaxed: relaxed, Stats: Stats{Iterations: t}}
+	res := &Result{Seeds: seeds, Status: status, Relaxed: relaxed, Stats: Stats{Stats: train.Stats{Iterations: t, Evaluations: t + 1}}}
 	if o == nil {
 		// Score the rounded point with the objective itself.
 		clear(u)

@@ -2,6 +2,7 @@ package im
 
 import (
 	"errors"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -12,14 +13,14 @@ import (
 )
 
 // linear returns the modular objective f(u) = c·u, ∇f = c.
-func linear(c []float64) func(u, grad []float64) float64 {
-	return func(u, grad []float64) float64 {
+func linear(c []float64) train.ObjectiveFunc {
+	return func(u, grad []float64) (float64, error) {
 		f := 0.0
 		for i := range u {
 			f += c[i] * u[i]
 			grad[i] = c[i]
 		}
-		return f
+		return f, nil
 	}
 }
 
@@ -113,14 +114,14 @@ func TestPGDStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	// After one step u = (1, 0, 1, 0) and f stays 5: Patience = 10 small changes.
-	if res.Status != Converged || res.Stats.Iterations != 11 {
+	if res.Status != train.Converged || res.Stats.Iterations != 11 {
 		t.Errorf("status %v after %d iterations, want Converged after 11", res.Status, res.Stats.Iterations)
 	}
 	res, err = Maximize(&Problem{N: 4, K: 2}, nil, &ProjectedGradient{Objective: linear(c), Step: 1e-6, Iterations: 7, Tol: 1e-12})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != IterationLimit || res.Stats.Iterations != 7 {
+	if res.Status != train.IterationLimit || res.Stats.Iterations != 7 {
 		t.Errorf("status %v after %d iterations, want IterationLimit after 7", res.Status, res.Stats.Iterations)
 	}
 }
@@ -128,7 +129,7 @@ func TestPGDStatus(t *testing.T) {
 // TestPGDNonFinite checks the typed error for a NaN gradient.
 func TestPGDNonFinite(t *testing.T) {
 	calls := 0
-	obj := func(u, grad []float64) float64 {
+	obj := train.ObjectiveFunc(func(u, grad []float64) (float64, error) {
 		calls++
 		for i := range grad {
 			grad[i] = 1
@@ -136,12 +137,25 @@ func TestPGDNonFinite(t *testing.T) {
 		if calls == 4 {
 			grad[2] = math.NaN()
 		}
-		return 0
-	}
+		return 0, nil
+	})
 	_, err := Maximize(&Problem{N: 5, K: 2}, nil, &ProjectedGradient{Objective: obj})
-	var nf *NonFiniteError
-	if !errors.As(err, &nf) || nf.Iteration != 3 || nf.Index != 2 {
+	var nf *train.NonFiniteError
+	if !errors.As(err, &nf) || nf.Iter != 3 || nf.Index != 2 {
 		t.Fatalf("got %v, want a NonFiniteError at iteration 3, node 2", err)
+	}
+	// An objective's own error stops the method and is returned wrapped:
+	// no NaN stand-in (the workaround DMPInfMax once needed).
+	errBoom := errors.New("boom")
+	calls = 0
+	fail := train.ObjectiveFunc(func(u, grad []float64) (float64, error) {
+		if calls++; calls == 3 {
+			return 0, errBoom
+		}
+		return 0, nil
+	})
+	if _, err := Maximize(&Problem{N: 5, K: 2}, nil, &ProjectedGradient{Objective: fail}); !errors.Is(err, errBoom) {
+		t.Fatalf("got %v, want the objective's error", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package im
 import (
 	"errors"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"runtime"
 	"time"
 )
@@ -42,60 +43,22 @@ type Settings struct {
 	// Recorder, if not nil, receives progress after every selected seed
 	// (Greedy, CELF), every IMM round and every gradient iteration. If it
 	// returns an error the method stops and returns that error, wrapped.
-	Recorder Recorder
+	Recorder train.Recorder
 }
 
-// Recorder receives progress reports. The Progress value and its slices are
-// valid only during the call.
-type Recorder interface {
-	Record(p Progress) error
-}
+// Progress reports go to a train.Recorder as train.Progress values: Method
+// is "greedy", "celf", "imm" or "pgd"; Iter counts selected seeds (greedy,
+// CELF), IMM rounds (phase-1 rounds 1, 2, …, then the final selection) or
+// gradient steps; Set is the current seed set (nil for gradient steps) and
+// Objective the current estimate (the spread of Set, or f(u) for gradient
+// steps). The Progress value and its slices are valid only during the call.
 
-// Progress is one progress report.
-type Progress struct {
-	// Method is "greedy", "celf", "imm" or "pgd".
-	Method string
-	// Iteration counts selected seeds (greedy, CELF), IMM rounds (phase-1
-	// rounds 1, 2, …, then the final selection) or gradient steps.
-	Iteration int
-	// Seeds is the current seed set (empty for gradient steps).
-	Seeds []int
-	// Value is the current estimate: the spread of Seeds, or the objective
-	// f(u) for gradient steps.
-	Value float64
-}
-
-// Status says why a method stopped.
-type Status int
-
-const (
-	// NotTerminated is the zero Status.
-	NotTerminated Status = iota
-	// Success: a seed set of size K was selected (Greedy, CELF, IMM).
-	Success
-	// Converged: the objective changed by less than the tolerance for the
-	// required number of consecutive iterations (ProjectedGradient).
-	Converged
-	// IterationLimit: the iteration budget ran out (ProjectedGradient).
-	IterationLimit
-)
-
-func (s Status) String() string {
-	switch s {
-	case NotTerminated:
-		return "NotTerminated"
-	case Success:
-		return "Success"
-	case Converged:
-		return "Converged"
-	case IterationLimit:
-		return "IterationLimit"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
-// Stats counts the work a method did.
+// Stats counts the work a method did: the shared train.Stats (Iterations:
+// IMM's phase-1 rounds or the gradient steps; Evaluations: gradient
+// evaluations; Runtime: the wall-clock time of Maximize) and the counts
+// particular to influence maximisation.
 type Stats struct {
+	train.Stats
 	// OracleCalls is the number of Oracle.Spread calls.
 	OracleCalls int
 	// RRSets is the size of IMM's final collection R (max(θ, last phase-1
@@ -103,12 +66,8 @@ type Stats struct {
 	// of node entries.
 	RRSets  int
 	RRNodes int64
-	// Iterations counts IMM's phase-1 rounds or the gradient steps.
-	Iterations int
 	// LowerBound is IMM's lower bound LB on the optimal spread.
 	LowerBound float64
-	// Runtime is the wall-clock time of Maximize.
-	Runtime time.Duration
 }
 
 // Result is a seed set and how it was found.
@@ -128,8 +87,10 @@ type Result struct {
 	// Relaxed is ProjectedGradient's final relaxed point u (len N); nil for
 	// the other methods.
 	Relaxed []float64
-	Status  Status
-	Stats   Stats
+	// Status is train.Success for Greedy, CELF and IMM, and
+	// train.Converged or train.IterationLimit for ProjectedGradient.
+	Status train.Status
+	Stats  Stats
 }
 
 // Method is an influence-maximisation algorithm: Greedy, CELF, IMM,
@@ -249,12 +210,12 @@ func (c *counter) Spread(seeds []int) (float64, float64) {
 	return c.o.Spread(seeds)
 }
 
-func record(s *Settings, pr Progress) error {
+func record(s *Settings, pr train.Progress) error {
 	if s.Recorder == nil {
 		return nil
 	}
 	if err := s.Recorder.Record(pr); err != nil {
-		return fmt.Errorf("im: %s stopped by recorder at iteration %d: %w", pr.Method, pr.Iteration, err)
+		return fmt.Errorf("im: %s stopped by recorder at iteration %d: %w", pr.Method, pr.Iter, err)
 	}
 	return nil
 }
