@@ -140,7 +140,7 @@ func New(build func(d *Def) (*G.Node, error), opt *Options) (*Objective, error) 
 		o.Name = "models/compiled"
 	}
 	d := &Def{G: G.NewGraph(), byName: map[string]*input{}}
-	cost, err := build(d)
+	cost, err := safeBuild(func() (*G.Node, error) { return build(d) })
 	if err == nil {
 		err = d.err
 	}
@@ -148,6 +148,18 @@ func New(build func(d *Def) (*G.Node, error), opt *Options) (*Objective, error) 
 		return nil, fmt.Errorf("%s: build: %w", o.Name, err)
 	}
 	return compile(d, cost, o)
+}
+
+// safeBuild runs a build function, turning a panic into an error: build
+// functions may use G.Must, whose panic on a failed graph operation (a
+// shape mismatch) then reaches the caller as an error.
+func safeBuild(build func() (*G.Node, error)) (cost *G.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cost, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return build()
 }
 
 // FromNodes compiles a graph built the plain gorgonia way: build adds input
@@ -166,7 +178,8 @@ func FromNodes(build func(g *G.ExprGraph) (cost *G.Node, wrt G.Nodes, err error)
 		o.Name = "models/compiled"
 	}
 	d := &Def{G: G.NewGraph(), byName: map[string]*input{}}
-	cost, wrt, err := build(d.G)
+	var wrt G.Nodes
+	cost, err := safeBuild(func() (c *G.Node, e error) { c, wrt, e = build(d.G); return })
 	if err != nil {
 		return nil, fmt.Errorf("%s: build: %w", o.Name, err)
 	}

@@ -12,6 +12,7 @@
 //		return cost, nil                             // a float64 scalar
 //	}, &compiled.Options{Name: "models/sir"})
 //
+// (a build function may use G.Must: New turns its panic into an error)
 // and gets, for free:
 //
 //   - Eval(x, grad): f(x) and ∇f(x) by reverse-mode autodiff (G.Grad) with
