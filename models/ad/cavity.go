@@ -25,20 +25,7 @@ type CavityIndex struct {
 // injective. The index keeps the slices (it does not copy them): do not
 // modify them afterwards.
 func NewCavityIndex(n int, src, dst, rev []int) (*CavityIndex, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("ad: NewCavityIndex: n = %d, want ≥ 1", n)
-	}
-	e := len(src)
-	if len(dst) != e || len(rev) != e {
-		return nil, fmt.Errorf("ad: NewCavityIndex: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", e, len(dst), len(rev))
-	}
-	if err := checkIndex("NewCavityIndex", "src", src, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityIndex", "dst", dst, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityIndex", "rev", rev, e, true); err != nil {
+	if err := checkEdges("NewCavityIndex", n, src, dst, rev); err != nil {
 		return nil, err
 	}
 	return &CavityIndex{
@@ -46,6 +33,41 @@ func NewCavityIndex(n int, src, dst, rev []int) (*CavityIndex, error) {
 		out: newSegments(src, n),
 		in:  newSegments(dst, n),
 	}, nil
+}
+
+// checkEdges validates the edge arrays of a graph with n nodes: n ≥ 1,
+// E = len(src) ≥ 1, len(dst) = len(rev) = E, src[e] and dst[e] in [0, n),
+// rev[e] in [-1, E).
+func checkEdges(what string, n int, src, dst, rev []int) error {
+	if n < 1 {
+		return fmt.Errorf("ad: %s: n = %d, want ≥ 1", what, n)
+	}
+	e := len(src)
+	if len(dst) != e || len(rev) != e {
+		return fmt.Errorf("ad: %s: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", what, e, len(dst), len(rev))
+	}
+	if err := checkIndex(what, "src", src, n, false); err != nil {
+		return err
+	}
+	if err := checkIndex(what, "dst", dst, n, false); err != nil {
+		return err
+	}
+	return checkIndex(what, "rev", rev, e, true)
+}
+
+// cavityArgs returns the lengths of the node vector base and the edge
+// vector L of a Cavity, checking that they are vectors of one dtype.
+func cavityArgs(what string, base, L *G.Node) (n, e int, err error) {
+	if n, err = vectorLen(what, "base", base); err != nil {
+		return 0, 0, err
+	}
+	if e, err = vectorLen(what, "L", L); err != nil {
+		return 0, 0, err
+	}
+	if base.Dtype() != L.Dtype() {
+		return 0, 0, fmt.Errorf("ad: %s: base has dtype %v, L has %v", what, base.Dtype(), L.Dtype())
+	}
+	return n, e, nil
 }
 
 // NumNodes returns n.
@@ -84,19 +106,12 @@ func CavityWith(base, L *G.Node, ix *CavityIndex) (*G.Node, error) {
 	if ix == nil {
 		return nil, fmt.Errorf("ad: Cavity: nil CavityIndex")
 	}
-	n, err := vectorLen("Cavity", "base", base)
-	if err != nil {
-		return nil, err
-	}
-	e, err := vectorLen("Cavity", "L", L)
+	n, e, err := cavityArgs("Cavity", base, L)
 	if err != nil {
 		return nil, err
 	}
 	if n != ix.n || e != len(ix.src) {
 		return nil, fmt.Errorf("ad: Cavity: len(base) = %d, len(L) = %d, index has n = %d, E = %d", n, e, ix.n, len(ix.src))
-	}
-	if base.Dtype() != L.Dtype() {
-		return nil, fmt.Errorf("ad: Cavity: base has dtype %v, L has %v", base.Dtype(), L.Dtype())
 	}
 	return apply(newCavityOp(ix), base, L)
 }
@@ -106,21 +121,14 @@ func CavityWith(base, L *G.Node, ix *CavityIndex) (*G.Node, error) {
 // Gather(L, rev), and is its definition. It validates its arguments like
 // Cavity.
 func CavityComposite(base, L *G.Node, src, dst, rev []int) (*G.Node, error) {
-	n, err := vectorLen("CavityComposite", "base", base)
+	n, e, err := cavityArgs("CavityComposite", base, L)
 	if err != nil {
 		return nil, err
 	}
-	e, err := vectorLen("CavityComposite", "L", L)
-	if err != nil {
-		return nil, err
+	if len(src) != e {
+		return nil, fmt.Errorf("ad: CavityComposite: len(src) = %d, len(L) = %d, want equal", len(src), e)
 	}
-	if len(src) != e || len(dst) != e || len(rev) != e {
-		return nil, fmt.Errorf("ad: CavityComposite: len(src) = %d, len(dst) = %d, len(rev) = %d, len(L) = %d, want equal", len(src), len(dst), len(rev), e)
-	}
-	if err := checkIndex("CavityComposite", "src", src, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("CavityComposite", "dst", dst, n, false); err != nil {
+	if err := checkEdges("CavityComposite", n, src, dst, rev); err != nil {
 		return nil, err
 	}
 	in, err := ScatterAdd(L, dst, n)

@@ -49,22 +49,10 @@ type CavityProdIndex struct {
 // a time also keeps an E-length float64 buffer with the index, reused by
 // later passes.
 func NewCavityProdIndex(n int, src, dst, rev []int) (*CavityProdIndex, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("ad: NewCavityProdIndex: n = %d, want ≥ 1", n)
+	if err := checkEdges("NewCavityProdIndex", n, src, dst, rev); err != nil {
+		return nil, err
 	}
 	e := len(src)
-	if len(dst) != e || len(rev) != e {
-		return nil, fmt.Errorf("ad: NewCavityProdIndex: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", e, len(dst), len(rev))
-	}
-	if err := checkIndex("NewCavityProdIndex", "src", src, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityProdIndex", "dst", dst, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityProdIndex", "rev", rev, e, true); err != nil {
-		return nil, err
-	}
 	for k, r := range rev {
 		if r >= 0 && dst[r] != src[k] {
 			return nil, fmt.Errorf("ad: NewCavityProdIndex: rev[%d] = %d is edge %d→%d, not an in-edge of src[%d] = %d", k, r, src[r], dst[r], k, src[k])
@@ -158,12 +146,8 @@ func CavityProd(x *G.Node, ix *CavityProdIndex) (*G.Node, error) {
 	if ix == nil {
 		return nil, fmt.Errorf("ad: CavityProd: nil CavityProdIndex")
 	}
-	e, err := vectorLen("CavityProd", "x", x)
-	if err != nil {
+	if err := vectorOfLen("CavityProd", "x", x, len(ix.src)); err != nil {
 		return nil, err
-	}
-	if e != len(ix.src) {
-		return nil, fmt.Errorf("ad: CavityProd: len(x) = %d, index has E = %d", e, len(ix.src))
 	}
 	return apply(newCavityProdOp(ix), x)
 }

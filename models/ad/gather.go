@@ -81,12 +81,7 @@ func gatherNode(x *G.Node, idx []int, mat bool) (*G.Node, error) {
 	p := rowIndex{idx: idx, layout: layout{f: 1, mat: mat}}
 	op := p.opName("Gather")
 	var err error
-	if mat {
-		p.n, p.f, err = matrixDims(op, "x", x)
-	} else {
-		p.n, err = vectorLen(op, "x", x)
-	}
-	if err != nil {
+	if p.n, p.f, err = p.rowsOf(op, "x", x); err != nil {
 		return nil, err
 	}
 	if err := checkIndex(op, "idx", idx, p.n, true); err != nil {
@@ -100,13 +95,8 @@ func gatherNode(x *G.Node, idx []int, mat bool) (*G.Node, error) {
 func scatterAddNode(v *G.Node, idx []int, n int, mat bool) (*G.Node, error) {
 	p := rowIndex{idx: idx, n: n, layout: layout{f: 1, mat: mat}}
 	op := p.opName("ScatterAdd")
-	var m int
-	var err error
-	if mat {
-		m, p.f, err = matrixDims(op, "v", v)
-	} else {
-		m, err = vectorLen(op, "v", v)
-	}
+	m, f, err := p.rowsOf(op, "v", v)
+	p.f = f
 	if err != nil {
 		return nil, err
 	}
@@ -156,9 +146,9 @@ func one(n *G.Node, err error) (G.Nodes, error) {
 
 // Kernels: out and in as documented on diffOp (in = [x, y, g] backward).
 
-func gatherFwd[T float](p rowIndex, out, in [][]T)     { gatherRows(out[0], in[0], p.idx, p.f) }
+func gatherFwd[T float](p rowIndex, out, in [][]T)     { gatherRows(out[0], in[0], p.idx, p.f, false) }
 func gatherBwd[T float](p rowIndex, out, in [][]T)     { scatterAddRows(out[0], in[2], p.idx, p.f) }
-func scatterAddBwd[T float](p rowIndex, out, in [][]T) { gatherAddRows(out[0], in[2], p.idx, p.f) }
+func scatterAddBwd[T float](p rowIndex, out, in [][]T) { gatherRows(out[0], in[2], p.idx, p.f, true) }
 
 func scatterAddFwd[T float](p rowIndex, out, in [][]T) {
 	clear(out[0])
@@ -166,47 +156,37 @@ func scatterAddFwd[T float](p rowIndex, out, in [][]T) {
 }
 
 // gatherRows sets row j of y (f entries) to row idx[j] of x, or to 0 where
-// idx[j] < 0, on contiguous ranges of output rows in parallel.
-func gatherRows[T float](y, x []T, idx []int, f int) {
+// idx[j] < 0; with add set it adds the row instead (and leaves row j alone
+// where idx[j] < 0). Each row of y is written by one goroutine of a split
+// into contiguous ranges of rows, so the result does not depend on
+// GOMAXPROCS.
+func gatherRows[T float](y, x []T, idx []int, f int, add bool) {
 	m := len(idx)
 	parallelRanges(m, m*f, func(j int) int { return j * f }, func(lo, hi int) {
 		if f == 1 {
 			for j, i := range idx[lo:hi] {
-				if i >= 0 {
-					y[lo+j] = x[i]
-				} else {
+				switch {
+				case i < 0 && !add:
 					y[lo+j] = 0
-				}
-			}
-			return
-		}
-		for j := lo; j < hi; j++ {
-			row := y[j*f : (j+1)*f]
-			if i := idx[j]; i >= 0 {
-				copy(row, x[i*f:(i+1)*f])
-			} else {
-				clear(row)
-			}
-		}
-	})
-}
-
-// gatherAddRows adds row idx[j] of x to row j of y where idx[j] ≥ 0, on
-// contiguous ranges of rows of y in parallel.
-func gatherAddRows[T float](y, x []T, idx []int, f int) {
-	m := len(idx)
-	parallelRanges(m, m*f, func(j int) int { return j * f }, func(lo, hi int) {
-		if f == 1 {
-			for j, i := range idx[lo:hi] {
-				if i >= 0 {
+				case i < 0:
+				case add:
 					y[lo+j] += x[i]
+				default:
+					y[lo+j] = x[i]
 				}
 			}
 			return
 		}
 		for j := lo; j < hi; j++ {
-			if i := idx[j]; i >= 0 {
-				addInto(y[j*f:(j+1)*f], x[i*f:(i+1)*f])
+			row, i := y[j*f:(j+1)*f], idx[j]
+			switch {
+			case i < 0 && !add:
+				clear(row)
+			case i < 0:
+			case add:
+				addInto(row, x[i*f:(i+1)*f])
+			default:
+				copy(row, x[i*f:(i+1)*f])
 			}
 		}
 	})

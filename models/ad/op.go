@@ -326,6 +326,25 @@ func vectorLen(what, arg string, x *G.Node) (int, error) {
 	return s[0], nil
 }
 
+// vectorOfLen checks that x is a float32 or float64 vector of length want.
+func vectorOfLen(what, arg string, x *G.Node, want int) error {
+	m, err := vectorLen(what, arg, x)
+	if err == nil && m != want {
+		err = fmt.Errorf("ad: %s: len(%s) = %d, want %d", what, arg, m, want)
+	}
+	return err
+}
+
+// rowsOf returns the rows and columns of x in layout l (columns 1 for a
+// vector), with l.mat choosing whether x must be a matrix or a vector.
+func (l layout) rowsOf(what, arg string, x *G.Node) (rows, cols int, err error) {
+	if l.mat {
+		return matrixDims(what, arg, x)
+	}
+	rows, err = vectorLen(what, arg, x)
+	return rows, 1, err
+}
+
 // matrixDims returns the rows and columns of the matrix node x, or an error
 // if x is not a float32 or float64 matrix of known shape.
 func matrixDims(what, arg string, x *G.Node) (rows, cols int, err error) {

@@ -33,11 +33,7 @@ import (
 // (O(nseg + len(seg)) memory) on every call; in an unroll build one with
 // NewSegments and use SegmentProdWith.
 func SegmentProd(x *G.Node, seg []int, nseg int) (*G.Node, error) {
-	s, err := NewSegments(seg, nseg)
-	if err != nil {
-		return nil, err
-	}
-	return SegmentProdWith(x, s)
+	return withSegments(seg, nseg, func(s *Segments) (*G.Node, error) { return SegmentProdWith(x, s) })
 }
 
 // SegmentProdWith is SegmentProd over a prebuilt grouping.
@@ -45,12 +41,8 @@ func SegmentProdWith(x *G.Node, s *Segments) (*G.Node, error) {
 	if s == nil {
 		return nil, fmt.Errorf("ad: SegmentProd: nil Segments")
 	}
-	m, err := vectorLen("SegmentProd", "x", x)
-	if err != nil {
+	if err := vectorOfLen("SegmentProd", "x", x, s.Len()); err != nil {
 		return nil, err
-	}
-	if m != s.Len() {
-		return nil, fmt.Errorf("ad: SegmentProd: len(x) = %d, len(seg) = %d", m, s.Len())
 	}
 	return apply(newSegProdOp(s), x)
 }

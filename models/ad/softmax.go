@@ -23,11 +23,7 @@ import (
 // SegmentSoftmax is SegmentSoftmaxRows with one column, on vectors: both run
 // the same kernels.
 func SegmentSoftmax(scores *G.Node, seg []int, nseg int) (*G.Node, error) {
-	s, err := NewSegments(seg, nseg)
-	if err != nil {
-		return nil, err
-	}
-	return SegmentSoftmaxWith(scores, s)
+	return withSegments(seg, nseg, func(s *Segments) (*G.Node, error) { return SegmentSoftmaxWith(scores, s) })
 }
 
 // SegmentSoftmaxWith is SegmentSoftmax over a prebuilt grouping.
@@ -54,11 +50,7 @@ func SegmentSoftmaxWith(scores *G.Node, s *Segments) (*G.Node, error) {
 // handled by one, so the result does not depend on GOMAXPROCS. It builds a
 // new Segments on every call; in a loop use SegmentSoftmaxRowsWith.
 func SegmentSoftmaxRows(scores *G.Node, seg []int, nseg int) (*G.Node, error) {
-	s, err := NewSegments(seg, nseg)
-	if err != nil {
-		return nil, err
-	}
-	return SegmentSoftmaxRowsWith(scores, s)
+	return withSegments(seg, nseg, func(s *Segments) (*G.Node, error) { return SegmentSoftmaxRowsWith(scores, s) })
 }
 
 // SegmentSoftmaxRowsWith is SegmentSoftmaxRows over a prebuilt grouping.
@@ -93,13 +85,8 @@ func segSoftmaxNode(scores *G.Node, s *Segments, mat bool) (*G.Node, error) {
 	if s == nil {
 		return nil, fmt.Errorf("ad: %s: nil Segments", name)
 	}
-	var m int
-	var err error
-	if mat {
-		m, p.f, err = matrixDims(name, "scores", scores)
-	} else {
-		m, err = vectorLen(name, "scores", scores)
-	}
+	m, f, err := p.rowsOf(name, "scores", scores)
+	p.f = f
 	if err != nil {
 		return nil, err
 	}
