@@ -121,8 +121,8 @@ func sharedBuild(c opCase, quadFirst bool) func(g *G.ExprGraph, dt tensor.Dtype)
 var (
 	rowsIdx = []int{3, 0, -1, 3, 4, 1, -1, 0} // into 5 rows, repeats and -1
 	rowsSeg = []int{2, 0, 2, -1, 0, 4, 2, 0, -1}
-	// cavProdPaired is gPaired with ints of its own: CavityProd needs rev[e]
-	// to be an in-edge of src[e], which the reverse edge is.
+	// cavProdPaired is the graph of the CavityProd case: CavityProd needs
+	// rev[e] to be an in-edge of src[e], which gPaired's reverse edges are.
 	cavProdPaired = gPaired
 )
 
