@@ -62,26 +62,12 @@ var inputNames = []string{"in0", "in1", "in2"}
 // TapeMachine and returns the output, read with G.Read.
 func runOp(t *testing.T, dt tensor.Dtype, inputs [][]float64, op func(in []*G.Node) (*G.Node, error)) []float64 {
 	t.Helper()
-	g := G.NewGraph()
-	in := make([]*G.Node, len(inputs))
+	shapes := make([][]int, len(inputs))
 	for i, x := range inputs {
-		in[i] = input(g, dt, inputNames[i], x)
+		shapes[i] = []int{len(x)}
 	}
-	y, err := op(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var yv G.Value
-	G.Read(y, &yv)
-	m := G.NewTapeMachine(g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		t.Fatal(err)
-	}
-	if yv.Dtype() != dt {
-		t.Fatalf("output dtype %v, want %v", yv.Dtype(), dt)
-	}
-	return toFloat64(t, yv)
+	y, _ := runShaped(t, dt, shapes, inputs, op)
+	return y
 }
 
 func near(a, b, tol float64) bool {

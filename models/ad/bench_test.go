@@ -1,6 +1,7 @@
 package ad_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -226,4 +227,107 @@ func BenchmarkCavityPlainLoop(b *testing.B) {
 		}
 		benchSink = cost
 	}
+}
+
+// Row-wise benchmarks: forward and backward of the row ops on node-feature
+// matrices beside their vector ops at the same number of entries. A random
+// graph with E edges (E/2 reciprocal pairs, edges in CSR order by source)
+// and E/5 nodes, as benchGraph; each case is "<layout>/E=<edges>/<dtype>":
+// "vector" is the vector op over 8·10⁵ edges, "F=1" the row op on an
+// 8·10⁵×1 matrix, "F=8" the row op on 10⁵ edges × 8 columns (8·10⁵ entries,
+// the size of an 8-head attention layer on 10⁵ edges).
+//
+//	go test -run '^$' -bench 'Rows|Gather|Scatter|Softmax' -benchtime 20x ./models/ad/
+
+// rowsBenchCase is one layout of the row-wise benchmarks.
+type rowsBenchCase struct {
+	name  string
+	edges int
+	f     int  // columns
+	mat   bool // a matrix node (the row op) rather than a vector (the vector op)
+}
+
+var rowsBenchCases = []rowsBenchCase{
+	{"vector", 800_000, 1, false},
+	{"F=1", 800_000, 1, true},
+	{"F=8", 100_000, 8, true},
+}
+
+var rowsBenchGraphs = sync.OnceValue(func() map[int]testGraph {
+	out := map[int]testGraph{}
+	for _, c := range rowsBenchCases {
+		if _, ok := out[c.edges]; !ok {
+			out[c.edges] = sortedBySrc(pairedGraph(uint64(c.edges), c.edges/5, c.edges/2, 0))
+		}
+	}
+	return out
+})
+
+// benchRows runs, for every layout and dtype, cost = Σ op(x) (Σ op(x)² when
+// square is set) with x of the given number of rows (a function of the
+// graph), differentiated and compiled once, timing Reset + RunAll.
+func benchRows(b *testing.B, rows func(tg testGraph) int, square bool, op func(x *G.Node, tg testGraph, mat bool) (*G.Node, error)) {
+	for _, c := range rowsBenchCases {
+		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+			b.Run(fmt.Sprintf("%s/E=%d/%v", c.name, c.edges, dt), func(b *testing.B) {
+				tg := rowsBenchGraphs()[c.edges]
+				r := rows(tg)
+				g := G.NewGraph()
+				shape := []int{r}
+				if c.mat {
+					shape = []int{r, c.f}
+				}
+				x := tensorInput(g, dt, "x", shape, randVec(8, r*c.f, -1, 1))
+				y, err := op(x, tg, c.mat)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if square {
+					y = G.Must(G.Square(y))
+				}
+				cost := G.Must(G.Sum(y))
+				if _, err := G.Grad(cost, x); err != nil {
+					b.Fatal(err)
+				}
+				m := G.NewTapeMachine(g)
+				defer m.Close()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for range b.N {
+					m.Reset()
+					if err := m.RunAll(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkGatherRows(b *testing.B) {
+	benchRows(b, func(tg testGraph) int { return tg.n }, false, func(x *G.Node, tg testGraph, mat bool) (*G.Node, error) {
+		if mat {
+			return ad.GatherRows(x, tg.src)
+		}
+		return ad.Gather(x, tg.src)
+	})
+}
+
+func BenchmarkScatterAddRows(b *testing.B) {
+	benchRows(b, func(tg testGraph) int { return len(tg.dst) }, false, func(x *G.Node, tg testGraph, mat bool) (*G.Node, error) {
+		if mat {
+			return ad.ScatterAddRows(x, tg.dst, tg.n)
+		}
+		return ad.ScatterAdd(x, tg.dst, tg.n)
+	})
+}
+
+// BenchmarkSegmentSoftmaxRows squares the output: Σ softmax is constant.
+func BenchmarkSegmentSoftmaxRows(b *testing.B) {
+	benchRows(b, func(tg testGraph) int { return len(tg.dst) }, true, func(x *G.Node, tg testGraph, mat bool) (*G.Node, error) {
+		if mat {
+			return ad.SegmentSoftmaxRows(x, tg.dst, tg.n)
+		}
+		return ad.SegmentSoftmax(x, tg.dst, tg.n)
+	})
 }

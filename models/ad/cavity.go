@@ -2,11 +2,8 @@ package ad
 
 import (
 	"fmt"
-	"hash"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // CavityIndex is the graph-only preprocessing of the Cavity op: the edge
@@ -28,20 +25,7 @@ type CavityIndex struct {
 // injective. The index keeps the slices (it does not copy them): do not
 // modify them afterwards.
 func NewCavityIndex(n int, src, dst, rev []int) (*CavityIndex, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("ad: NewCavityIndex: n = %d, want ≥ 1", n)
-	}
-	e := len(src)
-	if len(dst) != e || len(rev) != e {
-		return nil, fmt.Errorf("ad: NewCavityIndex: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", e, len(dst), len(rev))
-	}
-	if err := checkIndex("NewCavityIndex", "src", src, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityIndex", "dst", dst, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityIndex", "rev", rev, e, true); err != nil {
+	if err := checkEdges("NewCavityIndex", n, src, dst, rev); err != nil {
 		return nil, err
 	}
 	return &CavityIndex{
@@ -49,6 +33,41 @@ func NewCavityIndex(n int, src, dst, rev []int) (*CavityIndex, error) {
 		out: newSegments(src, n),
 		in:  newSegments(dst, n),
 	}, nil
+}
+
+// checkEdges validates the edge arrays of a graph with n nodes: n ≥ 1,
+// E = len(src) ≥ 1, len(dst) = len(rev) = E, src[e] and dst[e] in [0, n),
+// rev[e] in [-1, E).
+func checkEdges(what string, n int, src, dst, rev []int) error {
+	if n < 1 {
+		return fmt.Errorf("ad: %s: n = %d, want ≥ 1", what, n)
+	}
+	e := len(src)
+	if len(dst) != e || len(rev) != e {
+		return fmt.Errorf("ad: %s: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", what, e, len(dst), len(rev))
+	}
+	if err := checkIndex(what, "src", src, n, false); err != nil {
+		return err
+	}
+	if err := checkIndex(what, "dst", dst, n, false); err != nil {
+		return err
+	}
+	return checkIndex(what, "rev", rev, e, true)
+}
+
+// cavityArgs returns the lengths of the node vector base and the edge
+// vector L of a Cavity, checking that they are vectors of one dtype.
+func cavityArgs(what string, base, L *G.Node) (n, e int, err error) {
+	if n, err = vectorLen(what, "base", base); err != nil {
+		return 0, 0, err
+	}
+	if e, err = vectorLen(what, "L", L); err != nil {
+		return 0, 0, err
+	}
+	if base.Dtype() != L.Dtype() {
+		return 0, 0, fmt.Errorf("ad: %s: base has dtype %v, L has %v", what, base.Dtype(), L.Dtype())
+	}
+	return n, e, nil
 }
 
 // NumNodes returns n.
@@ -87,25 +106,14 @@ func CavityWith(base, L *G.Node, ix *CavityIndex) (*G.Node, error) {
 	if ix == nil {
 		return nil, fmt.Errorf("ad: Cavity: nil CavityIndex")
 	}
-	n, err := vectorLen("Cavity", "base", base)
-	if err != nil {
-		return nil, err
-	}
-	e, err := vectorLen("Cavity", "L", L)
+	n, e, err := cavityArgs("Cavity", base, L)
 	if err != nil {
 		return nil, err
 	}
 	if n != ix.n || e != len(ix.src) {
 		return nil, fmt.Errorf("ad: Cavity: len(base) = %d, len(L) = %d, index has n = %d, E = %d", n, e, ix.n, len(ix.src))
 	}
-	if base.Dtype() != L.Dtype() {
-		return nil, fmt.Errorf("ad: Cavity: base has dtype %v, L has %v", base.Dtype(), L.Dtype())
-	}
-	cav, err := G.ApplyOp(&cavityOp{ix: ix}, base, L)
-	if err != nil {
-		return nil, fmt.Errorf("ad: Cavity: %w", err)
-	}
-	return cav, nil
+	return apply(newCavityOp(ix), base, L)
 }
 
 // CavityComposite computes the same function as Cavity from the unfused
@@ -113,21 +121,14 @@ func CavityWith(base, L *G.Node, ix *CavityIndex) (*G.Node, error) {
 // Gather(L, rev), and is its definition. It validates its arguments like
 // Cavity.
 func CavityComposite(base, L *G.Node, src, dst, rev []int) (*G.Node, error) {
-	n, err := vectorLen("CavityComposite", "base", base)
+	n, e, err := cavityArgs("CavityComposite", base, L)
 	if err != nil {
 		return nil, err
 	}
-	e, err := vectorLen("CavityComposite", "L", L)
-	if err != nil {
-		return nil, err
+	if len(src) != e {
+		return nil, fmt.Errorf("ad: CavityComposite: len(src) = %d, len(L) = %d, want equal", len(src), e)
 	}
-	if len(src) != e || len(dst) != e || len(rev) != e {
-		return nil, fmt.Errorf("ad: CavityComposite: len(src) = %d, len(dst) = %d, len(rev) = %d, len(L) = %d, want equal", len(src), len(dst), len(rev), e)
-	}
-	if err := checkIndex("CavityComposite", "src", src, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("CavityComposite", "dst", dst, n, false); err != nil {
+	if err := checkEdges("CavityComposite", n, src, dst, rev); err != nil {
 		return nil, err
 	}
 	in, err := ScatterAdd(L, dst, n)
@@ -153,113 +154,47 @@ func CavityComposite(base, L *G.Node, src, dst, rev []int) (*G.Node, error) {
 	return cav, nil
 }
 
-// cavityOp is the fused Cavity: inputs (base, L), output cav.
-type cavityOp struct {
-	opBase
-	ix *CavityIndex
+// op returns the opBase of a Cavity op over ix with inputs (node vector,
+// edge vector) and an edge vector output.
+func (ix *CavityIndex) op(name string, fwd kernel) opBase {
+	e := len(ix.src)
+	desc := fmt.Sprintf("n=%d,E=%d", ix.n, e)
+	return vec.op(name, desc, []any{ix, ix.src, ix.dst, ix.rev}, fwd, e, ix.n, e)
 }
 
-func (op *cavityOp) Arity() int    { return 2 }
-func (op *cavityOp) Type() hm.Type { return vecFnType(2) }
-func (op *cavityOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return checkShape(op, in, len(op.ix.src), op.ix.n, len(op.ix.src))
-}
-func (op *cavityOp) WriteHash(h hash.Hash) {
-	ix := op.ix
-	fmt.Fprintf(h, "ad.Cavity{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
-		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
-}
-func (op *cavityOp) Hashcode() uint32 { return hashcode(op) }
-func (op *cavityOp) String() string {
-	return fmt.Sprintf("Cavity(n=%d,E=%d)", op.ix.n, len(op.ix.src))
-}
-
-func (op *cavityOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *cavityOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	v, err := vecs(op, in, op.ix.n, len(op.ix.src))
-	if err != nil {
-		return nil, err
+// newCavityOp is the fused Cavity: inputs (base, L), output cav. Its
+// gradient is ∂base = ScatterAdd(g, src, n), ∂L = cavityAdjoint(∂base, g).
+func newCavityOp(ix *CavityIndex) *diffOp {
+	return &diffOp{
+		opBase: ix.op("Cavity", bind(ix, cavityFwdK, cavityFwdK)),
+		grad: func(_ G.Nodes, _, g *G.Node) (G.Nodes, error) {
+			gb, err := apply(newScatterAddOp(rowIndex{idx: ix.src, n: ix.n, layout: vec}), g)
+			if err != nil {
+				return nil, err
+			}
+			gL, err := apply(newCavityAdjOp(ix), gb, g)
+			if err != nil {
+				return nil, err
+			}
+			return G.Nodes{gb, gL}, nil
+		},
+		bwd: bind(ix, cavityAddK, cavityAddK),
 	}
-	y := output(prealloc, v[0].Dtype(), len(op.ix.src))
-	if v[0].Dtype() == tensor.Float64 {
-		cavityFwd(y.Float64s(), v[0].Float64s(), v[1].Float64s(), op.ix)
-	} else {
-		cavityFwd(y.Float32s(), v[0].Float32s(), v[1].Float32s(), op.ix)
-	}
-	return y, nil
 }
 
-func (op *cavityOp) DiffWRT(k int) []bool { return allTrue(k) }
-
-// SymDiff returns ∂base = ScatterAdd(g, src, n) and ∂L = cavityAdjoint(∂base, g).
-func (op *cavityOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	gb, err := G.ApplyOp(&scatterAddOp{idx: op.ix.src, n: op.ix.n}, grad)
-	if err != nil {
-		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
-	}
-	gL, err := G.ApplyOp(&cavityAdjOp{ix: op.ix}, gb, grad)
-	if err != nil {
-		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
-	}
-	return G.Nodes{gb, gL}, nil
+// newCavityAdjOp computes ∂L from (∂base, g):
+// ∂L[k] = ∂base[dst[k]] − Σ_{e: rev[e]=k} g[e]. It is a gradient op and is
+// not itself differentiable.
+func newCavityAdjOp(ix *CavityIndex) *opBase {
+	op := ix.op("CavityAdjoint", bind(ix, cavityAdjK, cavityAdjK))
+	return &op
 }
 
-// DoDiff adds the gradients into ∂base and ∂L.
-func (op *cavityOp) DoDiff(_ G.ExecutionContext, in G.Nodes, out *G.Node) error {
-	if len(in) != 2 {
-		return fmt.Errorf("ad: %v: DoDiff got %d inputs, want 2", op, len(in))
-	}
-	e := len(op.ix.src)
-	g, err := grads(op, []*G.Node{in[0], in[1], out}, op.ix.n, e, e)
-	if err != nil {
-		return err
-	}
-	if g[0].Dtype() == tensor.Float64 {
-		cavityBwdAdd(g[0].Float64s(), g[1].Float64s(), g[2].Float64s(), op.ix)
-	} else {
-		cavityBwdAdd(g[0].Float32s(), g[1].Float32s(), g[2].Float32s(), op.ix)
-	}
-	return nil
-}
+func cavityFwdK[T float](ix *CavityIndex, out, in [][]T) { cavityFwd(out[0], in[0], in[1], ix) }
+func cavityAdjK[T float](ix *CavityIndex, out, in [][]T) { cavityAdjL(out[0], in[0], in[1], ix) }
 
-// cavityAdjOp computes ∂L from (∂base, g): ∂L[k] = ∂base[dst[k]] − Σ_{e: rev[e]=k} g[e].
-// It is a gradient op and is not itself differentiable.
-type cavityAdjOp struct {
-	opBase
-	ix *CavityIndex
-}
-
-func (op *cavityAdjOp) Arity() int    { return 2 }
-func (op *cavityAdjOp) Type() hm.Type { return vecFnType(2) }
-func (op *cavityAdjOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return checkShape(op, in, len(op.ix.src), op.ix.n, len(op.ix.src))
-}
-func (op *cavityAdjOp) WriteHash(h hash.Hash) {
-	ix := op.ix
-	fmt.Fprintf(h, "ad.CavityAdjoint{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
-		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
-}
-func (op *cavityAdjOp) Hashcode() uint32 { return hashcode(op) }
-func (op *cavityAdjOp) String() string {
-	return fmt.Sprintf("CavityAdjoint(n=%d,E=%d)", op.ix.n, len(op.ix.src))
-}
-
-func (op *cavityAdjOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *cavityAdjOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	v, err := vecs(op, in, op.ix.n, len(op.ix.src))
-	if err != nil {
-		return nil, err
-	}
-	y := output(prealloc, v[0].Dtype(), len(op.ix.src))
-	if v[0].Dtype() == tensor.Float64 {
-		cavityAdjL(y.Float64s(), v[0].Float64s(), v[1].Float64s(), op.ix)
-	} else {
-		cavityAdjL(y.Float32s(), v[0].Float32s(), v[1].Float32s(), op.ix)
-	}
-	return y, nil
-}
+// cavityAddK is the DoDiff kernel: out = [∂base, ∂L], in = [base, L, cav, g].
+func cavityAddK[T float](ix *CavityIndex, out, in [][]T) { cavityBwdAdd(out[0], out[1], in[3], ix) }
 
 // cavityFwd sets cav[e] = base[u] + Σ_{k∈in(u)} L[k] − L[rev[e]] for u = src[e].
 // The in-edge sum is formed first and then added to base[u], so the result is

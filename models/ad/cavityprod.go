@@ -2,12 +2,9 @@ package ad
 
 import (
 	"fmt"
-	"hash"
 	"sync"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // CavityProdIndex is the graph-only preprocessing of CavityProd: the edges
@@ -52,22 +49,10 @@ type CavityProdIndex struct {
 // a time also keeps an E-length float64 buffer with the index, reused by
 // later passes.
 func NewCavityProdIndex(n int, src, dst, rev []int) (*CavityProdIndex, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("ad: NewCavityProdIndex: n = %d, want ≥ 1", n)
+	if err := checkEdges("NewCavityProdIndex", n, src, dst, rev); err != nil {
+		return nil, err
 	}
 	e := len(src)
-	if len(dst) != e || len(rev) != e {
-		return nil, fmt.Errorf("ad: NewCavityProdIndex: len(src) = %d, len(dst) = %d, len(rev) = %d, want equal", e, len(dst), len(rev))
-	}
-	if err := checkIndex("NewCavityProdIndex", "src", src, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityProdIndex", "dst", dst, n, false); err != nil {
-		return nil, err
-	}
-	if err := checkIndex("NewCavityProdIndex", "rev", rev, e, true); err != nil {
-		return nil, err
-	}
 	for k, r := range rev {
 		if r >= 0 && dst[r] != src[k] {
 			return nil, fmt.Errorf("ad: NewCavityProdIndex: rev[%d] = %d is edge %d→%d, not an in-edge of src[%d] = %d", k, r, src[r], dst[r], k, src[k])
@@ -161,144 +146,50 @@ func CavityProd(x *G.Node, ix *CavityProdIndex) (*G.Node, error) {
 	if ix == nil {
 		return nil, fmt.Errorf("ad: CavityProd: nil CavityProdIndex")
 	}
-	e, err := vectorLen("CavityProd", "x", x)
-	if err != nil {
+	if err := vectorOfLen("CavityProd", "x", x, len(ix.src)); err != nil {
 		return nil, err
 	}
-	if e != len(ix.src) {
-		return nil, fmt.Errorf("ad: CavityProd: len(x) = %d, index has E = %d", e, len(ix.src))
-	}
-	y, err := G.ApplyOp(&cavityProdOp{ix: ix}, x)
-	if err != nil {
-		return nil, fmt.Errorf("ad: CavityProd: %w", err)
-	}
-	return y, nil
+	return apply(newCavityProdOp(ix), x)
 }
 
-// Compile-time checks of the interfaces the CavityProd ops promise.
-var (
-	_ G.SDOp            = (*cavityProdOp)(nil)
-	_ G.ADOp            = (*cavityProdOp)(nil)
-	_ G.UsePreallocDoer = (*cavityProdOp)(nil)
-	_ G.UsePreallocDoer = (*cavityProdDiffOp)(nil)
-)
-
-// cavityProdOp is CavityProd: input x (len E), output y (len E).
-type cavityProdOp struct {
-	opBase
-	ix *CavityProdIndex
+// op returns the opBase of a CavityProd op over ix with the given number of
+// edge-vector inputs.
+func (ix *CavityProdIndex) op(name string, fwd kernel, inputs int) opBase {
+	e := len(ix.src)
+	in := []int{e, e}[:inputs]
+	desc := fmt.Sprintf("n=%d,E=%d", ix.n, e)
+	return vec.op(name, desc, []any{ix, ix.src, ix.dst, ix.rev}, fwd, e, in...)
 }
 
-func (op *cavityProdOp) Arity() int    { return 1 }
-func (op *cavityProdOp) Type() hm.Type { return vecFnType(1) }
-func (op *cavityProdOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return checkShape(op, in, len(op.ix.src), len(op.ix.src))
-}
-func (op *cavityProdOp) WriteHash(h hash.Hash) {
-	ix := op.ix
-	fmt.Fprintf(h, "ad.CavityProd{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
-		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
-}
-func (op *cavityProdOp) Hashcode() uint32 { return hashcode(op) }
-func (op *cavityProdOp) String() string {
-	return fmt.Sprintf("CavityProd(n=%d,E=%d)", op.ix.n, len(op.ix.src))
+// newCavityProdOp is CavityProd: input x (len E), output y (len E). Its
+// gradient reads the input x, never divides by it.
+func newCavityProdOp(ix *CavityProdIndex) *diffOp {
+	return &diffOp{
+		opBase: ix.op("CavityProd", bind(ix, cavityProdFwdK, cavityProdFwdK), 1),
+		grad: func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
+			return one(apply(newCavityProdDiffOp(ix), x[0], g))
+		},
+		bwd: bind(ix, cavityProdAddK, cavityProdAddK),
+	}
 }
 
-func (op *cavityProdOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *cavityProdOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	e := len(op.ix.src)
-	v, err := vecs(op, in, e)
-	if err != nil {
-		return nil, err
-	}
-	y := output(prealloc, v[0].Dtype(), e)
-	if v[0].Dtype() == tensor.Float64 {
-		cavityProdFwd(y.Float64s(), v[0].Float64s(), op.ix)
-	} else {
-		cavityProdFwd(y.Float32s(), v[0].Float32s(), op.ix)
-	}
-	return y, nil
+// newCavityProdDiffOp computes ∂x from (x, g). It is a gradient op and is
+// not itself differentiable.
+func newCavityProdDiffOp(ix *CavityProdIndex) *opBase {
+	op := ix.op("CavityProdDiff", bind(ix, cavityProdDiffK, cavityProdDiffK), 2)
+	return &op
 }
 
-func (op *cavityProdOp) DiffWRT(k int) []bool { return allTrue(k) }
+func cavityProdFwdK[T float](ix *CavityProdIndex, out, in [][]T) { cavityProdFwd(out[0], in[0], ix) }
 
-// SymDiff returns ∂x = cavityProdDiff(x, g); it reads the op's input, never
-// divides by it.
-func (op *cavityProdOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	if len(in) != 1 {
-		return nil, fmt.Errorf("ad: %v: SymDiff got %d inputs, want 1", op, len(in))
-	}
-	gx, err := G.ApplyOp(&cavityProdDiffOp{ix: op.ix}, in[0], grad)
-	if err != nil {
-		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
-	}
-	return G.Nodes{gx}, nil
+// cavityProdAddK is the DoDiff kernel, in = [x, y, g].
+func cavityProdAddK[T float](ix *CavityProdIndex, out, in [][]T) {
+	cavityProdBwd(out[0], in[0], in[2], ix, true)
 }
 
-// DoDiff adds ∂x into the gradient buffer of x (LispMachine).
-func (op *cavityProdOp) DoDiff(_ G.ExecutionContext, in G.Nodes, out *G.Node) error {
-	if len(in) != 1 {
-		return fmt.Errorf("ad: %v: DoDiff got %d inputs, want 1", op, len(in))
-	}
-	e := len(op.ix.src)
-	x, err := vecs(op, []G.Value{in[0].Value()}, e)
-	if err != nil {
-		return err
-	}
-	g, err := grads(op, []*G.Node{in[0], out}, e, e)
-	if err != nil {
-		return err
-	}
-	if x[0].Dtype() != g[0].Dtype() {
-		return fmt.Errorf("ad: %v: DoDiff: x has dtype %v, its gradient %v", op, x[0].Dtype(), g[0].Dtype())
-	}
-	if x[0].Dtype() == tensor.Float64 {
-		cavityProdBwd(g[0].Float64s(), x[0].Float64s(), g[1].Float64s(), op.ix, true)
-	} else {
-		cavityProdBwd(g[0].Float32s(), x[0].Float32s(), g[1].Float32s(), op.ix, true)
-	}
-	return nil
-}
-
-// cavityProdDiffOp computes ∂x from (x, g). It is a gradient op and is not
-// itself differentiable.
-type cavityProdDiffOp struct {
-	opBase
-	ix *CavityProdIndex
-}
-
-func (op *cavityProdDiffOp) Arity() int    { return 2 }
-func (op *cavityProdDiffOp) Type() hm.Type { return vecFnType(2) }
-func (op *cavityProdDiffOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	e := len(op.ix.src)
-	return checkShape(op, in, e, e, e)
-}
-func (op *cavityProdDiffOp) WriteHash(h hash.Hash) {
-	ix := op.ix
-	fmt.Fprintf(h, "ad.CavityProdDiff{ix=%p,n=%d,src=%p/%d,dst=%p/%d,rev=%p/%d}",
-		ix, ix.n, ix.src, len(ix.src), ix.dst, len(ix.dst), ix.rev, len(ix.rev))
-}
-func (op *cavityProdDiffOp) Hashcode() uint32 { return hashcode(op) }
-func (op *cavityProdDiffOp) String() string {
-	return fmt.Sprintf("CavityProdDiff(n=%d,E=%d)", op.ix.n, len(op.ix.src))
-}
-
-func (op *cavityProdDiffOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *cavityProdDiffOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	e := len(op.ix.src)
-	v, err := vecs(op, in, e, e)
-	if err != nil {
-		return nil, err
-	}
-	y := output(prealloc, v[0].Dtype(), e)
-	if v[0].Dtype() == tensor.Float64 {
-		cavityProdBwd(y.Float64s(), v[0].Float64s(), v[1].Float64s(), op.ix, false)
-	} else {
-		cavityProdBwd(y.Float32s(), v[0].Float32s(), v[1].Float32s(), op.ix, false)
-	}
-	return y, nil
+// cavityProdDiffK is the forward of the gradient op, in = [x, g].
+func cavityProdDiffK[T float](ix *CavityProdIndex, out, in [][]T) {
+	cavityProdBwd(out[0], in[0], in[1], ix, false)
 }
 
 // getScratch returns an E-length buffer from the free list, or a new one.

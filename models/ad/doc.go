@@ -9,6 +9,9 @@
 // Node-level vectors have length n, edge-level vectors length E. Every vector
 // is a 1-D gorgonia node of dtype tensor.Float64 or tensor.Float32; both are
 // served by the same op, which dispatches on the dtype at run time.
+// Node-feature matrices (the Rows ops) are 2-D nodes of F columns, row-major:
+// row i of an n×F matrix holds the F features of node i (or of edge i for an
+// E×F matrix), entry (i, f) at flat position i·F + f.
 //
 // Index arrays are plain []int held inside the op, never graph inputs, so they
 // are non-differentiable by construction. An index of -1 means "none". Index
@@ -36,6 +39,27 @@
 //	CavityProd:  y[e] = Π_{k: dst[k]=u, k≠rev[e]} x[k],   u = src[e]
 //	             (over all in-edges of u when rev[e] = -1; 1 when u has none)
 //	             ∂x[k] = Σ_{e: src[e]=dst[k], rev[e]≠k} g[e] · Π_{k': dst[k']=dst[k], k'∉{k, rev[e]}} x[k']
+//
+// The row-wise ops act on every column f of an N×F matrix as the vector op
+// acts on a vector (rows with an index of -1 are 0 or skipped as above):
+//
+//	GatherRows:     y[j,f] = x[idx[j],f]
+//	                ∂x = ScatterAddRows(g, idx, N)
+//	ScatterAddRows: y[i,f] = Σ_{j: idx[j]=i} v[j,f]
+//	                ∂v = GatherRows(g, idx)
+//	SegmentSoftmaxRows: y[j,f] = exp(s[j,f] − m_{c,f}) / Σ_{k: seg[k]=c} exp(s[k,f] − m_{c,f}),
+//	                c = seg[j], m_{c,f} = max_{k: seg[k]=c} s[k,f]
+//	                ∂s[j,f] = y[j,f]·(g[j,f] − Σ_{k: seg[k]=c} y[k,f]·g[k,f])
+//
+// With one column per attention head, SegmentSoftmaxRows over seg = dst is
+// the per-head normalisation α_{ij} of a multi-head graph attention layer
+// (Veličković et al., "Graph Attention Networks", ICLR 2018, eq. 3 and 5);
+// GatherRows lifts node features to edges and ScatterAddRows aggregates edge
+// messages into nodes. The vector ops Gather, ScatterAdd and SegmentSoftmax
+// are the F = 1 case of the same kernels (only the node shapes differ), so
+// there is one implementation to get right; the kernels keep a scalar loop
+// for F = 1 so that the vector ops lose no speed. Tests hold every column of
+// a row op bitwise equal to the vector op on that column.
 //
 // In SegmentProd and CavityProd x is an edge vector. They never divide: they use prefix and suffix products
 // over each segment (each node's in-edges), so values and gradients are exact
@@ -73,16 +97,33 @@
 // TapeMachine uses, and ADOp (DoDiff, accumulating in place into the inputs'
 // gradient buffers), which the LispMachine uses. The gradient ops created by
 // SymDiff are not themselves differentiable (no second derivatives), except
-// Gather and ScatterAdd, which are each other's adjoint.
+// Gather and ScatterAdd (and their Rows versions), which are each other's adjoint.
+//
+// # One scaffold for every op
+//
+// Every op is a value of one of two types from op.go: opBase (a gradient op,
+// forward only) or diffOp (opBase plus SymDiff and DoDiff). The scaffold
+// implements what gorgonia asks of an op once: arity, type and shape
+// inference from the op's input and output shapes, hashing (see below),
+// checks of the values reaching Do (contiguous, one float dtype, the right
+// size; errors, not panics), reuse of a preallocated output, and the dispatch
+// of a kernel to its float64 or float32 instantiation. An op's file holds
+// only its maths: generic kernels bound to the op's index structure, and the
+// gradient nodes SymDiff builds. A DoDiff kernel receives the gradient
+// buffers of the inputs and must ADD into them: the LispMachine accumulates
+// the contributions of all consumers of a node in one buffer. The gradient
+// tests check every op with a second consumer of each input, which fails an
+// overwriting DoDiff.
 //
 // # gorgonia v0.9.18 traps this code relies on
 //
 //   - Input nodes are hash-consed by name: two inputs with the same name (or
 //     with no name) are silently merged and the second value is dropped. Give
 //     every input node a unique name. For the same reason every op here writes
-//     all its parameters (the identity %p and length of each index slice, n)
-//     into WriteHash, so that two ops over different index arrays are never
-//     merged.
+//     all its parameters (its name, its input and output shapes, hence n and
+//     F, and the identity %p and length of each index slice and index
+//     structure) into WriteHash, so that two ops over different index arrays
+//     are never merged, while the same op over the same arrays is.
 //   - G.Mul on two vectors is a dot product (and matmul on matrices); use
 //     G.HadamardProd for element-wise products.
 //   - After a TapeMachine run, values of intermediate nodes may have been

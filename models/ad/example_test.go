@@ -109,3 +109,39 @@ func ExampleCavity() {
 	// Output:
 	// [0.5 4.25 1.25 0.125]
 }
+
+// Two-head attention weights, as in a multi-head GAT layer: the score matrix
+// has one row per edge and one column per head, and SegmentSoftmaxRows
+// normalises each head's scores over the in-edges of each target node.
+// Edges e0 = 0→2, e1 = 1→2, e2 = 2→0; node 2 has two in-edges, node 0 one.
+func ExampleSegmentSoftmaxRows() {
+	dst := []int{2, 2, 0}
+	g := G.NewGraph()
+	scores := G.NewMatrix(g, tensor.Float64, G.WithName("scores"), G.WithShape(3, 2),
+		G.WithValue(tensor.New(tensor.WithShape(3, 2), tensor.WithBacking([]float64{
+			0, 1, // e0: head 0, head 1
+			0, 3, // e1
+			5, -5, // e2, alone at node 0
+		}))))
+	alpha, err := ad.SegmentSoftmaxRows(scores, dst, 3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var av G.Value
+	G.Read(alpha, &av)
+	m := G.NewTapeMachine(g)
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := av.Data().([]float64)
+	for e := range dst {
+		fmt.Printf("e%d: %.4f %.4f\n", e, a[2*e], a[2*e+1])
+	}
+	// Output:
+	// e0: 0.5000 0.1192
+	// e1: 0.5000 0.8808
+	// e2: 1.0000 1.0000
+}

@@ -160,7 +160,10 @@ func cavityRow(name string, tg testGraph, op func(base, L *G.Node, src, dst, rev
 	}
 }
 
-var gradTests = []gradTest{
+// gradTests is the gradient table: every op of opCases inside a cost where
+// its inputs have a second consumer (built after the op, the order in which
+// an overwriting DoDiff shows), then composites through several ops.
+var gradTests = append(sharedGradTests(), []gradTest{
 	{
 		name: "Gather",
 		build: func(g *G.ExprGraph, dt tensor.Dtype) (*G.Node, G.Nodes, error) {
@@ -257,6 +260,16 @@ var gradTests = []gradTest{
 			return cost, G.Nodes{hs, hd, x}, err
 		},
 	},
+}...)
+
+// sharedGradTests returns the rows of opCases with a second consumer of
+// every input.
+func sharedGradTests() []gradTest {
+	rows := make([]gradTest, len(opCases))
+	for i, c := range opCases {
+		rows[i] = gradTest{name: c.name + " (shared input)", build: sharedBuild(c, false)}
+	}
+	return rows
 }
 
 // TestGradcheck holds every primitive (and composites through all of them)

@@ -56,12 +56,12 @@ func TestUsePrealloc(t *testing.T) {
 		in   []G.Value
 		want string
 	}{
-		{&gatherOp{idx: []int{2, -1, 0, 1}, n: 3}, []G.Value{vec64(1, 2, 3)}, "[3 0 1 2]"},
-		{&scatterAddOp{idx: []int{2, -1, 2, 0}, n: 4}, []G.Value{vec64(1, 2, 3, 4)}, "[4 0 4 0]"},
-		{&cavityOp{ix: ix}, []G.Value{vec64(0.5, 0.25, 0.125), vec64(1, 2, 3, 4)}, "[0.5 4.25 1.25 0.125]"},
-		{&cavityAdjOp{ix: ix}, []G.Value{vec64(1, 2, 3), vec64(1, 1, 1, 1)}, "[1 0 2 1]"},
-		{&segSoftmaxOp{s: seg}, []G.Value{vec64(0, 0, 5, 7)}, "[0.5 0.5 0 1]"},
-		{&segSoftmaxDiffOp{s: seg}, []G.Value{vec64(0.5, 0.5, 0, 1), vec64(1, 3, 9, 2)}, "[-0.5 0.5 0 0]"},
+		{newGatherOp(rowIndex{idx: []int{2, -1, 0, 1}, n: 3, layout: vec}), []G.Value{vec64(1, 2, 3)}, "[3 0 1 2]"},
+		{newScatterAddOp(rowIndex{idx: []int{2, -1, 2, 0}, n: 4, layout: vec}), []G.Value{vec64(1, 2, 3, 4)}, "[4 0 4 0]"},
+		{newCavityOp(ix), []G.Value{vec64(0.5, 0.25, 0.125), vec64(1, 2, 3, 4)}, "[0.5 4.25 1.25 0.125]"},
+		{newCavityAdjOp(ix), []G.Value{vec64(1, 2, 3), vec64(1, 1, 1, 1)}, "[1 0 2 1]"},
+		{newSegSoftmaxOp(segCols{s: seg, layout: vec}), []G.Value{vec64(0, 0, 5, 7)}, "[0.5 0.5 0 1]"},
+		{newSegSoftmaxDiffOp(segCols{s: seg, layout: vec}), []G.Value{vec64(0.5, 0.5, 0, 1), vec64(1, 3, 9, 2)}, "[-0.5 0.5 0 0]"},
 	} {
 		m := 4
 		garbage := vec64(9, 9, 9, 9)
@@ -88,7 +88,7 @@ func TestUsePrealloc(t *testing.T) {
 
 // TestDoErrors checks that bad values reaching Do are errors, not panics.
 func TestDoErrors(t *testing.T) {
-	op := &gatherOp{idx: []int{0, 1}, n: 2}
+	op := newGatherOp(rowIndex{idx: []int{0, 1}, n: 2, layout: vec})
 	ix, err := NewCavityIndex(2, []int{0, 1}, []int{1, 0}, []int{1, 0})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestDoErrors(t *testing.T) {
 		{"length", op, []G.Value{vec64(1, 2, 3)}},
 		{"int dtype", op, []G.Value{tensor.New(tensor.WithBacking([]int{1, 2}))}},
 		{"scalar", op, []G.Value{G.NewF64(1)}},
-		{"mixed dtypes", &cavityOp{ix: ix}, []G.Value{vec64(1, 2), tensor.New(tensor.WithBacking([]float32{1, 2}))}},
+		{"mixed dtypes", newCavityOp(ix), []G.Value{vec64(1, 2), tensor.New(tensor.WithBacking([]float32{1, 2}))}},
 	} {
 		if _, err := test.op.Do(test.in...); err == nil || !strings.HasPrefix(err.Error(), "ad: ") {
 			t.Errorf("%s: err %v", test.name, err)
@@ -118,8 +118,8 @@ func TestDoErrors(t *testing.T) {
 func TestOpStrings(t *testing.T) {
 	a, b := []int{0, 1}, []int{0, 1}
 	ops := []G.Op{
-		&gatherOp{idx: a, n: 2}, &gatherOp{idx: b, n: 2}, &gatherOp{idx: a, n: 3},
-		&scatterAddOp{idx: a, n: 2}, &scatterAddOp{idx: a, n: 3},
+		newGatherOp(rowIndex{idx: a, n: 2, layout: vec}), newGatherOp(rowIndex{idx: b, n: 2, layout: vec}), newGatherOp(rowIndex{idx: a, n: 3, layout: vec}),
+		newScatterAddOp(rowIndex{idx: a, n: 2, layout: vec}), newScatterAddOp(rowIndex{idx: a, n: 3, layout: vec}),
 	}
 	seen := map[uint32]int{}
 	for i, op := range ops {

@@ -1,6 +1,10 @@
 package ad
 
-import "fmt"
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+)
 
 // Segments groups m entries into n segments: entry j belongs to segment
 // id[j], or to none when id[j] = -1. It is the CSR form of id (the members of
@@ -25,6 +29,16 @@ func NewSegments(id []int, n int) (*Segments, error) {
 		return nil, err
 	}
 	return newSegments(id, n), nil
+}
+
+// withSegments builds the grouping of id into n segments, as NewSegments,
+// and applies the op f over it.
+func withSegments(id []int, n int, f func(*Segments) (*G.Node, error)) (*G.Node, error) {
+	s, err := NewSegments(id, n)
+	if err != nil {
+		return nil, err
+	}
+	return f(s)
 }
 
 // newSegments builds the CSR of a validated id.

@@ -2,14 +2,11 @@ package ad
 
 import (
 	"fmt"
-	"hash"
 	"runtime"
 	"sort"
 	"sync"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // SegmentProd returns the product of the entries of x within each segment:
@@ -36,11 +33,7 @@ import (
 // (O(nseg + len(seg)) memory) on every call; in an unroll build one with
 // NewSegments and use SegmentProdWith.
 func SegmentProd(x *G.Node, seg []int, nseg int) (*G.Node, error) {
-	s, err := NewSegments(seg, nseg)
-	if err != nil {
-		return nil, err
-	}
-	return SegmentProdWith(x, s)
+	return withSegments(seg, nseg, func(s *Segments) (*G.Node, error) { return SegmentProdWith(x, s) })
 }
 
 // SegmentProdWith is SegmentProd over a prebuilt grouping.
@@ -48,139 +41,48 @@ func SegmentProdWith(x *G.Node, s *Segments) (*G.Node, error) {
 	if s == nil {
 		return nil, fmt.Errorf("ad: SegmentProd: nil Segments")
 	}
-	m, err := vectorLen("SegmentProd", "x", x)
-	if err != nil {
+	if err := vectorOfLen("SegmentProd", "x", x, s.Len()); err != nil {
 		return nil, err
 	}
-	if m != s.Len() {
-		return nil, fmt.Errorf("ad: SegmentProd: len(x) = %d, len(seg) = %d", m, s.Len())
-	}
-	y, err := G.ApplyOp(&segProdOp{s: s}, x)
-	if err != nil {
-		return nil, fmt.Errorf("ad: SegmentProd: %w", err)
-	}
-	return y, nil
+	return apply(newSegProdOp(s), x)
 }
 
-// Compile-time checks of the interfaces the SegmentProd ops promise.
-var (
-	_ G.SDOp            = (*segProdOp)(nil)
-	_ G.ADOp            = (*segProdOp)(nil)
-	_ G.UsePreallocDoer = (*segProdOp)(nil)
-	_ G.UsePreallocDoer = (*segProdDiffOp)(nil)
-)
-
-// segProdOp is SegmentProd: input x (len s.Len()), output y (len s.n).
-type segProdOp struct {
-	opBase
-	s *Segments
+// segProdOp returns the opBase of a SegmentProd op with inputs of the given
+// lengths and an output of length out.
+func segProdOp(s *Segments, name string, fwd kernel, out int, in ...int) opBase {
+	desc := fmt.Sprintf("%d in %d", s.Len(), s.n)
+	return vec.op(name, desc, []any{s, s.id}, fwd, out, in...)
 }
 
-func (op *segProdOp) Arity() int    { return 1 }
-func (op *segProdOp) Type() hm.Type { return vecFnType(1) }
-func (op *segProdOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return checkShape(op, in, op.s.n, op.s.Len())
-}
-func (op *segProdOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ad.SegmentProd{s=%p,n=%d,seg=%p/%d}", op.s, op.s.n, op.s.id, len(op.s.id))
-}
-func (op *segProdOp) Hashcode() uint32 { return hashcode(op) }
-func (op *segProdOp) String() string {
-	return fmt.Sprintf("SegmentProd(%d in %d)", op.s.Len(), op.s.n)
-}
-
-func (op *segProdOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *segProdOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	v, err := vecs(op, in, op.s.Len())
-	if err != nil {
-		return nil, err
+// newSegProdOp is SegmentProd: input x (len s.Len()), output y (len s.n). Its
+// gradient reads the input x, not the output, so no division by x is ever
+// needed.
+func newSegProdOp(s *Segments) *diffOp {
+	return &diffOp{
+		opBase: segProdOp(s, "SegmentProd", bind(s, segProdK, segProdK), s.n, s.Len()),
+		grad: func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
+			return one(apply(newSegProdDiffOp(s), x[0], g))
+		},
+		bwd: bind(s, segProdAddK, segProdAddK),
 	}
-	y := output(prealloc, v[0].Dtype(), op.s.n)
-	if v[0].Dtype() == tensor.Float64 {
-		segProd(y.Float64s(), v[0].Float64s(), op.s)
-	} else {
-		segProd(y.Float32s(), v[0].Float32s(), op.s)
-	}
-	return y, nil
 }
 
-func (op *segProdOp) DiffWRT(k int) []bool { return allTrue(k) }
-
-// SymDiff returns ∂x = segProdDiff(x, g); it reads the op's input, not its
-// output, so no division by x is ever needed.
-func (op *segProdOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	if len(in) != 1 {
-		return nil, fmt.Errorf("ad: %v: SymDiff got %d inputs, want 1", op, len(in))
-	}
-	gx, err := G.ApplyOp(&segProdDiffOp{s: op.s}, in[0], grad)
-	if err != nil {
-		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
-	}
-	return G.Nodes{gx}, nil
-}
-
-// DoDiff adds ∂x into the gradient buffer of x.
-func (op *segProdOp) DoDiff(_ G.ExecutionContext, in G.Nodes, out *G.Node) error {
-	if len(in) != 1 {
-		return fmt.Errorf("ad: %v: DoDiff got %d inputs, want 1", op, len(in))
-	}
-	m := op.s.Len()
-	g, err := grads(op, []*G.Node{in[0], out}, m, op.s.n)
-	if err != nil {
-		return err
-	}
-	x, err := vecs(op, []G.Value{in[0].Value()}, m)
-	if err != nil {
-		return err
-	}
-	if g[0].Dtype() == tensor.Float64 {
-		d := make([]float64, m)
-		segProdBwd(d, x[0].Float64s(), g[1].Float64s(), op.s)
-		addInto(g[0].Float64s(), d)
-	} else {
-		d := make([]float32, m)
-		segProdBwd(d, x[0].Float32s(), g[1].Float32s(), op.s)
-		addInto(g[0].Float32s(), d)
-	}
-	return nil
-}
-
-// segProdDiffOp computes ∂x from (x, g). It is a gradient op and is not
+// newSegProdDiffOp computes ∂x from (x, g). It is a gradient op and is not
 // itself differentiable.
-type segProdDiffOp struct {
-	opBase
-	s *Segments
+func newSegProdDiffOp(s *Segments) *opBase {
+	op := segProdOp(s, "SegmentProdDiff", bind(s, segProdDiffK, segProdDiffK), s.Len(), s.Len(), s.n)
+	return &op
 }
 
-func (op *segProdDiffOp) Arity() int    { return 2 }
-func (op *segProdDiffOp) Type() hm.Type { return vecFnType(2) }
-func (op *segProdDiffOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return checkShape(op, in, op.s.Len(), op.s.Len(), op.s.n)
-}
-func (op *segProdDiffOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ad.SegmentProdDiff{s=%p,n=%d,seg=%p/%d}", op.s, op.s.n, op.s.id, len(op.s.id))
-}
-func (op *segProdDiffOp) Hashcode() uint32 { return hashcode(op) }
-func (op *segProdDiffOp) String() string {
-	return fmt.Sprintf("SegmentProdDiff(%d in %d)", op.s.Len(), op.s.n)
-}
+func segProdK[T float](s *Segments, out, in [][]T)     { segProd(out[0], in[0], s) }
+func segProdDiffK[T float](s *Segments, out, in [][]T) { segProdBwd(out[0], in[0], in[1], s) }
 
-func (op *segProdDiffOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *segProdDiffOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	m := op.s.Len()
-	v, err := vecs(op, in, m, op.s.n)
-	if err != nil {
-		return nil, err
-	}
-	gx := output(prealloc, v[0].Dtype(), m)
-	if v[0].Dtype() == tensor.Float64 {
-		segProdBwd(gx.Float64s(), v[0].Float64s(), v[1].Float64s(), op.s)
-	} else {
-		segProdBwd(gx.Float32s(), v[0].Float32s(), v[1].Float32s(), op.s)
-	}
-	return gx, nil
+// segProdAddK is the DoDiff kernel, in = [x, y, g]: segProdBwd stores, so
+// the gradient goes through scratch and is then added.
+func segProdAddK[T float](s *Segments, out, in [][]T) {
+	d := make([]T, s.Len())
+	segProdBwd(d, in[0], in[2], s)
+	addInto(out[0], d)
 }
 
 // parallelMin is the number of entries (edges) below which the SegmentProd
@@ -287,13 +189,5 @@ func segProdBwd[T float](d, x, g []T, s *Segments) {
 	})
 	for p := ptr[s.n]; p < ptr[s.n+1]; p++ {
 		d[s.at(p)] = 0
-	}
-}
-
-// addInto adds v to y element-wise (len(v) entries).
-func addInto[T float](y, v []T) {
-	y = y[:len(v)]
-	for i, x := range v {
-		y[i] += x
 	}
 }

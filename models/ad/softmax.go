@@ -2,12 +2,9 @@ package ad
 
 import (
 	"fmt"
-	"hash"
 	"math"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // SegmentSoftmax returns the softmax of scores within each segment:
@@ -23,194 +20,197 @@ import (
 // nseg ≥ 1 and every seg[j] in [-1, nseg); otherwise SegmentSoftmax returns
 // an error. It builds a new Segments (O(nseg + len(seg)) memory) on every
 // call; in a loop build one with NewSegments and use SegmentSoftmaxWith.
+// SegmentSoftmax is SegmentSoftmaxRows with one column, on vectors: both run
+// the same kernels.
 func SegmentSoftmax(scores *G.Node, seg []int, nseg int) (*G.Node, error) {
-	s, err := NewSegments(seg, nseg)
-	if err != nil {
-		return nil, err
-	}
-	return SegmentSoftmaxWith(scores, s)
+	return withSegments(seg, nseg, func(s *Segments) (*G.Node, error) { return SegmentSoftmaxWith(scores, s) })
 }
 
 // SegmentSoftmaxWith is SegmentSoftmax over a prebuilt grouping.
 func SegmentSoftmaxWith(scores *G.Node, s *Segments) (*G.Node, error) {
-	if s == nil {
-		return nil, fmt.Errorf("ad: SegmentSoftmax: nil Segments")
+	return segSoftmaxNode(scores, s, false)
+}
+
+// SegmentSoftmaxRows returns the softmax of the m×F matrix of scores within
+// each segment, independently in every column f:
+//
+//	y[j,f] = exp(s[j,f] − m_{c,f}) / Σ_{k: seg[k]=c} exp(s[k,f] − m_{c,f}),   c = seg[j],
+//
+// with m_{c,f} the largest score of column f in segment c, and row j of y
+// zero where seg[j] = -1. With seg = dst and one column per attention head it
+// is the per-head normalisation of a multi-head GAT layer (Veličković et al.,
+// "Graph Attention Networks", ICLR 2018, eq. 3 and 5). The gradient is
+// ∂s[j,f] = y[j,f]·(g[j,f] − Σ_{k: seg[k]=c} y[k,f]·g[k,f]).
+//
+// scores must be a float64 or float32 matrix (a 2-D node, row-major) with
+// len(seg) rows, nseg ≥ 1 and every seg[j] in [-1, nseg); otherwise
+// SegmentSoftmaxRows returns an error. Sums are accumulated in float64 in
+// increasing row order within each segment; for ≥ 2^15 rows the segments are
+// split into contiguous ranges over GOMAXPROCS goroutines, each segment
+// handled by one, so the result does not depend on GOMAXPROCS. It builds a
+// new Segments on every call; in a loop use SegmentSoftmaxRowsWith.
+func SegmentSoftmaxRows(scores *G.Node, seg []int, nseg int) (*G.Node, error) {
+	return withSegments(seg, nseg, func(s *Segments) (*G.Node, error) { return SegmentSoftmaxRowsWith(scores, s) })
+}
+
+// SegmentSoftmaxRowsWith is SegmentSoftmaxRows over a prebuilt grouping.
+func SegmentSoftmaxRowsWith(scores *G.Node, s *Segments) (*G.Node, error) {
+	return segSoftmaxNode(scores, s, true)
+}
+
+// segCols is the parameter of the SegmentSoftmax ops: the grouping of the
+// rows and their layout.
+type segCols struct {
+	s *Segments
+	layout
+}
+
+// op returns the opBase of a SegmentSoftmax op with the given number of
+// (m-row) inputs.
+func (p segCols) op(name string, fwd kernel, inputs int) opBase {
+	m := p.s.Len()
+	in := make([]int, inputs)
+	for i := range in {
+		in[i] = m
 	}
-	m, err := vectorLen("SegmentSoftmax", "scores", scores)
+	desc := fmt.Sprintf("%d in %d", m, p.s.n)
+	return p.layout.op(name, desc, []any{p.s, p.s.id}, fwd, m, in...)
+}
+
+// segSoftmaxNode validates and applies SegmentSoftmax (mat false) or
+// SegmentSoftmaxRows.
+func segSoftmaxNode(scores *G.Node, s *Segments, mat bool) (*G.Node, error) {
+	p := segCols{s: s, layout: layout{f: 1, mat: mat}}
+	name := p.opName("SegmentSoftmax")
+	if s == nil {
+		return nil, fmt.Errorf("ad: %s: nil Segments", name)
+	}
+	m, f, err := p.rowsOf(name, "scores", scores)
+	p.f = f
 	if err != nil {
 		return nil, err
 	}
 	if m != s.Len() {
-		return nil, fmt.Errorf("ad: SegmentSoftmax: len(scores) = %d, len(seg) = %d", m, s.Len())
+		return nil, fmt.Errorf("ad: %s: scores has %d rows, len(seg) = %d", name, m, s.Len())
 	}
-	y, err := G.ApplyOp(&segSoftmaxOp{s: s}, scores)
-	if err != nil {
-		return nil, fmt.Errorf("ad: SegmentSoftmax: %w", err)
+	return apply(newSegSoftmaxOp(p), scores)
+}
+
+// newSegSoftmaxOp is y = SegmentSoftmax(s); its gradient reads the output y.
+func newSegSoftmaxOp(p segCols) *diffOp {
+	return &diffOp{
+		opBase: p.op("SegmentSoftmax", bind(p, segSoftmaxFwd, segSoftmaxFwd), 1),
+		grad: func(_ G.Nodes, y, g *G.Node) (G.Nodes, error) {
+			return one(apply(newSegSoftmaxDiffOp(p), y, g))
+		},
+		bwd: bind(p, segSoftmaxAdd, segSoftmaxAdd),
 	}
-	return y, nil
 }
 
-// segSoftmaxOp is SegmentSoftmax: input scores, output y.
-type segSoftmaxOp struct {
-	opBase
-	s *Segments
+// newSegSoftmaxDiffOp computes ∂s from (y, g). It is a gradient op and is
+// not itself differentiable.
+func newSegSoftmaxDiffOp(p segCols) *opBase {
+	op := p.op("SegmentSoftmaxDiff", bind(p, segSoftmaxDiff, segSoftmaxDiff), 2)
+	return &op
 }
 
-func (op *segSoftmaxOp) Arity() int    { return 1 }
-func (op *segSoftmaxOp) Type() hm.Type { return vecFnType(1) }
-func (op *segSoftmaxOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return checkShape(op, in, op.s.Len(), op.s.Len())
-}
-func (op *segSoftmaxOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ad.SegmentSoftmax{s=%p,n=%d,seg=%p/%d}", op.s, op.s.n, op.s.id, len(op.s.id))
-}
-func (op *segSoftmaxOp) Hashcode() uint32 { return hashcode(op) }
-func (op *segSoftmaxOp) String() string {
-	return fmt.Sprintf("SegmentSoftmax(%d in %d)", op.s.Len(), op.s.n)
+func segSoftmaxFwd[T float](p segCols, out, in [][]T) { segSoftmax(out[0], in[0], p.s, p.f) }
+
+// segSoftmaxAdd is the DoDiff kernel, in = [s, y, g].
+func segSoftmaxAdd[T float](p segCols, out, in [][]T) {
+	segSoftmaxBwd(out[0], in[1], in[2], p.s, p.f, true)
 }
 
-func (op *segSoftmaxOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *segSoftmaxOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	v, err := vecs(op, in, op.s.Len())
-	if err != nil {
-		return nil, err
-	}
-	y := output(prealloc, v[0].Dtype(), op.s.Len())
-	if v[0].Dtype() == tensor.Float64 {
-		segSoftmax(y.Float64s(), v[0].Float64s(), op.s)
-	} else {
-		segSoftmax(y.Float32s(), v[0].Float32s(), op.s)
-	}
-	return y, nil
+// segSoftmaxDiff is the forward of the gradient op, in = [y, g].
+func segSoftmaxDiff[T float](p segCols, out, in [][]T) {
+	segSoftmaxBwd(out[0], in[0], in[1], p.s, p.f, false)
 }
 
-func (op *segSoftmaxOp) DiffWRT(k int) []bool { return allTrue(k) }
-
-// SymDiff returns ∂s = segSoftmaxDiff(y, g); it reads the op's output y.
-func (op *segSoftmaxOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	gs, err := G.ApplyOp(&segSoftmaxDiffOp{s: op.s}, out, grad)
-	if err != nil {
-		return nil, fmt.Errorf("ad: %v: SymDiff: %w", op, err)
-	}
-	return G.Nodes{gs}, nil
-}
-
-// DoDiff adds y⊙(g − Σ_seg y·g) into ∂s.
-func (op *segSoftmaxOp) DoDiff(_ G.ExecutionContext, in G.Nodes, out *G.Node) error {
-	if len(in) != 1 {
-		return fmt.Errorf("ad: %v: DoDiff got %d inputs, want 1", op, len(in))
-	}
-	m := op.s.Len()
-	g, err := grads(op, []*G.Node{in[0], out}, m, m)
-	if err != nil {
-		return err
-	}
-	y, err := vecs(op, []G.Value{out.Value()}, m)
-	if err != nil {
-		return err
-	}
-	if g[0].Dtype() == tensor.Float64 {
-		segSoftmaxBwd(g[0].Float64s(), y[0].Float64s(), g[1].Float64s(), op.s, true)
-	} else {
-		segSoftmaxBwd(g[0].Float32s(), y[0].Float32s(), g[1].Float32s(), op.s, true)
-	}
-	return nil
-}
-
-// segSoftmaxDiffOp computes ∂s from (y, g). It is a gradient op and is not
-// itself differentiable.
-type segSoftmaxDiffOp struct {
-	opBase
-	s *Segments
-}
-
-func (op *segSoftmaxDiffOp) Arity() int    { return 2 }
-func (op *segSoftmaxDiffOp) Type() hm.Type { return vecFnType(2) }
-func (op *segSoftmaxDiffOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return checkShape(op, in, op.s.Len(), op.s.Len(), op.s.Len())
-}
-func (op *segSoftmaxDiffOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "ad.SegmentSoftmaxDiff{s=%p,n=%d,seg=%p/%d}", op.s, op.s.n, op.s.id, len(op.s.id))
-}
-func (op *segSoftmaxDiffOp) Hashcode() uint32 { return hashcode(op) }
-func (op *segSoftmaxDiffOp) String() string {
-	return fmt.Sprintf("SegmentSoftmaxDiff(%d in %d)", op.s.Len(), op.s.n)
-}
-
-func (op *segSoftmaxDiffOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
-
-func (op *segSoftmaxDiffOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	m := op.s.Len()
-	v, err := vecs(op, in, m, m)
-	if err != nil {
-		return nil, err
-	}
-	gs := output(prealloc, v[0].Dtype(), m)
-	if v[0].Dtype() == tensor.Float64 {
-		segSoftmaxBwd(gs.Float64s(), v[0].Float64s(), v[1].Float64s(), op.s, false)
-	} else {
-		segSoftmaxBwd(gs.Float32s(), v[0].Float32s(), v[1].Float32s(), op.s, false)
-	}
-	return gs, nil
-}
-
-// segSoftmax sets y to the per-segment softmax of x (0 outside any segment).
-// Sums are accumulated in float64 for both element types.
-func segSoftmax[T float](y, x []T, s *Segments) {
-	for c := 0; c < s.n; c++ {
-		lo, hi := s.ptr[c], s.ptr[c+1]
-		if lo == hi {
-			continue
-		}
-		mx := x[s.at(lo)]
-		for p := lo + 1; p < hi; p++ {
-			if v := x[s.at(p)]; v > mx {
-				mx = v
+// segSoftmax sets y (rows of f entries) to the per-segment softmax of x in
+// every column, and to 0 for rows outside any segment. Sums are accumulated
+// in float64 for both element types, in increasing row order.
+func segSoftmax[T float](y, x []T, s *Segments, f int) {
+	segParallel(s, func(lo, hi int) {
+		mx := make([]T, f)
+		inv := make([]float64, f)
+		for c := lo; c < hi; c++ {
+			a, b := s.ptr[c], s.ptr[c+1]
+			if a == b {
+				continue
+			}
+			j := s.at(a)
+			copy(mx, x[j*f:(j+1)*f])
+			for p := a + 1; p < b; p++ {
+				j := s.at(p)
+				for k, v := range x[j*f : (j+1)*f] {
+					if v > mx[k] {
+						mx[k] = v
+					}
+				}
+			}
+			clear(inv)
+			for p := a; p < b; p++ {
+				j := s.at(p)
+				yr := y[j*f : (j+1)*f]
+				for k, v := range x[j*f : (j+1)*f] {
+					e := math.Exp(float64(v - mx[k]))
+					yr[k] = T(e)
+					inv[k] += e
+				}
+			}
+			for k := range inv {
+				inv[k] = 1 / inv[k]
+			}
+			for p := a; p < b; p++ {
+				j := s.at(p)
+				yr := y[j*f : (j+1)*f]
+				for k := range yr {
+					yr[k] = T(float64(yr[k]) * inv[k])
+				}
 			}
 		}
-		var sum float64
-		for p := lo; p < hi; p++ {
-			j := s.at(p)
-			e := math.Exp(float64(x[j] - mx))
-			y[j] = T(e)
-			sum += e
-		}
-		inv := 1 / sum
-		for p := lo; p < hi; p++ {
-			j := s.at(p)
-			y[j] = T(float64(y[j]) * inv)
-		}
-	}
+	})
 	for p := s.ptr[s.n]; p < s.ptr[s.n+1]; p++ {
-		y[s.at(p)] = 0
+		j := s.at(p)
+		clear(y[j*f : (j+1)*f])
 	}
 }
 
-// segSoftmaxBwd computes d[j] = y[j]·(g[j] − Σ_seg y·g), adding it into gs
-// when add is set and storing it otherwise (0 outside any segment).
-func segSoftmaxBwd[T float](gs, y, g []T, s *Segments, add bool) {
-	for c := 0; c < s.n; c++ {
-		lo, hi := s.ptr[c], s.ptr[c+1]
-		var dot float64
-		for p := lo; p < hi; p++ {
-			j := s.at(p)
-			dot += float64(y[j]) * float64(g[j])
-		}
-		for p := lo; p < hi; p++ {
-			j := s.at(p)
-			d := T(float64(y[j]) * (float64(g[j]) - dot))
-			if add {
-				gs[j] += d
-			} else {
-				gs[j] = d
+// segSoftmaxBwd computes d[j,k] = y[j,k]·(g[j,k] − Σ_{seg} y[·,k]·g[·,k]),
+// adding it into gs when add is set and storing it otherwise (0 for rows
+// outside any segment).
+func segSoftmaxBwd[T float](gs, y, g []T, s *Segments, f int, add bool) {
+	segParallel(s, func(lo, hi int) {
+		dot := make([]float64, f)
+		for c := lo; c < hi; c++ {
+			a, b := s.ptr[c], s.ptr[c+1]
+			clear(dot)
+			for p := a; p < b; p++ {
+				j := s.at(p)
+				gr := g[j*f : (j+1)*f]
+				for k, v := range y[j*f : (j+1)*f] {
+					dot[k] += float64(v) * float64(gr[k])
+				}
+			}
+			for p := a; p < b; p++ {
+				j := s.at(p)
+				yr, gr, dr := y[j*f:(j+1)*f], g[j*f:(j+1)*f], gs[j*f:(j+1)*f]
+				for k, v := range yr {
+					d := T(float64(v) * (float64(gr[k]) - dot[k]))
+					if add {
+						dr[k] += d
+					} else {
+						dr[k] = d
+					}
+				}
 			}
 		}
-	}
+	})
 	if add {
 		return
 	}
 	for p := s.ptr[s.n]; p < s.ptr[s.n+1]; p++ {
-		gs[s.at(p)] = 0
+		j := s.at(p)
+		clear(gs[j*f : (j+1)*f])
 	}
 }
