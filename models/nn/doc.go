@@ -1,0 +1,2 @@
+// Package nn provides neural-network layers on gorgonia.
+package nn
