@@ -22,11 +22,13 @@ const valueTol = 1e-12
 // type-check, so only the values can catch them; size-1 axes exercise
 // gorgonia's vector special cases (a (1, n) or (n, 1) matrix is still a
 // matrix for G.Mul; a 1-D node is not).
-var linearTests = []struct {
+type linearTest struct {
 	name             string
 	batch, in, out   int
 	noBias, vecInput bool
-}{
+}
+
+var linearTests = []linearTest{
 	{name: "rectangular", batch: 5, in: 3, out: 2},
 	{name: "square W, batch = out", batch: 4, in: 4, out: 4},
 	{name: "batch = out ≠ in", batch: 3, in: 2, out: 3},
@@ -75,30 +77,32 @@ func buildLinear(g *G.ExprGraph, batch, in, out int, noBias, vecInput bool, seed
 
 func TestLinearValues(t *testing.T) {
 	for _, tt := range linearTests {
-		g := G.NewGraph()
-		lc, err := buildLinear(g, tt.batch, tt.in, tt.out, tt.noBias, tt.vecInput, 7)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		wantShape := tensor.Shape{tt.batch, tt.out}
-		if tt.vecInput {
-			wantShape = tensor.Shape{tt.out}
-		}
-		if !lc.y.Shape().Eq(wantShape) {
-			t.Errorf("%s: output shape %v, want %v", tt.name, lc.y.Shape(), wantShape)
-		}
-		got, err := run(g, lc.y)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		var b []float64
-		if !tt.noBias {
-			b = lc.params.Value(1)
-		}
-		want := refLinear(lc.xData, lc.params.Value(0), b, tt.batch, tt.in, tt.out)
-		if d := maxAbsDiff(got, want); !(d <= valueTol) {
-			t.Errorf("%s: y = %v, want x·W + b = %v (max diff %g)", tt.name, got, want, d)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			g := G.NewGraph()
+			lc, err := buildLinear(g, tt.batch, tt.in, tt.out, tt.noBias, tt.vecInput, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantShape := tensor.Shape{tt.batch, tt.out}
+			if tt.vecInput {
+				wantShape = tensor.Shape{tt.out}
+			}
+			if !lc.y.Shape().Eq(wantShape) {
+				t.Errorf("output shape %v, want %v", lc.y.Shape(), wantShape)
+			}
+			got, err := run(g, lc.y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b []float64
+			if !tt.noBias {
+				b = lc.params.Value(1)
+			}
+			want := refLinear(lc.xData, lc.params.Value(0), b, tt.batch, tt.in, tt.out)
+			if d := maxAbsDiff(got, want); !(d <= valueTol) {
+				t.Errorf("y = %v, want x·W + b = %v (max diff %g)", got, want, d)
+			}
+		})
 	}
 }
 
@@ -108,37 +112,42 @@ func TestLinearValues(t *testing.T) {
 // ∂b = Σ_rows c, ∂x = c·Wᵀ.
 func TestLinearGradients(t *testing.T) {
 	for _, tt := range linearTests {
-		var lc *linearCase
-		prob := gradcheck.GraphProblem{
-			Build: func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
-				var err error
-				if lc, err = buildLinear(g, tt.batch, tt.in, tt.out, tt.noBias, tt.vecInput, 11); err != nil {
-					return nil, nil, err
-				}
-				return lc.cost, append(lc.params.Nodes(), lc.x), nil
-			},
-			Reference: func(dst, x [][]float64) error {
-				w, xin := x[0], x[len(x)-1]
-				linearGradRef(dst[0], dst[len(dst)-1], xin, w, lc.c, tt.batch, tt.in, tt.out)
-				if !tt.noBias {
-					clear(dst[1])
-					for r := range tt.batch {
-						for j := range tt.out {
-							dst[1][j] += lc.c[r*tt.out+j]
-						}
+		t.Run(tt.name, func(t *testing.T) { testLinearGradients(t, tt) })
+	}
+}
+
+func testLinearGradients(t *testing.T, tt linearTest) {
+	var lc *linearCase
+	prob := gradcheck.GraphProblem{
+		Build: func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
+			var err error
+			if lc, err = buildLinear(g, tt.batch, tt.in, tt.out, tt.noBias, tt.vecInput, 11); err != nil {
+				return nil, nil, err
+			}
+			return lc.cost, append(lc.params.Nodes(), lc.x), nil
+		},
+		Reference: func(dst, x [][]float64) error {
+			w, xin := x[0], x[len(x)-1]
+			linearGradRef(dst[0], dst[len(dst)-1], xin, w, lc.c, tt.batch, tt.in, tt.out)
+			if !tt.noBias {
+				clear(dst[1])
+				for r := range tt.batch {
+					for j := range tt.out {
+						dst[1][j] += lc.c[r*tt.out+j]
 					}
 				}
-				return nil
-			},
-		}
-		r, err := gradcheck.CheckGraph(prob, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		if !r.Pass {
-			t.Errorf("%s: gradient check failed:\n%v", tt.name, r)
-		}
+			}
+			return nil
+		},
 	}
+	r, err := gradcheck.CheckGraph(prob, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Pass {
+		t.Errorf("gradient check failed:\n%v", r)
+	}
+	t.Logf("%d entries: max abs err %.2g, max rel err %.2g", r.N, r.MaxAbsErr, r.MaxRelErr)
 }
 
 // linearGradRef stores ∂W = xᵀc into dw and ∂x = c·Wᵀ into dx.
