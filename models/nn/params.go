@@ -171,6 +171,11 @@ func (p *Params) Unflatten(src []float64) error {
 // values to be captured at every run. Call it once, after the last New and
 // before compiling the machine; afterwards New fails. It returns the
 // gradient nodes in registration order.
+//
+// The cost must depend on every registered parameter: G.Grad reports the
+// others as non-differentiable and Grad returns that error. Keep one
+// registry per cost, or differentiate a cost that sums every term (as
+// PPO's pg_loss + c₁·v_loss − c₂·entropy does for actor and critic).
 func (p *Params) Grad(cost *G.Node) (G.Nodes, error) {
 	if p.gradNodes != nil {
 		return nil, errors.New("models/nn: Params.Grad: already called")
