@@ -364,6 +364,7 @@ func TestMLP(t *testing.T) {
 			if !r.Pass || r.N != mc.params.Size()+len(mc.xData) {
 				t.Errorf("gradient check over %d entries (want %d):\n%v", r.N, mc.params.Size()+len(mc.xData), r)
 			}
+			t.Logf("%d entries: max abs err %.2g, max rel err %.2g", r.N, r.MaxAbsErr, r.MaxRelErr)
 		})
 	}
 }
@@ -431,6 +432,7 @@ func TestErrors(t *testing.T) {
 		{"ReadGrads before Grad", p.ReadGrads},
 		{"Grad of a non-scalar", func() error { _, err := p.Grad(x3); return err }},
 	}
+	n, size := p.Len(), p.Size()
 	for _, c := range checks {
 		err := c.err()
 		if err == nil {
@@ -440,5 +442,8 @@ func TestErrors(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), "models/nn: ") {
 			t.Errorf("%s: error %q lacks the package prefix", c.name, err)
 		}
+	}
+	if p.Len() != n || p.Size() != size {
+		t.Errorf("failed registrations changed the registry: Len %d → %d, Size %d → %d", n, p.Len(), size, p.Size())
 	}
 }

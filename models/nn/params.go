@@ -120,7 +120,8 @@ func (p *Params) Nodes() G.Nodes { return append(G.Nodes(nil), p.nodes...) }
 // Names returns the parameter names in registration order (a copy).
 func (p *Params) Names() []string { return append([]string(nil), p.names...) }
 
-// Shape returns the shape of the i-th parameter (a copy).
+// Shape returns the shape of the i-th parameter (a copy). It panics if i is
+// out of range.
 func (p *Params) Shape(i int) tensor.Shape { return p.shapes[i].Clone() }
 
 // Value returns the backing slice of the i-th parameter, row-major. It is
