@@ -40,9 +40,8 @@ var linearTests = []linearTest{
 	{name: "vector input, out 1", batch: 1, in: 4, out: 1, vecInput: true},
 }
 
-// buildLinear builds the Linear layer of test tt with non-zero random
-// weights and bias (seeded), an input x and the cost Σ c ⊙ y. It returns
-// the cost, the wrt list [params..., x], y and the plain-Go data.
+// linearCase is a Linear layer in a graph with its input, output, cost and
+// the plain-Go copies of the data.
 type linearCase struct {
 	cost, y, x *G.Node
 	params     *nn.Params
@@ -50,6 +49,8 @@ type linearCase struct {
 	xData, c   []float64
 }
 
+// buildLinear builds a Linear layer with non-zero random weights and bias
+// (seeded), an input x of batch rows (or a vector) and the cost Σ c ⊙ y.
 func buildLinear(g *G.ExprGraph, batch, in, out int, noBias, vecInput bool, seed uint64) (*linearCase, error) {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	p := nn.NewParams(g)
@@ -116,6 +117,9 @@ func TestLinearGradients(t *testing.T) {
 	}
 }
 
+// testLinearGradients checks one row of linearTests; wrt is [W, b, x] (or
+// [W, x] without bias), so the reference reads W from x[0] and x from the
+// last entry.
 func testLinearGradients(t *testing.T, tt linearTest) {
 	var lc *linearCase
 	prob := gradcheck.GraphProblem{
@@ -407,6 +411,9 @@ func TestErrors(t *testing.T) {
 	xm := input(g, "xm", make([]float64, 6), 2, 3)
 	l, _ := nn.NewLinear(p, nn.LinearConfig{Name: "ok", In: 2, Out: 1}, rng)
 	m, _ := nn.NewMLP(p, nn.MLPConfig{Name: "m", Sizes: []int{2, 2}}, rng)
+	if _, err := p.New("clash.1.b", []int{2}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
 	checks := []struct {
 		name string
 		err  func() error
@@ -422,6 +429,10 @@ func TestErrors(t *testing.T) {
 		{"negative gain", func() error { _, err := p.New("gn", []int{2, 2}, nn.HeNormal{Gain: -1}, rng); return err }},
 		{"MLP one size", func() error { _, err := nn.NewMLP(p, nn.MLPConfig{Name: "m1", Sizes: []int{3}}, rng); return err }},
 		{"MLP zero width", func() error { _, err := nn.NewMLP(p, nn.MLPConfig{Name: "m0", Sizes: []int{3, 0, 1}}, rng); return err }},
+		{"MLP whose last bias name is taken", func() error {
+			_, err := nn.NewMLP(p, nn.MLPConfig{Name: "clash", Sizes: []int{2, 2, 2}}, rng)
+			return err
+		}},
 		{"MLP no name", func() error { _, err := nn.NewMLP(p, nn.MLPConfig{Sizes: []int{3, 1}}, rng); return err }},
 		{"wrong input width", func() error { _, err := l.Forward(x3); return err }},
 		{"wrong matrix width", func() error { _, err := m.Forward(xm); return err }},

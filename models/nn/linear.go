@@ -35,8 +35,10 @@ type Linear struct {
 }
 
 // NewLinear registers W and, unless cfg.NoBias, b in p, initialised from
-// rng, and returns the layer. It returns an error if cfg is invalid or a
-// parameter cannot be registered (for instance a duplicate name).
+// rng, and returns the layer. It returns an error if cfg is invalid, a
+// parameter name is taken (then nothing is registered) or an
+// initialisation fails (for instance a random one with a nil rng; W may
+// then stay registered).
 func NewLinear(p *Params, cfg LinearConfig, rng *rand.Rand) (*Linear, error) {
 	if p == nil {
 		return nil, errors.New("models/nn: NewLinear: nil Params")
@@ -46,6 +48,9 @@ func NewLinear(p *Params, cfg LinearConfig, rng *rand.Rand) (*Linear, error) {
 	}
 	if cfg.In < 1 || cfg.Out < 1 {
 		return nil, fmt.Errorf("models/nn: NewLinear %q: In = %d, Out = %d, want both ≥ 1", cfg.Name, cfg.In, cfg.Out)
+	}
+	if err := checkNames(p, layerNames(cfg.Name, cfg.NoBias)); err != nil {
+		return nil, fmt.Errorf("models/nn: NewLinear: %w", err)
 	}
 	wInit := cfg.Weight
 	if wInit == nil {
@@ -124,7 +129,9 @@ type MLP struct {
 
 // NewMLP registers the layers' parameters in p, in layer order (W then b
 // per layer), initialised from rng, and returns the network. It returns an
-// error if cfg is invalid or a parameter cannot be registered.
+// error if cfg is invalid, a parameter name is taken (then nothing is
+// registered) or an initialisation fails (the layers before it stay
+// registered: discard the graph).
 func NewMLP(p *Params, cfg MLPConfig, rng *rand.Rand) (*MLP, error) {
 	if cfg.Name == "" {
 		return nil, errors.New("models/nn: NewMLP: empty Name")
@@ -137,6 +144,14 @@ func NewMLP(p *Params, cfg MLPConfig, rng *rand.Rand) (*MLP, error) {
 			return nil, fmt.Errorf("models/nn: NewMLP %q: Sizes[%d] = %d, want ≥ 1", cfg.Name, k, s)
 		}
 	}
+	K := len(cfg.Sizes) - 1
+	var names []string
+	for k := range K {
+		names = append(names, layerNames(cfg.Name+"."+strconv.Itoa(k), cfg.NoBias)...)
+	}
+	if err := checkNames(p, names); err != nil {
+		return nil, fmt.Errorf("models/nn: NewMLP: %w", err)
+	}
 	hidden := cfg.HiddenInit
 	if hidden == nil {
 		hidden = GlorotUniform{}
@@ -145,7 +160,6 @@ func NewMLP(p *Params, cfg MLPConfig, rng *rand.Rand) (*MLP, error) {
 	if out == nil {
 		out = hidden
 	}
-	K := len(cfg.Sizes) - 1
 	m := &MLP{Layers: make([]*Linear, K), Hidden: cfg.Hidden, Output: cfg.Output}
 	for k := range K {
 		w := hidden
@@ -197,6 +211,29 @@ func (m *MLP) Forward(x *G.Node) (*G.Node, error) {
 		}
 		return h, nil
 	})
+}
+
+// layerNames returns the parameter names of a Linear layer called name:
+// name.W and, with a bias, name.b.
+func layerNames(name string, noBias bool) []string {
+	if noBias {
+		return []string{name + ".W"}
+	}
+	return []string{name + ".W", name + ".b"}
+}
+
+// checkNames returns an error if any of names cannot be registered in p, so
+// that a layer is registered whole or not at all.
+func checkNames(p *Params, names []string) error {
+	if p == nil || p.g == nil {
+		return errors.New("nil registry or graph (use NewParams)")
+	}
+	for _, n := range names {
+		if err := p.checkName(n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // forwardRows checks that x is a float64 (batch, in) matrix or length-in

@@ -59,14 +59,8 @@ func (p *Params) New(name string, shape []int, init Init, rng *rand.Rand) (*G.No
 	if p.gradNodes != nil {
 		return nil, fmt.Errorf("models/nn: Params.New %q: registry is closed: Grad was already called", name)
 	}
-	if name == "" {
-		return nil, errors.New("models/nn: Params.New: empty parameter name")
-	}
-	if _, dup := p.index[name]; dup {
-		return nil, fmt.Errorf("models/nn: Params.New: duplicate parameter name %q", name)
-	}
-	if len(p.g.ByName(name)) > 0 {
-		return nil, fmt.Errorf("models/nn: Params.New: the graph already has a node named %q", name)
+	if err := p.checkName(name); err != nil {
+		return nil, fmt.Errorf("models/nn: Params.New: %w", err)
 	}
 	var rows, cols int
 	switch len(shape) {
@@ -103,6 +97,20 @@ func (p *Params) New(name string, shape []int, init Init, rng *rand.Rand) (*G.No
 	p.grads = append(p.grads, make([]float64, len(data)))
 	p.size += len(data)
 	return n, nil
+}
+
+// checkName returns an error if name cannot be given to a new parameter.
+func (p *Params) checkName(name string) error {
+	if name == "" {
+		return errors.New("empty parameter name")
+	}
+	if _, dup := p.index[name]; dup {
+		return fmt.Errorf("duplicate parameter name %q", name)
+	}
+	if len(p.g.ByName(name)) > 0 {
+		return fmt.Errorf("the graph already has a node named %q", name)
+	}
+	return nil
 }
 
 // Len returns the number of parameters (nodes).
