@@ -256,19 +256,20 @@ func compile(d *Def, cost *G.Node, o Options) (*Objective, error) {
 	for i := range obj.outputs {
 		outs = append(outs, G.Read(obj.outputs[i].node, &obj.outputs[i].val))
 	}
-	// Compile only what the outputs depend on: G.Grad adds gradient nodes
-	// for inputs nobody asked about, and CompileFunction refuses inputs the
-	// outputs do not reach.
+	// A parameter that does not reach the cost has no gradient: refuse it
+	// rather than report zeros for a mistake in the build function.
 	sub := d.G.ExactSubgraphRoots(outs...)
-	var used G.Nodes
 	for _, in := range d.inputs {
-		if sub.AllNodes().Contains(in.node) {
-			used = append(used, in.node)
-		} else if in.param && !o.NoGrad {
+		if in.param && !o.NoGrad && !sub.AllNodes().Contains(in.node) {
 			return wrap(fmt.Errorf("parameter %q does not reach the cost", in.name))
 		}
 	}
-	prog, locMap, err := G.CompileFunction(d.G, used, outs)
+	// Compile the whole graph. CompileFunction on the outputs' subgraph
+	// would skip the gradient nodes G.Grad adds for inputs nobody asked
+	// about (about 5% of a DMP gradient), but in gorgonia v0.9.18 it
+	// miscomputes gradients through Reshape (a vector-input MLP of
+	// models/nn gave gradients 30× too large; docs/GORGONIA.md).
+	prog, locMap, err := G.Compile(d.G)
 	if err != nil {
 		return wrap(fmt.Errorf("compile: %w", err))
 	}

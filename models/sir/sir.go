@@ -63,7 +63,7 @@ func Forward(g *graphs.Graph, lambda, mu, ps0 *G.Node, T int) (PS, PR []*G.Node)
 	ps0E := must(ad.Gather(ps0, g.Src))                                                               // P_S^k(0) on k→i
 	psE, phi := ps0E, must(G.Sub(one, ps0E))                                                          // P_S^{k→i}(0), φ(0) = P_I^k(0)
 	theta := G.NewConstant(tensor.Ones(tensor.Float64, E))                                            // θ(0) = 1
-	PS, PR = []*G.Node{ps0}, []*G.Node{must(G.Sub(ps0, ps0))} // P_R(0) = 0, a node of the graph
+	PS, PR = []*G.Node{ps0}, []*G.Node{must(G.Sub(ps0, ps0))}                                         // P_R(0) = 0, a node of the graph
 	for t := 1; t < T; t++ {
 		theta = must(G.Sub(theta, must(G.HadamardProd(lam, phi))))
 		psNew := must(G.HadamardProd(ps0E, must(ad.CavityProd(theta, cav))))
