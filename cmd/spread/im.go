@@ -14,7 +14,9 @@ import (
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/atomicfile"
+	"github.com/spread-dev/spread/models/diffusion"
 	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/models/lt"
 	"github.com/spread-dev/spread/solvers/im"
 )
 
@@ -42,7 +44,7 @@ func (f *imFlags) bind(fs *flag.FlagSet) {
 }
 
 // load reads the graph and the per-edge probabilities and builds the model.
-func (f *imFlags) load() (*graphs.Graph, []float64, im.Model, error) {
+func (f *imFlags) load() (*graphs.Graph, []float64, diffusion.Model, error) {
 	f.model = strings.ToUpper(f.model)
 	if f.model != "IC" && f.model != "LT" {
 		return nil, nil, nil, usagef("-model must be IC or LT, got %q", f.model)
@@ -72,10 +74,7 @@ func (f *imFlags) load() (*graphs.Graph, []float64, im.Model, error) {
 		}
 		p = ic.ExpandAlpha(nil, g, th)
 	case f.wc:
-		p = make([]float64, g.NumEdges())
-		for e, v := range g.Dst {
-			p[e] = 1 / float64(g.InDegree(v))
-		}
+		p = diffusion.WeightedCascade(nil, g)
 	case f.konst >= 0:
 		if f.konst > 1 {
 			return nil, nil, nil, usagef("-p %v outside [0,1]", f.konst)
@@ -90,11 +89,11 @@ func (f *imFlags) load() (*graphs.Graph, []float64, im.Model, error) {
 		}
 		p = g.Weight
 	}
-	var m im.Model
+	var m diffusion.Model
 	if f.model == "IC" {
-		m, err = im.NewIC(g, p)
+		m, err = ic.NewModel(g, p)
 	} else {
-		m, err = im.NewLT(g, p)
+		m, err = lt.NewModel(g, p)
 	}
 	return g, p, m, err
 }
