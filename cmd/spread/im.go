@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
-	"github.com/spread-dev/spread/internal/atomicfile"
 	"github.com/spread-dev/spread/models/diffusion"
 	"github.com/spread-dev/spread/models/ic"
 	"github.com/spread-dev/spread/models/lt"
@@ -193,7 +189,7 @@ Subcommand eval estimates the spread of a given seed file.`,
 				return err
 			}
 			elapsed := time.Since(t0)
-			if err := writeSeeds(*out, g, res.Seeds); err != nil {
+			if err := datasets.WriteSeedsFile(*out, g, res.Seeds); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stderr, "%s: %d seeds in %v (method estimate %.2f", *method, len(res.Seeds), elapsed.Round(time.Millisecond), res.Spread)
@@ -248,7 +244,7 @@ The estimate depends only on the inputs and -seed.`,
 			if err != nil {
 				return err
 			}
-			seeds, err := readSeeds(*seedsPath, g)
+			seeds, err := datasets.ReadSeedsFile(*seedsPath, g)
 			if err != nil {
 				return err
 			}
@@ -258,52 +254,4 @@ The estimate depends only on the inputs and -seed.`,
 			return nil
 		}
 	},
-}
-
-// writeSeeds writes one external id per line, atomically.
-func writeSeeds(path string, g *graphs.Graph, seeds []int) error {
-	return atomicfile.WriteFile(path, func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		for _, s := range seeds {
-			fmt.Fprintln(bw, g.ID(s))
-		}
-		return bw.Flush()
-	})
-}
-
-// readSeeds reads a seed file, rejecting unknown and repeated ids with the
-// line number.
-func readSeeds(path string, g *graphs.Graph) ([]int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []int
-	seen := make(map[int]int)
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || s[0] == '#' {
-			continue
-		}
-		i, ok := g.Index(s)
-		if !ok {
-			return nil, fmt.Errorf("%s line %d: unknown node id %q", path, line, s)
-		}
-		if l, dup := seen[i]; dup {
-			return nil, fmt.Errorf("%s line %d: node %q already given on line %d", path, line, s, l)
-		}
-		seen[i] = line
-		out = append(out, i)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no seeds", path)
-	}
-	return out, nil
 }
