@@ -52,3 +52,15 @@ func openFile[T any](path string, read func(r io.Reader) (T, error)) (T, error) 
 	defer f.Close()
 	return read(f)
 }
+
+// writeBuffered calls fn with a buffered writer on w and flushes it. A
+// bufio.Writer keeps its first error, so fn need not check its writes: the
+// error comes back from the flush, as "datasets: ...".
+func writeBuffered(w io.Writer, fn func(bw *bufio.Writer)) error {
+	bw := bufio.NewWriter(w)
+	fn(bw)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("datasets: %w", err)
+	}
+	return nil
+}

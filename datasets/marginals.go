@@ -21,26 +21,21 @@ func WriteMarginals(w io.Writer, g *graphs.Graph, marg []float64, T int) error {
 	if T < 0 || len(marg) != T*g.N {
 		return fmt.Errorf("datasets: WriteMarginals: %d marginals for T = %d and %d nodes", len(marg), T, g.N)
 	}
-	bw := bufio.NewWriter(w)
-	bw.WriteString("node,t,p\n")
-	buf := make([]byte, 0, 64)
-	for i := 0; i < g.N; i++ {
-		for t := 0; t < T; t++ {
-			buf = append(buf[:0], g.ID(i)...)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, int64(t), 10)
-			buf = append(buf, ',')
-			buf = strconv.AppendFloat(buf, marg[t*g.N+i], 'g', -1, 64)
-			buf = append(buf, '\n')
-			if _, err := bw.Write(buf); err != nil {
-				return fmt.Errorf("datasets: %w", err)
+	return writeBuffered(w, func(bw *bufio.Writer) {
+		bw.WriteString("node,t,p\n")
+		buf := make([]byte, 0, 64)
+		for i := 0; i < g.N; i++ {
+			for t := 0; t < T; t++ {
+				buf = append(buf[:0], g.ID(i)...)
+				buf = append(buf, ',')
+				buf = strconv.AppendInt(buf, int64(t), 10)
+				buf = append(buf, ',')
+				buf = strconv.AppendFloat(buf, marg[t*g.N+i], 'g', -1, 64)
+				buf = append(buf, '\n')
+				bw.Write(buf)
 			}
 		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	return nil
+	})
 }
 
 // WriteMarginalsFile writes the marginals file to path atomically

@@ -49,18 +49,17 @@ func ReadSeedsFile(path string, g *graphs.Graph) ([]int, error) {
 // order given (the format ReadSeeds reads). It returns an error if a seed
 // is outside 0..g.N-1, or on a write error.
 func WriteSeeds(w io.Writer, g *graphs.Graph, seeds []int) error {
-	bw := bufio.NewWriter(w)
 	for _, s := range seeds {
 		if s < 0 || s >= g.N {
 			return fmt.Errorf("datasets: WriteSeeds: node %d outside 0..%d", s, g.N-1)
 		}
-		bw.WriteString(g.ID(s))
-		bw.WriteByte('\n')
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	return nil
+	return writeBuffered(w, func(bw *bufio.Writer) {
+		for _, s := range seeds {
+			bw.WriteString(g.ID(s))
+			bw.WriteByte('\n')
+		}
+	})
 }
 
 // WriteSeedsFile writes the seed file to path atomically (temporary file

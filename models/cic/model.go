@@ -18,16 +18,12 @@ import (
 // over in-edges, both truncated at T, drawing each delay when the edge is
 // relaxed.
 type Model struct {
-	n      int
-	rate   []float64
-	t      float64 // horizon T
-	delay  Delay
-	outOff []int
-	dst    []int32
-	inOff  []int
-	inSrc  []int32
-	inEdge []int32
-	inRate []float64
+	n     int
+	rate  []float64
+	t     float64 // horizon T
+	delay Delay
+	out   arcs // out-edges: edge j leads to Dst[j]
+	in    arcs // in-edges in InEdges order
 }
 
 // NewModel returns the continuous-time IC model on g with delay family d,
@@ -53,15 +49,16 @@ func NewModel(g *graphs.Graph, d Delay, rate []float64, T float64) (*Model, erro
 		}
 	}
 	E := g.NumEdges()
-	m := &Model{n: g.N, rate: rate, t: T, delay: d, outOff: g.OutOff, inOff: g.InOff,
-		dst: make([]int32, E), inSrc: make([]int32, E), inEdge: make([]int32, E), inRate: make([]float64, E)}
+	m := &Model{n: g.N, rate: rate, t: T, delay: d,
+		out: arcs{off: g.OutOff, nbr: make([]int32, E), rate: rate},
+		in:  arcs{off: g.InOff, nbr: make([]int32, E), rate: make([]float64, E), edge: make([]int32, E)}}
 	for e := 0; e < E; e++ {
-		m.dst[e] = int32(g.Dst[e])
+		m.out.nbr[e] = int32(g.Dst[e])
 	}
 	for i, e := range g.InEdges {
-		m.inSrc[i] = int32(g.Src[e])
-		m.inEdge[i] = int32(e)
-		m.inRate[i] = rate[e]
+		m.in.nbr[i] = int32(g.Src[e])
+		m.in.edge[i] = int32(e)
+		m.in.rate[i] = rate[e]
 	}
 	return m, nil
 }
@@ -94,7 +91,60 @@ func (m *Model) delayOf(w diffusion.World, e int, rate float64) float64 {
 	return m.delay.Sample(diffusion.Open01(w.Edge(e)), rate)
 }
 
-// Reach implements diffusion.Sampler.
+// arcs is one direction of the graph for the Dijkstra search: node v's
+// arcs are j in off[v]..off[v+1], leading to nbr[j] with rate rate[j], on
+// edge edge[j] (on edge j itself when edge is nil).
+type arcs struct {
+	off  []int
+	nbr  []int32
+	rate []float64
+	edge []int32
+}
+
+// relax relaxes the arcs of the settled node v at distance dv: a neighbour
+// not yet settled gets the tentative distance dv + τ_e when that is at most
+// T and better than its current one, and is pushed on the heap.
+func (s *sampler) relax(w diffusion.World, a *arcs, v int32, dv float64) {
+	m := s.m
+	for j := a.off[v]; j < a.off[v+1]; j++ {
+		x := a.nbr[j]
+		r := a.rate[j]
+		if r == 0 || s.done.Has(x) {
+			continue
+		}
+		e := j
+		if a.edge != nil {
+			e = int(a.edge[j])
+		}
+		d := dv + m.delayOf(w, e, r)
+		if d > m.t {
+			continue
+		}
+		if !s.mark.Has(x) || d < s.dist[x] {
+			s.mark.Add(x)
+			s.dist[x] = d
+			s.heap.push(d, x)
+		}
+	}
+}
+
+// drain settles the heap's nodes in order of distance, appending each to
+// dst and relaxing its arcs, and returns the extended slice.
+func (s *sampler) drain(dst []int32, w diffusion.World, a *arcs) []int32 {
+	for len(s.heap) > 0 {
+		it := s.heap.pop()
+		if s.done.Has(it.v) || it.d > s.dist[it.v] {
+			continue
+		}
+		s.done.Add(it.v)
+		dst = append(dst, it.v)
+		s.relax(w, a, it.v, it.d)
+	}
+	return dst
+}
+
+// Reach implements diffusion.Sampler: Dijkstra from the seeds over
+// out-edges.
 func (s *sampler) Reach(dst []int32, w diffusion.World, seeds []int) []int32 {
 	m := s.m
 	s.mark.Reset()
@@ -110,40 +160,14 @@ func (s *sampler) Reach(dst []int32, w diffusion.World, seeds []int) []int32 {
 			dst = append(dst, int32(v))
 		}
 	}
-	relax := func(u int32, du float64) {
-		for e := m.outOff[u]; e < m.outOff[u+1]; e++ {
-			x := m.dst[e]
-			r := m.rate[e]
-			if r == 0 || s.done.Has(x) {
-				continue
-			}
-			d := du + m.delayOf(w, e, r)
-			if d > m.t {
-				continue
-			}
-			if !s.mark.Has(x) || d < s.dist[x] {
-				s.mark.Add(x)
-				s.dist[x] = d
-				s.heap.push(d, x)
-			}
-		}
-	}
 	for i := start; i < len(dst); i++ {
-		relax(dst[i], 0)
+		s.relax(w, &m.out, dst[i], 0)
 	}
-	for len(s.heap) > 0 {
-		it := s.heap.pop()
-		if s.done.Has(it.v) || it.d > s.dist[it.v] {
-			continue
-		}
-		s.done.Add(it.v)
-		dst = append(dst, it.v)
-		relax(it.v, it.d)
-	}
-	return dst
+	return s.drain(dst, w, &m.out)
 }
 
-// RRSet implements diffusion.Sampler.
+// RRSet implements diffusion.Sampler: Dijkstra from the root over
+// in-edges.
 func (s *sampler) RRSet(dst []int32, w diffusion.World, root int) []int32 {
 	m := s.m
 	diffusion.CheckNode(root, m.n)
@@ -154,30 +178,5 @@ func (s *sampler) RRSet(dst []int32, w diffusion.World, root int) []int32 {
 	s.mark.Add(r)
 	s.dist[r] = 0
 	s.heap.push(0, r)
-	for len(s.heap) > 0 {
-		it := s.heap.pop()
-		v := it.v
-		if s.done.Has(v) || it.d > s.dist[v] {
-			continue
-		}
-		s.done.Add(v)
-		dst = append(dst, v)
-		for j := m.inOff[v]; j < m.inOff[v+1]; j++ {
-			u := m.inSrc[j]
-			rate := m.inRate[j]
-			if rate == 0 || s.done.Has(u) {
-				continue
-			}
-			d := it.d + m.delayOf(w, int(m.inEdge[j]), rate)
-			if d > m.t {
-				continue
-			}
-			if !s.mark.Has(u) || d < s.dist[u] {
-				s.mark.Add(u)
-				s.dist[u] = d
-				s.heap.push(d, u)
-			}
-		}
-	}
-	return dst
+	return s.drain(dst, w, &m.in)
 }

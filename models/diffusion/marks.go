@@ -32,3 +32,17 @@ func (m *Marks) Has(v int32) bool { return m.Stamp[v] == m.Gen }
 
 // Add puts v in the set.
 func (m *Marks) Add(v int32) { m.Stamp[v] = m.Gen }
+
+// AppendSeeds adds to the set each of seeds not yet in it, appending it to
+// dst in the order given, and returns the extended slice: the first step
+// of a Sampler's Reach. It panics (CheckNode) if a seed is outside 0..n-1.
+func (m *Marks) AppendSeeds(dst []int32, seeds []int, n int) []int32 {
+	for _, v := range seeds {
+		CheckNode(v, n)
+		if m.Stamp[v] != m.Gen {
+			m.Stamp[v] = m.Gen
+			dst = append(dst, int32(v))
+		}
+	}
+	return dst
+}

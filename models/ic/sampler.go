@@ -20,6 +20,18 @@ func geoGap(u uint64, invLn float64) float64 {
 	return math.Floor(math.Log(diffusion.Open01(u)) * invLn)
 }
 
+// nextGeo advances a walk over the d in-edge positions of a geometric node
+// by one geometric gap: from position pos (−1 before the first) and draw
+// counter t (1 for the first draw) it returns the next live position and
+// the next counter, or ok = false when the gap runs past the end.
+func nextGeo(seq diffusion.Seq, invLn float64, d, pos int, t uint64) (next int, tNext uint64, ok bool) {
+	g := geoGap(seq.Draw(t), invLn)
+	if g >= float64(d-1-pos) {
+		return pos, t, false
+	}
+	return pos + 1 + int(g), t + 1, true
+}
+
 // drawLive marks the live in-edge positions of the geometric node v in w.
 func (s *sampler) drawLive(w diffusion.World, v int32) {
 	m := s.m
@@ -27,13 +39,7 @@ func (s *sampler) drawLive(w diffusion.World, v int32) {
 	d := m.inOff[v+1] - lo
 	invLn := m.geo[v]
 	seq := w.Seq(int(v))
-	pos := -1
-	for t := uint64(1); ; t++ {
-		g := geoGap(seq.Draw(t), invLn)
-		if g >= float64(d-1-pos) {
-			break
-		}
-		pos += 1 + int(g)
+	for pos, t, ok := nextGeo(seq, invLn, d, -1, 1); ok; pos, t, ok = nextGeo(seq, invLn, d, pos, t) {
 		s.live.Add(int32(lo + pos))
 	}
 	s.touched.Add(v)
@@ -47,15 +53,9 @@ func (s *sampler) Reach(dst []int32, w diffusion.World, seeds []int) []int32 {
 		s.touched.Reset()
 		s.live.Reset()
 	}
-	stamp, gen := s.mark.Stamp, s.mark.Gen
 	start := len(dst)
-	for _, v := range seeds {
-		diffusion.CheckNode(v, m.n)
-		if stamp[v] != gen {
-			stamp[v] = gen
-			dst = append(dst, int32(v))
-		}
-	}
+	dst = s.mark.AppendSeeds(dst, seeds, m.n)
+	stamp, gen := s.mark.Stamp, s.mark.Gen
 	outOff, out, thr, geo := m.outOff, m.dst, m.thr, m.geo
 	for i := start; i < len(dst); i++ {
 		u := dst[i]
@@ -98,13 +98,7 @@ func (s *sampler) RRSet(dst []int32, w diffusion.World, root int) []int32 {
 		if invLn := geo[v]; invLn != 0 {
 			seq := w.Seq(int(v))
 			d := hi - lo
-			pos := -1
-			for t := uint64(1); ; t++ {
-				g := geoGap(seq.Draw(t), invLn)
-				if g >= float64(d-1-pos) {
-					break
-				}
-				pos += 1 + int(g)
+			for pos, t, ok := nextGeo(seq, invLn, d, -1, 1); ok; pos, t, ok = nextGeo(seq, invLn, d, pos, t) {
 				if u := in[lo+pos].src; stamp[u] != gen {
 					stamp[u] = gen
 					dst = append(dst, u)

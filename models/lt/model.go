@@ -122,13 +122,7 @@ func (s *sampler) Reach(dst []int32, w diffusion.World, seeds []int) []int32 {
 	m := s.m
 	s.mark.Reset()
 	start := len(dst)
-	for _, v := range seeds {
-		diffusion.CheckNode(v, m.n)
-		if !s.mark.Has(int32(v)) {
-			s.mark.Add(int32(v))
-			dst = append(dst, int32(v))
-		}
-	}
+	dst = s.mark.AppendSeeds(dst, seeds, m.n)
 	for i := start; i < len(dst); i++ {
 		u := dst[i]
 		for e := m.outOff[u]; e < m.outOff[u+1]; e++ {
