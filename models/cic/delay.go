@@ -33,9 +33,9 @@ func (d Delay) String() string {
 }
 
 // Sample returns the delay τ = F⁻¹(1 − u; α) for the rate α > 0 and a
-// uniform u ∈ (0, 1), F the family's CDF (inverse-transform sampling with
-// the complement, so that τ decreases in u). For Exponential,
-// τ = −ln(u)/α.
+// uniform u ∈ (0, 1], F the family's CDF (inverse-transform sampling with
+// the complement, so that τ decreases in u; u = 1 gives τ = 0). For
+// Exponential, τ = −ln(u)/α.
 func (d Delay) Sample(u, rate float64) float64 {
 	switch d.family {
 	case exponential:

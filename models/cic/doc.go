@@ -25,7 +25,7 @@
 //
 // A Delay is a family of delay densities f(τ; α). Exponential, the only
 // family so far, has f(τ; α) = α e^{−ατ} and is sampled by the inverse
-// transform τ = −ln U / α with U = (w.Edge(e) + ½)/2^53 ∈ (0, 1)
+// transform τ = −ln U / α with U = (w.Edge(e) + ½)/2^53 ∈ (0, 1]
 // (diffusion.Open01). The other families of the NetRate/NMF line (power
 // law, Rayleigh f(τ; α) = ατ e^{−ατ²/2} in NetRate's convention, Weibull)
 // are further values of Delay: each needs only its inverse transform of

@@ -23,8 +23,8 @@ func TestThreshold(t *testing.T) {
 			t.Errorf("Threshold(%v) = %d, want %d", tc.p, got, tc.want)
 		}
 	}
-	if u := diffusion.Open01(0); !(u > 0) || diffusion.Open01(diffusion.Unit-1) >= 1 {
-		t.Errorf("Open01 leaves (0, 1)")
+	if u := diffusion.Open01(0); !(u > 0) || diffusion.Open01(diffusion.Unit-2) >= 1 || diffusion.Open01(diffusion.Unit-1) != 1 {
+		t.Errorf("Open01 leaves (0, 1) below the top draw, or the top draw is not 1")
 	}
 }
 

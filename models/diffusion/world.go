@@ -102,8 +102,10 @@ func Threshold(p float64) uint64 {
 	return t
 }
 
-// Open01 maps a 53-bit draw to a float in the open interval (0, 1):
-// (u + ½)/2^53.
+// Open01 maps a 53-bit draw u to (u + ½)/2^53 rounded to float64: never 0
+// (so its logarithm is finite), and below 1 except for the top draw
+// u = 2^53 − 1, where the sum rounds to 2^53 and the result is exactly 1
+// (probability 2^-53).
 func Open01(u uint64) float64 {
 	return (float64(u) + 0.5) * (1.0 / Unit)
 }
