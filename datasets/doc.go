@@ -38,6 +38,19 @@
 // whether node i is observed). A hidden-node file lists the ids of the
 // hidden nodes V∖O, one per line, with '#' comment lines.
 //
+// # Seed sets, marginals and mixture replicas
+//
+// A seed-set file (ReadSeeds, WriteSeeds; the output of spread im) lists
+// one external node id per line in selection order, '#' comments allowed;
+// an unknown or repeated id is an error naming the line. A marginals file
+// (WriteMarginals; spread ic predict) is CSV "node,t,p" with p_i(t) the
+// probability that node i is active by slot t. A mixture of R replicas is
+// saved as R edge-value files, replica 1 under the given path and replica
+// r ≥ 2 under "path.r<r>" (ReplicaPath, WriteReplicasFiles,
+// ReadReplicasFiles). Every XFile writer replaces its file atomically
+// (temporary file, then rename); every reader's errors are
+// "datasets: read NAME line L: ...".
+//
 // # Count tables
 //
 // Counts groups cascades into initial-condition classes s and builds the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -26,59 +25,49 @@ import (
 // node, a pair that is not an edge of g, a non-finite or out-of-range value,
 // a repeated edge; a missing edge is reported with the first one missing.
 func ReadEdgeValues(r io.Reader, name string, g *graphs.Graph, prob bool) ([]float64, error) {
-	where := "datasets: read"
-	if name != "" {
-		where += " " + name
-	}
+	where := readWhere(name)
 	P := g.NumPairs()
 	vals := make([]float64, P)
 	seen := make([]bool, P)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || s[0] == '#' {
-			continue
-		}
+	err := readLines(r, where, func(line int, s string) error {
 		f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
 		if len(f) != 3 {
-			return nil, fmt.Errorf("%s line %d: want \"u v value\", got %d fields", where, line, len(f))
+			return fmt.Errorf("%s line %d: want \"u v value\", got %d fields", where, line, len(f))
 		}
 		u, ok := g.Index(f[0])
 		if !ok {
-			return nil, fmt.Errorf("%s line %d: unknown node %q", where, line, f[0])
+			return fmt.Errorf("%s line %d: unknown node %q", where, line, f[0])
 		}
 		v, ok := g.Index(f[1])
 		if !ok {
-			return nil, fmt.Errorf("%s line %d: unknown node %q", where, line, f[1])
+			return fmt.Errorf("%s line %d: unknown node %q", where, line, f[1])
 		}
 		e := g.EdgeID(u, v)
 		if e < 0 && g.Undirected() {
 			e = g.EdgeID(v, u)
 		}
 		if e < 0 {
-			return nil, fmt.Errorf("%s line %d: %s→%s is not an edge of the graph", where, line, f[0], f[1])
+			return fmt.Errorf("%s line %d: %s→%s is not an edge of the graph", where, line, f[0], f[1])
 		}
 		x, err := strconv.ParseFloat(f[2], 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("%s line %d: value %q is not a finite number", where, line, f[2])
+			return fmt.Errorf("%s line %d: value %q is not a finite number", where, line, f[2])
 		}
 		if prob && (x < 0 || x > 1) {
-			return nil, fmt.Errorf("%s line %d: probability %v outside [0,1]", where, line, x)
+			return fmt.Errorf("%s line %d: probability %v outside [0,1]", where, line, x)
 		}
 		p := e
 		if g.Pair != nil {
 			p = g.Pair[e]
 		}
 		if seen[p] {
-			return nil, fmt.Errorf("%s line %d: edge %s–%s given twice", where, line, f[0], f[1])
+			return fmt.Errorf("%s line %d: edge %s–%s given twice", where, line, f[0], f[1])
 		}
 		seen[p], vals[p] = true, x
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s line %d: %w", where, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for p, ok := range seen {
 		if !ok {
@@ -101,12 +90,7 @@ func countFalse(b []bool) int {
 
 // ReadEdgeValuesFile is ReadEdgeValues on the named file.
 func ReadEdgeValuesFile(path string, g *graphs.Graph, prob bool) ([]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
-	}
-	defer f.Close()
-	return ReadEdgeValues(f, path, g, prob)
+	return openFile(path, func(r io.Reader) ([]float64, error) { return ReadEdgeValues(r, path, g, prob) })
 }
 
 // WriteEdgeValues writes vals (one per parameter of g, the layout of

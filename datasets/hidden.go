@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"strings"
 
 	"github.com/spread-dev/spread/graphs"
@@ -19,45 +18,31 @@ import (
 // An unknown id, or a line with more than one field, is an error naming the
 // line ("datasets: read NAME line L: ...").
 func ReadHidden(r io.Reader, name string, g *graphs.Graph) ([]bool, error) {
-	where := "datasets: read"
-	if name != "" {
-		where += " " + name
-	}
+	where := readWhere(name)
 	observed := make([]bool, g.N)
 	for i := range observed {
 		observed[i] = true
 	}
-	sc := bufio.NewScanner(r)
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || s[0] == '#' {
-			continue
-		}
+	err := readLines(r, where, func(line int, s string) error {
 		if strings.ContainsAny(s, " \t") {
-			return nil, fmt.Errorf("%s line %d: want one node id, got %q", where, line, s)
+			return fmt.Errorf("%s line %d: want one node id, got %q", where, line, s)
 		}
 		i, ok := g.Index(s)
 		if !ok {
-			return nil, fmt.Errorf("%s line %d: unknown node %q", where, line, s)
+			return fmt.Errorf("%s line %d: unknown node %q", where, line, s)
 		}
 		observed[i] = false
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s line %d: %w", where, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return observed, nil
 }
 
 // ReadHiddenFile is ReadHidden on the named file.
 func ReadHiddenFile(path string, g *graphs.Graph) ([]bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
-	}
-	defer f.Close()
-	return ReadHidden(f, path, g)
+	return openFile(path, func(r io.Reader) ([]bool, error) { return ReadHidden(r, path, g) })
 }
 
 // WriteHidden writes the ids of the nodes with observed[i] false, one per

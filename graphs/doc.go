@@ -37,7 +37,9 @@
 //   - MatrixMarket coordinate files (ReadMatrixMarket, WriteMatrixMarket):
 //     ids are the 1-based indices "1".."n"; symmetric means undirected.
 //   - IMM datasets, attribute.txt plus "u v p" arcs (ReadIMM, WriteIMM): ids
-//     are 0..n-1 and p must lie in [0,1].
+//     are 0..n-1 and p must lie in [0,1]. ReadIMMDir picks the directory's
+//     graph_ic.inf, or graph.txt without it; ReadPath reads a directory
+//     that way and a file by its extension (ReadFile).
 //   - GML (ReadGML): ids are the node ids, or the labels with LabelIDs.
 //   - Multiplex edge lists "layer u v [w]" (ReadMultiplex, WriteMultiplex)
 //     and De Domenico's dataset directories (ReadDeDomenico).

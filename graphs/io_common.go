@@ -112,6 +112,20 @@ func ReadFile(path string, opt ReadOptions) (*Graph, BuildStats, error) {
 	return ReadSNAPFile(path, opt)
 }
 
+// ReadPath reads a network from path: an IMM dataset directory
+// (ReadIMMDir), or a file whose format follows its extension (ReadFile).
+// A path that does not exist is an error "graphs: stat PATH: ...".
+func ReadPath(path string, opt ReadOptions) (*Graph, BuildStats, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, BuildStats{}, fmt.Errorf("graphs: %w", err)
+	}
+	if st.IsDir() {
+		return ReadIMMDir(path, opt)
+	}
+	return ReadFile(path, opt)
+}
+
 // withFile opens path (decompressing a ".gz" suffix) and calls read on it.
 func withFile[T any](path string, read func(io.Reader) (T, BuildStats, error)) (T, BuildStats, error) {
 	var zero T

@@ -35,6 +35,24 @@ func ReadIMM(dir, infName string, opt ReadOptions) (*Graph, BuildStats, error) {
 	return withFile(ipath, func(r io.Reader) (*Graph, BuildStats, error) { return ReadIMMInf(r, ipath, n, m, opt) })
 }
 
+// IMM edge files: the IC probabilities of an IMM dataset directory and the
+// plain arc list read when there are none.
+const (
+	IMMICFile    = "graph_ic.inf"
+	IMMGraphFile = "graph.txt"
+)
+
+// ReadIMMDir reads an IMM dataset directory with its IC probabilities:
+// ReadIMM(dir, IMMICFile, opt), or ReadIMM(dir, IMMGraphFile, opt) when dir
+// has no IMMICFile.
+func ReadIMMDir(dir string, opt ReadOptions) (*Graph, BuildStats, error) {
+	inf := IMMICFile
+	if _, err := os.Stat(filepath.Join(dir, inf)); err != nil {
+		inf = IMMGraphFile
+	}
+	return ReadIMM(dir, inf, opt)
+}
+
 // ReadIMMAttributes reads an IMM attribute file: lines "key=value" (spaces
 // around '=' allowed), of which "n" (number of nodes) and "m" (number of
 // arcs) are required non-negative integers; other keys, blank lines and '#'

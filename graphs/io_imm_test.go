@@ -124,3 +124,36 @@ func TestIMMRoundTrip(t *testing.T) {
 		t.Errorf("m mismatch: %v", err)
 	}
 }
+
+// TestReadPath checks the dispatch of ReadPath and ReadIMMDir: an IMM
+// directory reads graph_ic.inf, or graph.txt without it; a file goes by
+// extension; a missing path is an error naming it.
+func TestReadPath(t *testing.T) {
+	dir := t.TempDir()
+	g, _, _ := FromEdges(3, []int{0, 1}, []int{1, 2}, []float64{0.5, 0.25}, BuildOptions{})
+	if err := WriteIMM(dir, IMMGraphFile, g); err != nil {
+		t.Fatal(err)
+	}
+	h, _, err := ReadPath(dir, ReadOptions{})
+	if err != nil || !slices.Equal(h.Weight, g.Weight) {
+		t.Fatalf("graph.txt fallback: %v, %v", h, err)
+	}
+	g2, _ := g.WithWeights([]float64{0.125, 1})
+	if err := WriteIMM(dir, IMMICFile, g2); err != nil {
+		t.Fatal(err)
+	}
+	if h, _, err := ReadIMMDir(dir, ReadOptions{}); err != nil || !slices.Equal(h.Weight, g2.Weight) {
+		t.Fatalf("graph_ic.inf preferred: %v, %v", h, err)
+	}
+	file := filepath.Join(dir, "g.txt")
+	if err := WriteSNAPFile(file, g); err != nil {
+		t.Fatal(err)
+	}
+	if h, _, err := ReadPath(file, ReadOptions{}); err != nil || h.NumEdges() != 2 {
+		t.Fatalf("SNAP file: %v, %v", h, err)
+	}
+	missing := filepath.Join(dir, "nope")
+	if _, _, err := ReadPath(missing, ReadOptions{}); err == nil || !strings.Contains(err.Error(), missing) || !strings.HasPrefix(err.Error(), "graphs: ") {
+		t.Errorf("missing path: %v", err)
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spread-dev/spread/graphs"
@@ -126,27 +124,13 @@ func edgeCount(g *graphs.Graph) int {
 	return g.NumEdges()
 }
 
-// loadGraph reads a network: an IMM dataset directory (attribute.txt plus
-// graph_ic.inf, or graph.txt when there is no graph_ic.inf), or a file whose
-// format follows its extension (see graphs.ReadFile). undirected applies to
-// edge lists.
+// loadGraph reads a network (graphs.ReadPath): an IMM dataset directory
+// or a file whose format follows its extension. undirected applies to edge
+// lists.
 func loadGraph(path string, undirected bool) (*graphs.Graph, error) {
 	if path == "" {
 		return nil, usagef("-graph is required")
 	}
-	opt := graphs.ReadOptions{BuildOptions: graphs.BuildOptions{Undirected: undirected}}
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		inf := "graph_ic.inf"
-		if _, err := os.Stat(filepath.Join(path, inf)); err != nil {
-			inf = "graph.txt"
-		}
-		g, _, err := graphs.ReadIMM(path, inf, opt)
-		return g, err
-	}
-	g, _, err := graphs.ReadFile(path, opt)
+	g, _, err := graphs.ReadPath(path, graphs.ReadOptions{BuildOptions: graphs.BuildOptions{Undirected: undirected}})
 	return g, err
 }

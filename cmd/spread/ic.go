@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
-	"github.com/spread-dev/spread/internal/atomicfile"
 	"github.com/spread-dev/spread/models/ic"
 )
 
@@ -270,7 +266,7 @@ The output is CSV "node,t,p" with external node ids.`,
 				}
 				marg = ic.NewSimulator(g, alpha, *T).Marginals(nil, init, *samples, *seed, runtime.GOMAXPROCS(0))
 			}
-			return writeMarginals(*out, g, marg, *T)
+			return datasets.WriteMarginalsFile(*out, g, marg, *T)
 		}
 	},
 }
@@ -299,27 +295,4 @@ func parseNodeList(g *graphs.Graph, s string) ([]int, error) {
 		return nil, usagef("no node ids in %q", s)
 	}
 	return out, nil
-}
-
-// writeMarginals writes "node,t,p" rows (time-major input marg[t*N+i]).
-func writeMarginals(path string, g *graphs.Graph, marg []float64, T int) error {
-	return atomicfile.WriteFile(path, func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		fmt.Fprintln(bw, "node,t,p")
-		buf := make([]byte, 0, 64)
-		for i := 0; i < g.N; i++ {
-			for t := 0; t < T; t++ {
-				buf = append(buf[:0], g.ID(i)...)
-				buf = append(buf, ',')
-				buf = strconv.AppendInt(buf, int64(t), 10)
-				buf = append(buf, ',')
-				buf = strconv.AppendFloat(buf, marg[t*g.N+i], 'g', -1, 64)
-				buf = append(buf, '\n')
-				if _, err := bw.Write(buf); err != nil {
-					return err
-				}
-			}
-		}
-		return bw.Flush()
-	})
 }

@@ -109,7 +109,7 @@ the end of each stage) and -resume continues from it.`,
 				return err
 			}
 			fmt.Fprintf(e.stderr, "done: %s after %d iterations, objective %.6g, %v\n", res.Status, res.Iters, res.Objective, res.Stats.Runtime.Round(time.Millisecond))
-			return writeReplicas(*out, g, res.Theta, res.Replicas)
+			return datasets.WriteReplicasFiles(*out, g, res.Theta, res.Replicas)
 		}
 	},
 }
@@ -128,38 +128,17 @@ func learnWithProgress(g *graphs.Graph, obs *ic.Observations, cfg slicer.Config,
 	return slicer.Learn(g, obs, cfg, rec)
 }
 
-// writeReplicas writes replica 1 to path and replica r ≥ 2 to path.r<r>.
-func writeReplicas(path string, g *graphs.Graph, theta []float64, R int) error {
-	P := ic.NumParams(g)
-	for r := 0; r < R; r++ {
-		p := path
-		if r > 0 {
-			p = fmt.Sprintf("%s.r%d", path, r+1)
-		}
-		if err := datasets.WriteEdgeValuesFile(p, g, theta[r*P:(r+1)*P]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // readReplicas reads comma-separated α files (one per replica) into one
 // replica-major θ.
 func readReplicas(list string, g *graphs.Graph) (theta []float64, R int, err error) {
+	var paths []string
 	for _, p := range strings.Split(list, ",") {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
+		if p = strings.TrimSpace(p); p != "" {
+			paths = append(paths, p)
 		}
-		th, err := datasets.ReadEdgeValuesFile(p, g, true)
-		if err != nil {
-			return nil, 0, err
-		}
-		theta = append(theta, th...)
-		R++
 	}
-	if R == 0 {
+	if len(paths) == 0 {
 		return nil, 0, usagef("-alpha is required")
 	}
-	return theta, R, nil
+	return datasets.ReadReplicasFiles(paths, g)
 }

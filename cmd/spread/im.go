@@ -1,21 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"github.com/spread-dev/spread/train"
-	"io"
-	"os"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
-	"github.com/spread-dev/spread/internal/atomicfile"
+	"github.com/spread-dev/spread/models/diffusion"
 	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/models/lt"
 	"github.com/spread-dev/spread/solvers/im"
 )
 
@@ -43,7 +41,7 @@ func (f *imFlags) bind(fs *flag.FlagSet) {
 }
 
 // load reads the graph and the per-edge probabilities and builds the model.
-func (f *imFlags) load() (*graphs.Graph, []float64, im.Model, error) {
+func (f *imFlags) load() (*graphs.Graph, []float64, diffusion.Model, error) {
 	f.model = strings.ToUpper(f.model)
 	if f.model != "IC" && f.model != "LT" {
 		return nil, nil, nil, usagef("-model must be IC or LT, got %q", f.model)
@@ -73,10 +71,7 @@ func (f *imFlags) load() (*graphs.Graph, []float64, im.Model, error) {
 		}
 		p = ic.ExpandAlpha(nil, g, th)
 	case f.wc:
-		p = make([]float64, g.NumEdges())
-		for e, v := range g.Dst {
-			p[e] = 1 / float64(g.InDegree(v))
-		}
+		p = diffusion.WeightedCascade(nil, g)
 	case f.konst >= 0:
 		if f.konst > 1 {
 			return nil, nil, nil, usagef("-p %v outside [0,1]", f.konst)
@@ -91,11 +86,11 @@ func (f *imFlags) load() (*graphs.Graph, []float64, im.Model, error) {
 		}
 		p = g.Weight
 	}
-	var m im.Model
+	var m diffusion.Model
 	if f.model == "IC" {
-		m, err = im.NewIC(g, p)
+		m, err = ic.NewModel(g, p)
 	} else {
-		m, err = im.NewLT(g, p)
+		m, err = lt.NewModel(g, p)
 	}
 	return g, p, m, err
 }
@@ -195,7 +190,7 @@ Subcommand eval estimates the spread of a given seed file.`,
 				return err
 			}
 			elapsed := time.Since(t0)
-			if err := writeSeeds(*out, g, res.Seeds); err != nil {
+			if err := datasets.WriteSeedsFile(*out, g, res.Seeds); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stderr, "%s: %d seeds in %v (method estimate %.2f", *method, len(res.Seeds), elapsed.Round(time.Millisecond), res.Spread)
@@ -246,7 +241,7 @@ The estimate depends only on the inputs and -seed.`,
 			if err != nil {
 				return err
 			}
-			seeds, err := readSeeds(*seedsPath, g)
+			seeds, err := datasets.ReadSeedsFile(*seedsPath, g)
 			if err != nil {
 				return err
 			}
@@ -256,52 +251,4 @@ The estimate depends only on the inputs and -seed.`,
 			return nil
 		}
 	},
-}
-
-// writeSeeds writes one external id per line, atomically.
-func writeSeeds(path string, g *graphs.Graph, seeds []int) error {
-	return atomicfile.WriteFile(path, func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		for _, s := range seeds {
-			fmt.Fprintln(bw, g.ID(s))
-		}
-		return bw.Flush()
-	})
-}
-
-// readSeeds reads a seed file, rejecting unknown and repeated ids with the
-// line number.
-func readSeeds(path string, g *graphs.Graph) ([]int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []int
-	seen := make(map[int]int)
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || s[0] == '#' {
-			continue
-		}
-		i, ok := g.Index(s)
-		if !ok {
-			return nil, fmt.Errorf("%s line %d: unknown node id %q", path, line, s)
-		}
-		if l, dup := seen[i]; dup {
-			return nil, fmt.Errorf("%s line %d: node %q already given on line %d", path, line, s, l)
-		}
-		seen[i] = line
-		out = append(out, i)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no seeds", path)
-	}
-	return out, nil
 }

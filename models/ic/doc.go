@@ -80,4 +80,22 @@
 // of the graph, and solvers/adjoint is tested against it. SpreadObjective
 // differentiates σ(u) = Σ_i p_i(T−1) with respect to the relaxed seed vector
 // u = p̄ for influence maximisation.
+//
+// # Two samplers: Simulator and Model
+//
+// Simulator draws a cascade slot by slot with one PCG stream per cascade,
+// consuming its coins in visit order: the right tool for cascade data
+// (activation times, horizons, stochastic initial conditions) and for
+// Monte-Carlo marginals. Model (NewModel) is the same IC law as a
+// models/diffusion.Model for influence maximisation (solvers/im): every
+// coin is a hash of (world, edge), or of (world, node, t) for nodes whose
+// live in-edges are drawn by geometric gaps, so it does not depend on the
+// order of the visit. Only then can reverse sampling replay a forward
+// cascade: IMM's reverse-reachable sets and its Monte-Carlo check must see
+// the same live-edge graph (v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v})), and the
+// Monte-Carlo oracle over fixed worlds is then an exact coverage function
+// (monotone and submodular, so CELF equals greedy). Simulator's coins
+// cannot be replayed backwards, and Model has no notion of time slots. The
+// two agree in distribution (solvers/im's test tag crosscheck compares
+// their spreads).
 package ic

@@ -9,6 +9,9 @@ import (
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/benchutil"
+	"github.com/spread-dev/spread/models/diffusion"
+	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/models/lt"
 )
 
 // Reference figures (the authors' C++ IMM, single-threaded, k = 50,
@@ -34,12 +37,12 @@ func loadEpinionsWC(b testing.TB) (*graphs.Graph, []float64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return g, weightedCascade(g)
+	return g, diffusion.WeightedCascade(nil, g)
 }
 
 // benchIMM times Maximize with IMM (model construction excluded) and
 // reports the MC spread of the seeds (20,000 runs) as a metric.
-func benchIMM(b *testing.B, m Model, g *graphs.Graph, method *IMM, workers int) {
+func benchIMM(b *testing.B, m diffusion.Model, g *graphs.Graph, method *IMM, workers int) {
 	var res *Result
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -69,7 +72,7 @@ func benchIMM(b *testing.B, m Model, g *graphs.Graph, method *IMM, workers int) 
 
 func BenchmarkIMMNetHEPT(b *testing.B) {
 	g := loadNetHEPT(b, "graph_ic.inf")
-	m, err := NewIC(g, nil)
+	m, err := ic.NewModel(g, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -80,7 +83,7 @@ func BenchmarkIMMNetHEPT(b *testing.B) {
 
 func BenchmarkIMMNetHEPTLT(b *testing.B) {
 	g := loadNetHEPT(b, "graph_lt.inf")
-	m, err := NewLT(g, nil)
+	m, err := lt.NewModel(g, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func BenchmarkIMMNetHEPTLT(b *testing.B) {
 
 func BenchmarkIMMEpinions(b *testing.B) {
 	g, p := loadEpinionsWC(b)
-	m, err := NewIC(g, p)
+	m, err := ic.NewModel(g, p)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -109,7 +112,7 @@ func BenchmarkNewICNetHEPT(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := NewIC(g, nil); err != nil {
+		if _, err := ic.NewModel(g, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -118,7 +121,7 @@ func BenchmarkNewICNetHEPT(b *testing.B) {
 // BenchmarkMCNetHEPT times one 20,000-run MC evaluation of 50 seeds.
 func BenchmarkMCNetHEPT(b *testing.B) {
 	g := loadNetHEPT(b, "graph_ic.inf")
-	m, err := NewIC(g, nil)
+	m, err := ic.NewModel(g, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -136,14 +139,14 @@ func BenchmarkMCNetHEPT(b *testing.B) {
 // benchRR times the sampling of 2^18 IC RR sets with one worker, and
 // reports the in-edges scanned.
 func benchRR(b *testing.B, g *graphs.Graph, p []float64) {
-	m, err := NewIC(g, p)
+	m, err := ic.NewModel(g, p)
 	if err != nil {
 		b.Fatal(err)
 	}
 	const sets = 1 << 18
 	var scanned int64
-	R := newRRSets(m.NumNodes(), newStream(1, streamRR))
-	R.grow(sets, []Sampler{m.NewSampler()})
+	R := newRRSets(m.NumNodes(), diffusion.NewStream(1, streamRR))
+	R.grow(sets, []diffusion.Sampler{m.NewSampler()})
 	for _, c := range R.chunks {
 		for _, v := range c.nodes {
 			scanned += int64(g.InDegree(int(v)))
@@ -153,8 +156,8 @@ func benchRR(b *testing.B, g *graphs.Graph, p []float64) {
 	b.ResetTimer()
 	cpu0 := benchutil.CPUTime()
 	for i := 0; i < b.N; i++ {
-		R := newRRSets(m.NumNodes(), newStream(uint64(i), streamRR))
-		R.grow(sets, []Sampler{m.NewSampler()})
+		R := newRRSets(m.NumNodes(), diffusion.NewStream(uint64(i), streamRR))
+		R.grow(sets, []diffusion.Sampler{m.NewSampler()})
 	}
 	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Nanoseconds())/float64(b.N)/sets, "cpu-ns/set")
 	b.ReportMetric(float64(size)/sets, "nodes/set")

@@ -11,6 +11,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/spread-dev/spread/internal/difftest"
+	"github.com/spread-dev/spread/models/diffusion"
 	"github.com/spread-dev/spread/models/ic"
 )
 
@@ -26,12 +28,12 @@ func TestCrossCheckModelsIC(t *testing.T) {
 		{"random p", 300, 1500, false, []int{0, 1, 2}},
 		{"weighted cascade (geometric nodes)", 300, 6000, true, []int{5, 50}},
 	} {
-		g := randomGraph(t, tc.n, tc.m, 0, 0.3, 71)
+		g := difftest.RandomGraph(t, tc.n, tc.m, 0, 0.3, 71)
 		p := g.Weight
 		if tc.wc {
-			p = weightedCascade(g)
+			p = diffusion.WeightedCascade(nil, g)
 		}
-		m, err := NewIC(g, p)
+		m, err := ic.NewModel(g, p)
 		if err != nil {
 			t.Fatal(err)
 		}

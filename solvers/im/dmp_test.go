@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/ic"
 )
 
 // randomTree returns a random directed out-tree (edges parent→child) on n
@@ -57,7 +58,7 @@ func TestDMPOracleExactOnTrees(t *testing.T) {
 
 func exactIC(t *testing.T, g *graphs.Graph, p []float64) *Exact {
 	t.Helper()
-	m, err := NewIC(g, p)
+	m, err := ic.NewModel(g, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,22 +6,29 @@
 //
 // # Models
 //
-// Three diffusion models are provided, each parameterised by one value per
-// edge in the graph's edge order (graphs.Graph, e = Src[e] → Dst[e]):
+// The diffusion models live with the other models and share one sampling
+// contract, models/diffusion.Model: a Model hands out Samplers whose Reach
+// simulates forward from a seed set and whose RRSet samples a
+// reverse-reachable set, both in a diffusion.World. Each model is
+// parameterised by one value per edge in the graph's edge order
+// (graphs.Graph, e = Src[e] → Dst[e]):
 //
-//   - IC, the independent cascade model: a newly active u activates its
-//     inactive out-neighbour v through e = u→v with probability p_e, once.
-//   - LT, the linear threshold model: v draws θ_v ~ U[0,1] and activates
-//     when Σ_{active u→v} w_uv ≥ θ_v, with Σ_{u→v} w_uv ≤ 1 for every v.
-//   - CTIC, continuous-time IC: edge e transmits after τ_e ~ Exp(rate_e);
-//     v is active at horizon T iff d_S(v) = min_{s∈S} dist_τ(s, v) ≤ T.
+//   - models/ic.Model, the independent cascade model: a newly active u
+//     activates its inactive out-neighbour v through e = u→v with
+//     probability p_e, once.
+//   - models/lt.Model, the linear threshold model: v draws θ_v ~ U[0,1] and
+//     activates when Σ_{active u→v} w_uv ≥ θ_v, with Σ_{u→v} w_uv ≤ 1 for
+//     every v.
+//   - models/cic.Model, continuous-time IC: edge e transmits after a delay
+//     τ_e (exponential with rate_e); v is active at horizon T iff
+//     d_S(v) = min_{s∈S} dist_τ(s, v) ≤ T.
 //
-// All three are live-edge models (Kempe, Kleinberg and Tardos, KDD 2003):
-// a realisation is a random graph of live edges (with delays, for CTIC) and
-// the active set is what the seeds reach in it. A realisation is a World: a
-// 64-bit key, every random number of which is a hash of (key, edge) or
-// (key, node). Forward simulation (Sampler.Reach) and reverse-reachable
-// sampling (Sampler.RRSet) read the same hashes, so in every world
+// All three are live-edge models (Kempe, Kleinberg and Tardos, KDD 2003): a
+// realisation is a random graph of live edges (with delays, for CTIC) and
+// the active set is what the seeds reach in it. Every random number of a
+// World is a hash of (key, edge) or (key, node), so forward simulation and
+// reverse-reachable sampling see the same live-edge graph, and in every
+// world
 //
 //	v ∈ RR(root)  ⇔  root ∈ Reach({v}),     hence σ(S) = n·P[RR ∩ S ≠ ∅],
 //
@@ -32,8 +39,8 @@
 // An Oracle estimates σ(S). MC averages over Runs worlds fixed by a seed
 // (common random numbers), so it is a deterministic, monotone and
 // submodular function of S; Exact enumerates the live-edge worlds of small
-// IC and LT instances. Another package can add an oracle (DMP, say) by
-// implementing the one method Spread.
+// IC and LT instances (any diffusion.Enumerable model). Another package can
+// add an oracle (DMP, say) by implementing the one method Spread.
 //
 // Following the Problem / Method / Settings / Result pattern, Maximize
 // solves a Problem (Model and/or Oracle, K, optional Candidates) with a
@@ -55,7 +62,7 @@
 // # Symbols and identifiers
 //
 //	p_e, w_e, rate_e   IC probabilities, LT weights, CTIC rates: []float64 in edge order
-//	T                  CTIC horizon (NewCTIC)
+//	T                  CTIC horizon (models/cic.NewModel)
 //	R, θ               MC.Runs; IMM's RR-set count (Result.Stats.RRSets)
 //	ε, ℓ               IMM.Epsilon, IMM.Ell
 //	LB                 Result.Stats.LowerBound
@@ -65,18 +72,12 @@
 // # Determinism
 //
 // Randomness comes only from Settings.Seed (or MC.Seed): MC run r uses
-// world NewWorld(seed, ·, r) and IMM's RR set j uses world j of another
-// stream; workers take fixed chunks of indices and combine them in index
-// order (or with exact integer sums), so results do not depend on the
+// world diffusion.NewWorld(seed, ·, r) and IMM's RR set j uses world j of
+// another stream; workers take fixed chunks of indices and combine them in
+// index order (or with exact integer sums), so results do not depend on the
 // number of workers or on GOMAXPROCS.
 //
-// # Why not models/ic's simulator
-//
-// models/ic.Simulator draws its coins in visit order, which is right for
-// cascade data but cannot be replayed backwards. Here every coin is a hash
-// of (world, edge) or (world, node), so forward simulation and reverse
-// reachable sets see the same live-edge graph; that is what makes the MC
-// oracle an exact coverage function (CELF equals greedy) and IMM's RR sets
-// consistent with its MC check. The two agree statistically (test tag
-// crosscheck).
+// The models' packages explain why their samplers are keyed by worlds
+// rather than drawn in visit order (see models/ic for the IC simulator and
+// its world-keyed Model side by side).
 package im

@@ -6,6 +6,7 @@ import (
 	"log"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/ic"
 	"github.com/spread-dev/spread/solvers/im"
 )
 
@@ -13,13 +14,13 @@ import (
 // By hand: σ({0}) = 1 + 3·½ + ½ = 3 (node 4 via 3), σ({3}) = 2, a leaf
 // alone gives 1, and σ({0, 3}) = 4. So the best single seed is 0 and the
 // best second seed is 3, with gain 1.
-func star() *im.IC {
+func star() *ic.Model {
 	g, _, err := graphs.FromEdges(5, []int{0, 0, 0, 3}, []int{1, 2, 3, 4},
 		[]float64{0.5, 0.5, 0.5, 1}, graphs.BuildOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	m, err := im.NewIC(g, nil) // probabilities from g.Weight
+	m, err := ic.NewModel(g, nil) // probabilities from g.Weight
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,6 +8,11 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/spread-dev/spread/internal/difftest"
+	"github.com/spread-dev/spread/models/diffusion"
+	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/models/lt"
 )
 
 // bruteForce returns the best spread over all k-subsets of 0..n-1.
@@ -37,22 +42,22 @@ func bruteForce(o Oracle, n, k int) (best float64, arg []int) {
 func TestGreedyCELFExact(t *testing.T) {
 	type inst struct {
 		name string
-		m    Model
+		m    diffusion.Model
 	}
 	var insts []inst
 	for i := uint64(0); i < 12; i++ {
 		n := 8 + int(i%5)
-		g := randomGraph(t, n, 16, 0.05, 0.95, 100+i)
-		ic, err := NewIC(g, nil)
+		g := difftest.RandomGraph(t, n, 16, 0.05, 0.95, 100+i)
+		icm, err := ic.NewModel(g, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		insts = append(insts, inst{"IC", ic})
-		lt, err := NewLT(g, ltWeights(g, 0.5+0.04*float64(i), 100+i))
+		insts = append(insts, inst{"IC", icm})
+		ltm, err := lt.NewModel(g, difftest.LTWeights(g, 0.5+0.04*float64(i), 100+i))
 		if err != nil {
 			t.Fatal(err)
 		}
-		insts = append(insts, inst{"LT", lt})
+		insts = append(insts, inst{"LT", ltm})
 	}
 	totalG, totalC := 0, 0
 	for i, in := range insts {
@@ -232,7 +237,7 @@ func (r *stopRecorder) Record(p train.Progress) error {
 
 // TestMaximizeErrors checks Problem validation and error propagation.
 func TestMaximizeErrors(t *testing.T) {
-	m, _ := NewIC(randomGraph(t, 10, 20, 0.1, 0.5, 1), nil)
+	m, _ := ic.NewModel(difftest.RandomGraph(t, 10, 20, 0.1, 0.5, 1), nil)
 	for _, tc := range []struct {
 		name   string
 		p      *Problem

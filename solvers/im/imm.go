@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"github.com/spread-dev/spread/train"
 	"math"
+
+	"github.com/spread-dev/spread/models/diffusion"
 )
 
 // IMM is Influence Maximization via Martingales (Tang, Shi and Xiao, SIGMOD
 // 2015) on reverse-reachable (RR) sets of Problem.Model (IC, LT, CTIC or any
-// Model). With n nodes, ε' = √2·ε and ℓ replaced by ℓ(1 + ln 2/ln n) (for
+// diffusion.Model). With n nodes, ε' = √2·ε and ℓ replaced by ℓ(1 + ln 2/ln n) (for
 // the overall 1 − n^−ℓ success probability):
 //
 // Phase 1 (sampling, lower bound on OPT): for i = 1, …, ⌊log₂ n⌋ − 1, let
@@ -28,7 +30,7 @@ import (
 // FreshPhase2) and return the greedy maximum coverage seeds S_k, with
 // Result.Spread = n·F_R(S_k), F_R the fraction of R covered.
 //
-// RR set j is sampled in World NewWorld(Settings.Seed, ·, j) (its root is
+// RR set j is sampled in world diffusion.NewWorld(Settings.Seed, ·, j) (its root is
 // that world's Root) and workers fill fixed chunks of 1024 consecutive
 // indices, so the result is a function of the seed alone. Sample sizes are
 // rounded up to whole chunks (|R| ≥ θ is all the analysis needs). Storage
@@ -106,7 +108,7 @@ func (a *IMM) Run(p *Problem, s *Settings) (*Result, error) {
 	}
 	fn := float64(n)
 	lambdaPrime, lambdaStar, epsPrime, _ := immParams(n, k, eps, ell)
-	samplers := make([]Sampler, max(1, s.Workers))
+	samplers := make([]diffusion.Sampler, max(1, s.Workers))
 	for i := range samplers {
 		samplers[i] = p.Model.NewSampler()
 	}
@@ -116,7 +118,7 @@ func (a *IMM) Run(p *Problem, s *Settings) (*Result, error) {
 		}
 		return max(1, int(math.Ceil(theta))), nil
 	}
-	R := newRRSets(n, newStream(s.Seed, streamRR))
+	R := newRRSets(n, diffusion.NewStream(s.Seed, streamRR))
 	LB := 1.0
 	rounds := 0
 	for i := 1; float64(i) <= math.Log2(fn)-1; i++ {
@@ -142,7 +144,7 @@ func (a *IMM) Run(p *Problem, s *Settings) (*Result, error) {
 		return nil, err
 	}
 	if a.FreshPhase2 {
-		R = newRRSets(n, newStream(s.Seed, streamRR2))
+		R = newRRSets(n, diffusion.NewStream(s.Seed, streamRR2))
 	}
 	R.grow(theta, samplers)
 	sel := R.maxCover(k, cand)

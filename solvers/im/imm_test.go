@@ -4,37 +4,43 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/spread-dev/spread/internal/difftest"
+	"github.com/spread-dev/spread/models/cic"
+	"github.com/spread-dev/spread/models/diffusion"
+	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/models/lt"
 )
 
 // TestRRSetsUnbiased checks n·P[RR ∩ S ≠ ∅] = σ(S) on small instances:
 // the fraction of sampled RR sets that S hits, times n, matches the exact
 // spread within 4.5 binomial standard errors.
 func TestRRSetsUnbiased(t *testing.T) {
-	g := randomGraph(t, 10, 16, 0.1, 0.9, 41)
-	ic, _ := NewIC(g, nil)
-	lt, _ := NewLT(g, ltWeights(g, 0.9, 41))
+	g := difftest.RandomGraph(t, 10, 16, 0.1, 0.9, 41)
+	icm, _ := ic.NewModel(g, nil)
+	ltm, _ := lt.NewModel(g, difftest.LTWeights(g, 0.9, 41))
 	var src, dst []int
 	for u := 1; u <= 14; u++ {
 		src, dst = append(src, u), append(dst, 0)
 	}
-	star := mustGraph(t, 15, src, dst)
-	wc, _ := NewIC(star, weightedCascade(star)) // node 0 sampled by geometric gaps
+	star := difftest.MustGraph(t, 15, src, dst)
+	wc, _ := ic.NewModel(star, diffusion.WeightedCascade(nil, star)) // node 0 sampled by geometric gaps
 	for _, tc := range []struct {
 		name  string
-		m     Model
+		m     diffusion.Model
 		seeds []int
 	}{
 		{"IC/geometric", wc, []int{2, 7, 9}},
-		{"IC", ic, []int{0, 5}},
-		{"LT", lt, []int{3}},
+		{"IC", icm, []int{0, 5}},
+		{"LT", ltm, []int{3}},
 	} {
 		x, err := NewExact(tc.m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want, _ := x.Spread(tc.seeds)
-		R := newRRSets(tc.m.NumNodes(), newStream(1, streamRR))
-		R.grow(200000, []Sampler{tc.m.NewSampler(), tc.m.NewSampler()})
+		R := newRRSets(tc.m.NumNodes(), diffusion.NewStream(1, streamRR))
+		R.grow(200000, []diffusion.Sampler{tc.m.NewSampler(), tc.m.NewSampler()})
 		hit := 0
 		for j := 0; j < R.count(); j++ {
 			for _, v := range R.set(j) {
@@ -56,9 +62,9 @@ func TestRRSetsUnbiased(t *testing.T) {
 // TestMaxCoverBruteForce checks greedy maximum coverage and its inverted
 // index against a direct recount on random collections.
 func TestMaxCoverBruteForce(t *testing.T) {
-	m, _ := NewIC(randomGraph(t, 50, 300, 0, 0.4, 43), nil)
-	R := newRRSets(50, newStream(2, streamRR))
-	s := []Sampler{m.NewSampler()}
+	m, _ := ic.NewModel(difftest.RandomGraph(t, 50, 300, 0, 0.4, 43), nil)
+	R := newRRSets(50, diffusion.NewStream(2, streamRR))
+	s := []diffusion.Sampler{m.NewSampler()}
 	for _, to := range []int{100, 1000, 1500, 4000} { // several index blocks
 		R.grow(to, s)
 	}
@@ -103,18 +109,18 @@ func TestMaxCoverBruteForce(t *testing.T) {
 // independent MC estimate of σ(S) (20,000 runs), and that S is about as good
 // as CELF's seeds with an MC oracle.
 func TestIMMAccuracy(t *testing.T) {
-	g := randomGraph(t, 400, 2400, 0, 1, 51)
-	ic, _ := NewIC(g, weightedCascade(g))
-	lt, _ := NewLT(g, ltWeights(g, 0.9, 51))
-	ct, _ := NewCTIC(g, nil, 0.4)
+	g := difftest.RandomGraph(t, 400, 2400, 0, 1, 51)
+	icm, _ := ic.NewModel(g, diffusion.WeightedCascade(nil, g))
+	ltm, _ := lt.NewModel(g, difftest.LTWeights(g, 0.9, 51))
+	ct, _ := cic.NewModel(g, cic.Exponential(), nil, 0.4)
 	const eps = 0.1
 	for _, tc := range []struct {
 		name string
-		m    Model
+		m    diffusion.Model
 		k    int
 	}{
-		{"IC", ic, 10},
-		{"LT", lt, 10},
+		{"IC", icm, 10},
+		{"LT", ltm, 10},
 		{"CTIC", ct, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,18 +158,18 @@ func TestIMMAccuracy(t *testing.T) {
 // not on the number of workers, with and without fresh phase-2 sets and
 // with candidates.
 func TestIMMDeterministic(t *testing.T) {
-	g := randomGraph(t, 300, 1500, 0, 1, 61)
-	ic, _ := NewIC(g, weightedCascade(g))
-	ct, _ := NewCTIC(g, nil, 0.5)
+	g := difftest.RandomGraph(t, 300, 1500, 0, 1, 61)
+	icm, _ := ic.NewModel(g, diffusion.WeightedCascade(nil, g))
+	ct, _ := cic.NewModel(g, cic.Exponential(), nil, 0.5)
 	for _, tc := range []struct {
 		name   string
-		m      Model
+		m      diffusion.Model
 		method *IMM
 		cand   []int
 	}{
-		{"IC", ic, &IMM{}, nil},
-		{"IC/fresh", ic, &IMM{FreshPhase2: true, Epsilon: 0.2}, nil},
-		{"IC/candidates", ic, &IMM{Epsilon: 0.3}, []int{5, 10, 15, 20, 25, 30, 35, 40}},
+		{"IC", icm, &IMM{}, nil},
+		{"IC/fresh", icm, &IMM{FreshPhase2: true, Epsilon: 0.2}, nil},
+		{"IC/candidates", icm, &IMM{Epsilon: 0.3}, []int{5, 10, 15, 20, 25, 30, 35, 40}},
 		{"CTIC", ct, &IMM{Epsilon: 0.3}, nil},
 	} {
 		var ref *Result
@@ -196,7 +202,7 @@ func TestIMMSmall(t *testing.T) {
 		for v := 1; v < n; v++ {
 			src, dst = append(src, 0), append(dst, v)
 		}
-		gg, err := NewIC(mustGraph(t, n, src, dst), nil)
+		gg, err := ic.NewModel(difftest.MustGraph(t, n, src, dst), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,9 +219,9 @@ func TestIMMSmall(t *testing.T) {
 // TestIndexWorkers checks that the inverted index does not depend on the
 // number of workers (ranges large enough for 1, 2 and 3 goroutines).
 func TestIndexWorkers(t *testing.T) {
-	m, _ := NewIC(randomGraph(t, 200, 1000, 0, 0.3, 44), nil)
-	R := newRRSets(200, newStream(9, streamRR))
-	R.grow(3*indexMinSets+17, []Sampler{m.NewSampler()})
+	m, _ := ic.NewModel(difftest.RandomGraph(t, 200, 1000, 0, 0.3, 44), nil)
+	R := newRRSets(200, diffusion.NewStream(9, streamRR))
+	R.grow(3*indexMinSets+17, []diffusion.Sampler{m.NewSampler()})
 	if R.count() != 3*indexMinSets+rrChunk {
 		t.Fatalf("count %d, want a whole number of chunks", R.count())
 	}

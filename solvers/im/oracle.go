@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/spread-dev/spread/models/diffusion"
 )
 
 // Oracle estimates the expected spread σ(S) = E[number of active nodes at
@@ -31,7 +33,7 @@ const DefaultRuns = 10000
 const mcChunk = 64
 
 // MC is the Monte-Carlo spread oracle: it averages |Reach(w_r, S)| over the
-// worlds w_r = NewWorld(Seed, ·, r), r = 0..Runs-1, run in parallel. The
+// worlds w_r = diffusion.NewWorld(Seed, ·, r), r = 0..Runs-1, run in parallel. The
 // worlds are fixed by Seed and do not depend on S (common random numbers),
 // so Spread is a deterministic function of the seed set, and — each world
 // being a live-edge graph — a monotone submodular one, computed in exact
@@ -43,7 +45,7 @@ const mcChunk = 64
 // concurrent use.
 type MC struct {
 	// Model is the diffusion model simulated. Required.
-	Model Model
+	Model diffusion.Model
 	// Runs is the number R of simulated worlds. Zero means DefaultRuns.
 	Runs int
 	// Seed selects the worlds.
@@ -56,7 +58,7 @@ type MC struct {
 }
 
 type mcWorker struct {
-	s         Sampler
+	s         diffusion.Sampler
 	buf       []int32
 	sum, sum2 acc128
 }
@@ -77,9 +79,9 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 	}
 	n := o.Model.NumNodes()
 	for _, s := range seeds {
-		checkNode(s, n)
+		diffusion.CheckNode(s, n)
 	}
-	key := newStream(o.Seed, streamMC)
+	key := diffusion.NewStream(o.Seed, streamMC)
 	chunks := (R + mcChunk - 1) / mcChunk
 	nw := o.Workers
 	if nw <= 0 {
@@ -96,7 +98,7 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 				break
 			}
 			for r := c * mcChunk; r < min(R, (c+1)*mcChunk); r++ {
-				wk.buf = wk.s.Reach(wk.buf[:0], key.world(uint64(r)), seeds)
+				wk.buf = wk.s.Reach(wk.buf[:0], key.World(uint64(r)), seeds)
 				x := uint64(len(wk.buf))
 				wk.sum.add(x)
 				wk.sum2.add(x * x)
@@ -180,10 +182,10 @@ func (o *MC) put(ws []*mcWorker) {
 // number of nodes may not exceed it.
 const MaxExactWorlds = 1 << 23
 
-// Exact is the exact spread oracle for small IC and LT instances: it
-// enumerates every live-edge world (for IC, each edge with 0 < p < 1 live or
-// not; for LT, each node's choice of one in-edge or none), weighted by its
-// probability, and stores each node's reachable set as a bit mask, so
+// Exact is the exact spread oracle for small IC and LT instances (any
+// diffusion.Enumerable model): it enumerates every live-edge world (for IC,
+// each edge with 0 < p < 1 live or not; for LT, each node's choice of one
+// in-edge or none), weighted by its probability, and stores each node's reachable set as a bit mask, so
 // σ(S) = Σ_worlds P(world)·|∪_{s∈S} reach_world(s)|. The probabilities are
 // those the samplers use (p rounded up to a multiple of 2^-53; the samplers'
 // geometric gaps use p itself, a difference below 2^-53).
@@ -193,62 +195,22 @@ type Exact struct {
 	reach []uint64 // reach[w*n+v]: nodes reachable from v in world w
 }
 
-// NewExact returns the exact oracle for m, which must be an *IC or *LT with
-// at most 64 nodes and worlds·n ≤ MaxExactWorlds; otherwise it returns an
-// error.
-func NewExact(m Model) (*Exact, error) {
+// NewExact returns the exact oracle for m, which must implement
+// diffusion.Enumerable (an *ic.Model or *lt.Model) with at most 64 nodes
+// and worlds·n ≤ MaxExactWorlds; otherwise it returns an error.
+func NewExact(m diffusion.Model) (*Exact, error) {
 	n := m.NumNodes()
 	if n > 64 {
 		return nil, fmt.Errorf("im: NewExact: %d nodes, at most 64 supported", n)
 	}
-	// Each random choice is a list of (probability, edge list) alternatives:
-	// for IC an uncertain edge is {live: [e], dead: []}; for LT a node picks
-	// one of its in-edges or none.
-	type alt struct {
-		p    float64
-		u, v int32 // the live edge u→v, or u = -1 for none
+	en, ok := m.(diffusion.Enumerable)
+	if !ok {
+		return nil, fmt.Errorf("im: NewExact needs a model with enumerable live-edge worlds (*ic.Model, *lt.Model), not %T", m)
 	}
-	var choices [][]alt
-	var fixed []alt // edges live in every world
-	switch mm := m.(type) {
-	case *IC:
-		for u := 0; u < n; u++ {
-			for e := mm.outOff[u]; e < mm.outOff[u+1]; e++ {
-				p := float64(mm.thr[e]) / unit53
-				switch {
-				case p == 1:
-					fixed = append(fixed, alt{1, int32(u), mm.dst[e]})
-				case p > 0:
-					choices = append(choices, []alt{{p, int32(u), mm.dst[e]}, {1 - p, -1, -1}})
-				}
-			}
-		}
-	case *LT:
-		for v := 0; v < n; v++ {
-			var c []alt
-			prev := uint64(0)
-			for i := mm.inOff[v]; i < mm.inOff[v+1]; i++ {
-				if mm.inHi[i] > prev {
-					c = append(c, alt{float64(mm.inHi[i]-prev) / unit53, mm.inSrc[i], int32(v)})
-				}
-				prev = mm.inHi[i]
-			}
-			if prev < unit53 {
-				c = append(c, alt{float64(unit53-prev) / unit53, -1, -1})
-			}
-			switch len(c) {
-			case 0:
-			case 1:
-				if c[0].u >= 0 {
-					fixed = append(fixed, c[0])
-				}
-			default:
-				choices = append(choices, c)
-			}
-		}
-	default:
-		return nil, fmt.Errorf("im: NewExact supports *IC and *LT, not %T", m)
-	}
+	// Each random choice is a list of (probability, live edge)
+	// alternatives: for IC an uncertain edge is {live, dead}; for LT a node
+	// picks one of its in-edges or none.
+	fixed, choices := en.LiveEdgeChoices()
 	worlds := 1
 	for _, c := range choices {
 		if worlds > MaxExactWorlds/len(c) {
@@ -267,14 +229,14 @@ func NewExact(m Model) (*Exact, error) {
 			r[v] = 1 << uint(v)
 		}
 		for _, a := range fixed {
-			r[a.u] |= 1 << uint(a.v)
+			r[a.U] |= 1 << uint(a.V)
 		}
 		p := 1.0
 		for i, c := range choices {
 			a := c[digit[i]]
-			p *= a.p
-			if a.u >= 0 {
-				r[a.u] |= 1 << uint(a.v)
+			p *= a.P
+			if a.U >= 0 {
+				r[a.U] |= 1 << uint(a.V)
 			}
 		}
 		x.prob[w] = p
@@ -303,7 +265,7 @@ func NewExact(m Model) (*Exact, error) {
 // panics if a seed is outside 0..n-1.
 func (x *Exact) Spread(seeds []int) (mean, stderr float64) {
 	for _, s := range seeds {
-		checkNode(s, x.n)
+		diffusion.CheckNode(s, x.n)
 	}
 	n := x.n
 	for w, p := range x.prob {

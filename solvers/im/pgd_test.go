@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/ic"
 )
 
 // linear returns the modular objective f(u) = c·u, ∇f = c.
@@ -169,7 +170,7 @@ func TestPGDPolish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := NewIC(g, nil)
+	m, _ := ic.NewModel(g, nil)
 	x, _ := NewExact(m)
 	c := []float64{0, 1, 1, 1, 1, 0.5, 1} // wrong preferences
 	for _, tc := range []struct {

@@ -6,6 +6,8 @@ import (
 	"github.com/spread-dev/spread/train"
 	"runtime"
 	"time"
+
+	"github.com/spread-dev/spread/models/diffusion"
 )
 
 // Problem is an influence-maximisation instance: choose K seed nodes from
@@ -14,7 +16,7 @@ type Problem struct {
 	// Model is the diffusion model. IMM needs it; Greedy, CELF and
 	// ProjectedGradient (to polish and score) build an MC oracle from it,
 	// with Settings.Runs, Seed and Workers, when Oracle is nil.
-	Model Model
+	Model diffusion.Model
 	// Oracle estimates σ(S). Greedy and CELF use it (or the default MC
 	// oracle); ProjectedGradient uses it to polish and score its seeds.
 	Oracle Oracle

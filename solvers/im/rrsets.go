@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+
+	"github.com/spread-dev/spread/models/diffusion"
 )
 
 // RR sets are generated and stored in chunks of rrChunk consecutive ids; the
@@ -21,7 +23,7 @@ const (
 // call to grow, so growing never rebuilds the index of earlier sets.
 type rrSets struct {
 	n      int
-	key    streamKey // set j is sampled in world key.world(j)
+	key    diffusion.Stream // set j is sampled in world key.World(j)
 	chunks []rrChunkData
 	total  int64 // number of stored node entries
 	blocks []rrBlock
@@ -42,7 +44,7 @@ type rrBlock struct {
 	ids         []int32
 }
 
-func newRRSets(n int, key streamKey) *rrSets {
+func newRRSets(n int, key diffusion.Stream) *rrSets {
 	return &rrSets{n: n, key: key, occ: make([]int32, n)}
 }
 
@@ -58,7 +60,7 @@ func (r *rrSets) set(j int) []int32 {
 
 // grow samples sets count()..to'-1, to' = to rounded up to a multiple of
 // rrChunk, with the given samplers (one per worker), and indexes them.
-func (r *rrSets) grow(to int, samplers []Sampler) {
+func (r *rrSets) grow(to int, samplers []diffusion.Sampler) {
 	from := r.count()
 	if to <= from {
 		return
@@ -68,7 +70,7 @@ func (r *rrSets) grow(to int, samplers []Sampler) {
 	r.chunks = append(r.chunks, make([]rrChunkData, c1-c0)...)
 	var next atomic.Int64
 	var total atomic.Int64
-	work := func(s Sampler) {
+	work := func(s diffusion.Sampler) {
 		var buf []int32
 		var sum int64
 		for {
@@ -79,7 +81,7 @@ func (r *rrSets) grow(to int, samplers []Sampler) {
 			off := make([]int32, rrChunk+1)
 			buf = buf[:0]
 			for l := 0; l < rrChunk; l++ {
-				w := r.key.world(uint64(c<<rrChunkShift + l))
+				w := r.key.World(uint64(c<<rrChunkShift + l))
 				buf = s.RRSet(buf, w, w.Root(r.n))
 				off[l+1] = int32(len(buf))
 			}
