@@ -26,7 +26,7 @@ import (
 //
 // Counts are zero where µ < 1e-3 (fixtures.Observations), so the probes
 // θ ± h, h = 1e-5 ≤ ic.ThetaSlack, never cross the µ floor. Central
-// differences have error O(h²·f”') + O(ε·|O|/h) ≈ 1e-9 relative here;
+// differences have error O(h²·|∂³O|) + O(ε·|O|/h) ≈ 1e-9 relative here;
 // tolerance |a − b| ≤ 1e-6 + 1e-6·max(|a|, |b|) (gradcheck).
 func TestSingleClassFD(t *testing.T) {
 	rng := rand.New(rand.NewPCG(51, 52))
