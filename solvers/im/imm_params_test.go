@@ -148,3 +148,86 @@ func TestIMMSampleSizesByHand(t *testing.T) {
 		}
 	}
 }
+
+// TestIMMPhase1RoundsByHand checks the number of phase-1 rounds,
+// i = 1, …, ⌊log₂ n − 1⌋ (the paper's loop bound, inclusive), on graphs
+// without edges, where every RR set is its root alone: with k = 1 the
+// estimate n·F_R(S_i) stays near 1-2 (n times the largest of 16 or 100
+// frequencies over ≥ 1024 sets), below every threshold (1 + ε′)·x_i ≥ 3.41,
+// so phase 1 runs all rounds and LB = 1. ε = 0.5, ℓ = 1; values by python3
+// mpmath from the formulas of TestIMMParamsByHand:
+//
+//	n = 16:  log₂ n − 1 = 3 exactly (a power of two: the last round i = 3,
+//	         x = 2, is kept only by the inclusive bound)
+//	         λ′ = 602.99257061451103, θ₃ = ⌈λ′/2⌉ = ⌈301.4963⌉ = 302
+//	         λ* = 1464.3264830603607, θ = ⌈λ*/1⌉ = 1465
+//	n = 100: log₂ n − 1 = 5.64 → 5 rounds
+//	         λ′ = 5831.1208458141898, θ₅ = ⌈λ′/3.125⌉ = ⌈1865.959⌉ = 1866
+//	         λ* = 13681.149113015307, θ = 13682
+func TestIMMPhase1RoundsByHand(t *testing.T) {
+	for _, tc := range []struct {
+		n, rounds int
+		probes    []struct {
+			maxRR   int
+			errWant string
+		}
+	}{
+		{16, 3, []struct {
+			maxRR   int
+			errWant string
+		}{{301, "needs 301.5 RR sets"}, {302, "needs 1464 RR sets"}, {1464, "needs 1464 RR sets"}, {1465, ""}}},
+		{100, 5, []struct {
+			maxRR   int
+			errWant string
+		}{{1865, "needs 1866 RR sets"}, {1866, "needs 1.368e+04 RR sets"}, {13681, "needs 1.368e+04 RR sets"}, {13682, ""}}},
+	} {
+		m, err := NewIC(mustGraph(t, tc.n, nil, nil), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pr := range tc.probes {
+			res, err := Maximize(&Problem{Model: m, K: 1}, &Settings{Seed: 3, Workers: 1}, &IMM{Epsilon: 0.5, Ell: 1, MaxRRSets: pr.maxRR})
+			if pr.errWant != "" {
+				if err == nil || !strings.Contains(err.Error(), pr.errWant) {
+					t.Errorf("n=%d MaxRRSets=%d: error %v, want one containing %q", tc.n, pr.maxRR, err, pr.errWant)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("n=%d: %v", tc.n, err)
+			}
+			if res.Stats.Iterations != tc.rounds || res.Stats.LowerBound != 1 {
+				t.Errorf("n=%d: %d rounds, LB %v; want %d rounds, LB 1", tc.n, res.Stats.Iterations, res.Stats.LowerBound, tc.rounds)
+			}
+		}
+	}
+}
+
+// TestIMMGainsByHand checks Result.Gains = n·(sets newly covered)/|R| on
+// the probability-1 star 0 → 1..99 of TestIMMSampleSizesByHand: every RR set
+// contains node 0, so the first gain is n = 100 exactly and the others 0,
+// and the gains sum to Result.Spread = 100 (exact in float64).
+func TestIMMGainsByHand(t *testing.T) {
+	const n = 100
+	var src, dst []int
+	for v := 1; v < n; v++ {
+		src, dst = append(src, 0), append(dst, v)
+	}
+	m, err := NewIC(mustGraph(t, n, src, dst), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Maximize(&Problem{Model: m, K: 3}, &Settings{Seed: 1, Workers: 1}, &IMM{Epsilon: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{100, 0, 0}
+	if len(res.Gains) != 3 || res.Seeds[0] != 0 || res.Spread != 100 {
+		t.Fatalf("seeds %v gains %v spread %v", res.Seeds, res.Gains, res.Spread)
+	}
+	for i, g := range res.Gains {
+		if g != want[i] {
+			t.Errorf("gain %d = %v, want %v", i, g, want[i])
+		}
+	}
+}
