@@ -1,6 +1,7 @@
 package icmle
 
 import (
+	"github.com/spread-dev/spread/train"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ import (
 // log-likelihood 10·log(1 − e^{−θ}) increases without bound, so θ̂ =
 // ThetaMax with ∂ℓ/∂θ = 10/(e^θ − 1) > 0. The projected gradient
 // ‖P(θ + ∇(ℓ/M)) − θ‖∞ clips θ + g back to ThetaMax and is exactly 0 there,
-// so Fit must stop with GradientThreshold and Result.ProjGrad = 0. With
+// so Fit must stop with train.GradientThreshold and Result.ProjGrad = 0. With
 // ThetaMax = 3 and 5, ∂(ℓ/M)/∂θ = 1/(e^θ − 1) ≈ 0.052 and 6.8e-3 at the
 // bound, ≫ GradTol = 1e-9, so a measure that forgot the upper clip would not
 // be small. (With the default ThetaMax = 30 the gradient falls below GradTol
@@ -28,8 +29,8 @@ func TestFitUpperBoundStationary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Theta[0] != thMax || res.ProjGrad != 0 || res.Status != GradientThreshold {
-			t.Errorf("ThetaMax %v: θ̂ = %v, projected gradient %v, status %v; want θ̂ = ThetaMax, 0, GradientThreshold",
+		if res.Theta[0] != thMax || res.ProjGrad != 0 || res.Status != train.GradientThreshold {
+			t.Errorf("ThetaMax %v: θ̂ = %v, projected gradient %v, status %v; want θ̂ = ThetaMax, 0, train.GradientThreshold",
 				thMax, res.Theta[0], res.ProjGrad, res.Status)
 		}
 	}

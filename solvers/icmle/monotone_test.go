@@ -2,12 +2,14 @@ package icmle
 
 import (
 	"testing"
+
+	"github.com/spread-dev/spread/train"
 )
 
 // monoRec records the log-likelihood of every iterate.
 type monoRec struct{ ll []float64 }
 
-func (r *monoRec) Record(p Progress) error { r.ll = append(r.ll, p.LogLik); return nil }
+func (r *monoRec) Record(p train.Progress) error { r.ll = append(r.ll, p.Objective); return nil }
 
 // TestFitAscent checks the Armijo condition of Fit's line search through
 // its Recorder: every accepted iterate has ℓ no smaller than the previous

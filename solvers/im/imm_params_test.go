@@ -1,6 +1,8 @@
 package im
 
 import (
+	"github.com/spread-dev/spread/internal/difftest"
+	"github.com/spread-dev/spread/models/ic"
 	"math"
 	"strings"
 	"testing"
@@ -96,7 +98,7 @@ func TestIMMSampleSizesByHand(t *testing.T) {
 	for v := 1; v < n; v++ {
 		src, dst = append(src, 0), append(dst, v)
 	}
-	m, err := NewIC(mustGraph(t, n, src, dst), nil)
+	m, err := ic.NewModel(difftest.MustGraph(t, n, src, dst), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +183,7 @@ func TestIMMPhase1RoundsByHand(t *testing.T) {
 			errWant string
 		}{{1865, "needs 1866 RR sets"}, {1866, "needs 1.368e+04 RR sets"}, {13681, "needs 1.368e+04 RR sets"}, {13682, ""}}},
 	} {
-		m, err := NewIC(mustGraph(t, tc.n, nil, nil), nil)
+		m, err := ic.NewModel(difftest.MustGraph(t, tc.n, nil, nil), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +215,7 @@ func TestIMMGainsByHand(t *testing.T) {
 	for v := 1; v < n; v++ {
 		src, dst = append(src, 0), append(dst, v)
 	}
-	m, err := NewIC(mustGraph(t, n, src, dst), nil)
+	m, err := ic.NewModel(difftest.MustGraph(t, n, src, dst), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
