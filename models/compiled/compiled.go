@@ -242,6 +242,16 @@ func compile(d *Def, cost *G.Node, o Options) (*Objective, error) {
 			wrt = append(wrt, in.node)
 		}
 	}
+	// A parameter that does not reach the cost has no gradient: refuse it
+	// by name rather than report zeros for a mistake in the build function.
+	if !o.NoGrad {
+		sub := d.G.ExactSubgraphRoots(cost)
+		for _, in := range obj.params {
+			if !sub.AllNodes().Contains(in.node) {
+				return wrap(fmt.Errorf("parameter %q does not reach the cost", in.name))
+			}
+		}
+	}
 	outs := G.Nodes{G.Read(cost, &obj.costVal)}
 	if len(wrt) > 0 && !o.NoGrad {
 		grads, err := G.Grad(cost, wrt...)
@@ -255,14 +265,6 @@ func compile(d *Def, cost *G.Node, o Options) (*Objective, error) {
 	}
 	for i := range obj.outputs {
 		outs = append(outs, G.Read(obj.outputs[i].node, &obj.outputs[i].val))
-	}
-	// A parameter that does not reach the cost has no gradient: refuse it
-	// rather than report zeros for a mistake in the build function.
-	sub := d.G.ExactSubgraphRoots(outs...)
-	for _, in := range d.inputs {
-		if in.param && !o.NoGrad && !sub.AllNodes().Contains(in.node) {
-			return wrap(fmt.Errorf("parameter %q does not reach the cost", in.name))
-		}
 	}
 	// Compile the whole graph. CompileFunction on the outputs' subgraph
 	// would skip the gradient nodes G.Grad adds for inputs nobody asked
