@@ -170,7 +170,7 @@ func TestLoopNonFinite(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		skip, iter, index int
-		wraps           bool
+		wraps             bool
 	}{{0, 3, -1, false}, {4, 2, 1, true}} {
 		calls = tc.skip
 		x := []float64{0, 0}
