@@ -187,7 +187,7 @@ func simulateCounts(g *graphs.Graph, alpha []float64, T, M int, observed []bool,
 // learnSlicer runs slicer.Learn and returns its Result. A run stopped by a
 // non-finite objective or gradient is not an error: its Result (Status
 // Failure) holds the last finite iterate (the original code stopped silently
-// in that case, specs/slicer.md §5.3). Cancelling ctx stops the run with
+// in that case, docs/SLICER.md §3). Cancelling ctx stops the run with
 // ctx's error.
 func learnSlicer(ctx context.Context, g *graphs.Graph, obs *ic.Observations, cfg slicer.Config) (*slicer.Result, error) {
 	rec := train.RecorderFunc(func(train.Progress) error { return ctx.Err() })

@@ -13,7 +13,7 @@
 // T is the horizon of models/ic: activation times 0..T−1 are resolved and τ =
 // T is "censored" (not active by slot T−1). The original Julia code's T
 // (T_code) counts simulated rows and drops its last row, so T = T_code − 1
-// (specs/slicer.md §1). The paper's "cascades of length 5" ran with T_code =
+// (docs/SLICER.md §1). The paper's "cascades of length 5" ran with T_code =
 // 5, so this package uses T = T_paper − 1 throughout: T = 4 for the paper's 5
 // (Figs. 1–3), 9 for 10 (Figs. 2–3), 19 for 20 (Figs. 5–6) and 3 for the real
 // networks' 4 (Fig. 4). The CSV gives both (columns t and t_code), and the
@@ -45,7 +45,7 @@
 // <name>`) states the protocol in full, and its Default<Name>(Scale) returns
 // the configuration of each scale.
 //
-// Common protocol (paper §4, specs/slicer.md §9): α* ~ U[0,1] independently
+// Common protocol (paper §4, docs/SLICER.md §5): α* ~ U[0,1] independently
 // per edge; each cascade starts from one seed drawn uniformly among the
 // observed nodes (the real networks: the stochastic initial condition
 // p̄_i = 10/N); hidden nodes are drawn uniformly and fixed across cascades;

@@ -140,5 +140,5 @@
 //     go4.org/unsafe/assume-no-moving-gc version in go.mod; without it the
 //     program (and every test binary) panics at init under Go 1.26.
 //
-// See specs/gorgonia.md in the project's shared notes for the measurements.
+// See docs/GORGONIA.md for the measurements.
 package ad

@@ -15,7 +15,7 @@ import (
 //	u_{t+1} = Π_U(u_t + γ_t ∇f(u_t)),
 //
 // then rounds to the K largest coordinates and optionally polishes the set
-// by swaps evaluated with the oracle (NMF-InfMax, nmf.md §4; the sign of the
+// by swaps evaluated with the oracle (NMF-InfMax, He et al., "Network Diffusions via Neural Mean-Field Dynamics", NeurIPS 2020, §4; the sign of the
 // step is that of ascent). Result.Spread is the oracle's σ of the final
 // seeds when the Problem has an Oracle or a Model (default MC oracle), and
 // f at the rounded point χ_S otherwise; Result.Relaxed is the final u. A DMP or mean-field InfMax supplies only
@@ -28,7 +28,7 @@ type ProjectedGradient struct {
 	// It must not modify u or retain either slice; an error it returns
 	// stops the method and is returned. Required.
 	Objective train.Objective
-	// Step is the constant step γ. Zero means 0.01 (nmf.md §4.2).
+	// Step is the constant step γ. Zero means 0.01 (the NMF paper's InfMax step).
 	Step float64
 	// Schedule, if not nil, gives the step γ_t of step t = 0, 1, … and
 	// overrides Step.

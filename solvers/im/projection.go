@@ -18,7 +18,7 @@ import (
 //
 //	τ = (Σ_{i∈M} y_i + |U| − k)/|M|
 //
-// (Wang and Lu 2015; nmf.md §4.3). If |M| = 0 on that piece, φ = k on the
+// (Wang and Lu 2015, "Projection onto the capped simplex", arXiv 1503.01002). If |M| = 0 on that piece, φ = k on the
 // whole gap and τ is its midpoint. The cost is O(n log n) with one
 // allocation of n floats. k = 0 and k = n give the zero and all-ones vectors.
 //

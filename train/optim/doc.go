@@ -8,7 +8,7 @@
 // copies or aliases them into [Param].Grad and calls Step. gorgonia's own
 // Adam solver is not used because it is about 9× slower on 10⁶ parameters,
 // clips element-wise rather than by global norm, and has no schedules
-// (specs/gorgonia.md §3).
+// (docs/GORGONIA.md).
 //
 // # Symbols
 //
@@ -70,7 +70,7 @@
 //
 // # SLICER
 //
-// SLICER's update α ← α + ε·∂O/∂α (specs/slicer.md §4.7) is
+// SLICER's update α ← α + ε·∂O/∂α (docs/SLICER.md §2) is
 //
 //	&SGD{Maximize: true, Schedule: InvSqrt{LR0: N / (M·T·80), K0: 400}}
 //

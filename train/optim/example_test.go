@@ -29,7 +29,7 @@ func ExampleAdam() {
 	// step 500: x = 3.000000
 }
 
-// SLICER (specs/slicer.md §4.7) ascends the log-likelihood and keeps every
+// SLICER (docs/SLICER.md §2) ascends the log-likelihood and keeps every
 // α in the open interval (0, 1) by halving that coordinate's step until the
 // new value lies inside. The rule needs the value from before the step, so
 // the caller copies it before Step and the projection reads the copy.

@@ -124,7 +124,7 @@ func TestSchedules(t *testing.T) {
 		// 0.1 + 0.9·(1+cos(πk/100))/2; k = 25 gives 0.1 + 0.45·(1 + √2/2).
 		{"cosine", optim.Cosine{LR0: 1, LRMin: 0.1, Total: 100}, []int{0, 25, 50, 100, 200}, []float64{1, 0.1 + 0.45*(1+math.Sqrt2/2), 0.55, 0.1, 0.1}},
 		{"cosine, Total 0", optim.Cosine{LR0: 1, LRMin: 0.1}, []int{0, 5}, []float64{0.1, 0.1}},
-		// specs/slicer.md §4.7: LR0 up to k = K0, then LR0/sqrt(k+1−K0).
+		// docs/SLICER.md §2: LR0 up to k = K0, then LR0/sqrt(k+1−K0).
 		{"inv sqrt", optim.InvSqrt{LR0: 2, K0: 400}, []int{0, 399, 400, 401, 403, 408}, []float64{2, 2, 2, 2 / math.Sqrt2, 1, 2.0 / 3}},
 		{"inv sqrt, K0 0", optim.InvSqrt{LR0: 1}, []int{0, 3}, []float64{1, 0.5}},
 	}

@@ -59,7 +59,7 @@ func (s Cosine) LR(k int) float64 {
 	return s.LRMin + (s.LR0-s.LRMin)*(1+math.Cos(math.Pi*float64(k)/float64(s.Total)))/2
 }
 
-// InvSqrt is SLICER's schedule (specs/slicer.md §4.7): constant, then decaying
+// InvSqrt is SLICER's schedule (docs/SLICER.md §2): constant, then decaying
 // as one over the square root of the step,
 //
 //	η_k = LR0                    for k < K0,

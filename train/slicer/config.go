@@ -55,7 +55,7 @@ const (
 	// (examples/slicer.jl: threshold = 1e-6).
 	DefaultTol = 1e-6
 	// DefaultPerturb is δ of the replica continuation (our choice inside the
-	// 0.01–0.1 range of specs/slicer.md §6). On 4×4 and 5×5 lattices with
+	// 0.01–0.1 range of docs/SLICER.md §4). On 4×4 and 5×5 lattices with
 	// T = 6 and 10 and M = 10⁴, δ = 0.01 let ascent stop stage 2 within
 	// about 20 iterations with no gain (the near-symmetric start has a tiny
 	// gradient), while δ = 0.05 and 0.2 gained 1–2% of |O| at T = 10; adam
@@ -135,7 +135,7 @@ type Config struct {
 }
 
 // DefaultConfig returns the settings of the paper's code (examples/slicer.jl,
-// specs/slicer.md §4.7): ascent from α = 0.5 with ε₀ = N/(M·T_code·80),
+// docs/SLICER.md §2): ascent from α = 0.5 with ε₀ = N/(M·T_code·80),
 // constant for 400 iterations then 1/√ decay, relative tolerance 1e-6, at
 // most 1000 iterations, one replica, and δ = 0.05 for mixtures; the gradient
 // comes from autodiff.

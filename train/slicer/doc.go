@@ -35,7 +35,7 @@
 // iteration (the original code also evaluated O separately).
 //
 // "ascent" is the original code's rule (examples/slicer.jl of
-// github.com/mateuszwilinski/dynamic-message-passing; specs/slicer.md §4.7),
+// github.com/mateuszwilinski/dynamic-message-passing; docs/SLICER.md §2),
 // per coordinate e:
 //
 //	s_e = ε_k · ∂O/∂α_e(α_k);   while α_e + s_e ≤ 0 or α_e + s_e ≥ 1: s_e ← s_e/2;   α_e ← α_e + s_e
@@ -50,7 +50,7 @@
 // with N nodes, M cascades in total and K0 = 400 (Config.K0). The original
 // code's T (T_code) counts simulated rows and its last row is censored, so
 // our horizon T (activation times 0..T−1, T = censored; models/ic) is
-// T_code − 1 (specs/slicer.md §1). The code multiplies its rate by
+// T_code − 1 (docs/SLICER.md §1). The code multiplies its rate by
 // √(k−K0)/√(k+1−K0) after each iteration beyond K0; optim.InvSqrt is the
 // closed form, equal up to rounding. 80 is the code's empirical constant
 // (Config.LRDivisor). For mixtures the original code (examples/replicas.jl)
@@ -73,7 +73,7 @@
 // original rule; 10 for adam), or with IterationLimit after MaxIters = 1000
 // iterations. A NaN or infinite objective or gradient is an error (a
 // *train.NonFiniteError) with Status Failure, not a silent stop as in the
-// original code, where abs(NaN) > threshold is false (specs/slicer.md §5.3).
+// original code, where abs(NaN) > threshold is false (docs/SLICER.md §3).
 //
 // # Mixtures: replica continuation
 //
@@ -85,7 +85,7 @@
 // (Config.Seed, r). The paper (§5.2, Figs. 6–7) learns the R-replica model
 // from the perturbed (R−1)-replica solution but gives the scheme in
 // supplement S5, which we could not read; this scheme is our proposal
-// (specs/slicer.md §6). Duplicating a replica changes the uniform mixture
+// (docs/SLICER.md §4). Duplicating a replica changes the uniform mixture
 // unless r = 2, so only the 1 → 2 step starts exactly at the previous
 // optimum before the perturbation.
 //

@@ -42,7 +42,7 @@ func MeanAbsError(theta, thetaStar []float64, exclude []bool) float64 {
 // (len g.NumPairs(), the θ layout of models/ic) that is true for every edge
 // with a hidden leaf as an endpoint: the original code's
 // find_unobserved_leaves, whose edges the paper leaves out of the
-// estimation error on trees (specs/slicer.md §4.7), since an unobserved
+// estimation error on trees (docs/SLICER.md §2), since an unobserved
 // leaf's edge leaves no trace in the observed activation times. A leaf is a
 // node with exactly one distinct neighbour, ignoring edge direction. A nil
 // observed means every node is observed (all false).

@@ -86,7 +86,7 @@ func sameBits(a, b []float64) bool {
 // TestRecovery checks that SLICER recovers α*. Thresholds are about twice
 // the largest error measured over seeds 1–4 (go test -run TestRecovery -v
 // prints the errors). T = 4 is the paper's "cascades of length T = 5"
-// (T_code = 5, specs/slicer.md §1).
+// (T_code = 5, docs/SLICER.md §1).
 func TestRecovery(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -698,7 +698,7 @@ func nanAfter(n, index int, bad float64) ObjectiveFactory {
 
 // TestNonFinite checks that a NaN or infinite objective or gradient stops
 // learning with a *train.NonFiniteError and the last finite iterate, where the
-// original code stopped silently (specs/slicer.md §5.3).
+// original code stopped silently (docs/SLICER.md §3).
 func TestNonFinite(t *testing.T) {
 	in := newInstance(t, tree20(t), 500, 4, 0, 1)
 	tests := []struct {
