@@ -308,10 +308,15 @@ func build(n int, src, dst []int, w []float64, opt BuildOptions, reject func(k, 
 		g.InOff[i+1] += g.InOff[i]
 	}
 	g.InEdges = make([]int, E)
+	g.InPos = make([]int, E)
 	fill := slices.Clone(g.InOff[:n])
 	for e, v := range g.Dst {
 		g.InEdges[fill[v]] = e
+		g.InPos[e] = fill[v]
 		fill[v]++
+	}
+	for v := 0; v < n; v++ {
+		g.MaxInDegree = max(g.MaxInDegree, g.InOff[v+1]-g.InOff[v])
 	}
 	// 5. Reverse edges: the out-list of u is sorted by target and its
 	// in-list by source, so one merge pairs u→v with v→u.

@@ -26,6 +26,12 @@ type Graph struct {
 	// InOff has N+1 entries; the in-edges of v are InEdges[InOff[v]:InOff[v+1]].
 	InOff   []int
 	InEdges []int
+	// InPos is the inverse of InEdges: InEdges[InPos[e]] = e, the slot of
+	// edge e in the in-edge CSR. MaxInDegree is the largest in-degree. Both
+	// are computed once here for every solver that walks in-edges (the
+	// adjoint, DMPrec, the IC world sampler) instead of each rebuilding them.
+	InPos       []int
+	MaxInDegree int
 	// Rev[e] is the id of the reverse edge Dst[e] → Src[e], or -1 if it is absent.
 	Rev []int
 	// Weight holds one value per edge (a weight or a probability read from a

@@ -574,3 +574,32 @@ func TestTieEdgeValues(t *testing.T) {
 		t.Errorf("directed: %v, %v, want a copy of %v", th, err, dv)
 	}
 }
+
+// TestInPos checks the precomputed in-edge positions and maximum in-degree
+// on generated graphs of every kind: InEdges[InPos[e]] = e and the slot lies
+// in the in-list of Dst[e]; MaxInDegree is the largest InDegree.
+func TestInPos(t *testing.T) {
+	for _, kind := range GenKinds() {
+		opt := GenOptions{Seed: 3}
+		if kind != "sftree" && kind != "lattice" {
+			opt.Degree = 3
+		}
+		g, err := Generate(kind, 64, opt)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		for e := range g.Src {
+			q := g.InPos[e]
+			if g.InEdges[q] != e || q < g.InOff[g.Dst[e]] || q >= g.InOff[g.Dst[e]+1] {
+				t.Fatalf("%s: InPos[%d] = %d", kind, e, q)
+			}
+		}
+		m := 0
+		for v := range g.N {
+			m = max(m, g.InDegree(v))
+		}
+		if g.MaxInDegree != m || m == 0 {
+			t.Errorf("%s: MaxInDegree = %d, want %d", kind, g.MaxInDegree, m)
+		}
+	}
+}

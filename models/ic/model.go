@@ -29,7 +29,7 @@ type Model struct {
 	outOff []int     // graph's OutOff (shared)
 	dst    []int32   // Dst[e]
 	thr    []uint64  // live iff draw < thr[e]
-	inPos  []int32   // position of e in the in-edge list (index into in)
+	inPos  []int     // position of e in the in-edge list (index into in): g.InPos
 	inOff  []int     // graph's InOff (shared)
 	in     []icArc   // the i-th in-edge (InEdges order)
 	geo    []float64 // 1/ln(1−p) at nodes sampled by geometric gaps, 0 elsewhere
@@ -66,10 +66,9 @@ func NewModel(g *graphs.Graph, p []float64) (*Model, error) {
 		m.thr[e] = diffusion.Threshold(p[e])
 	}
 	m.in = make([]icArc, E)
-	m.inPos = make([]int32, E)
+	m.inPos = g.InPos
 	for i, e := range g.InEdges {
 		m.in[i] = icArc{src: int32(g.Src[e]), edge: int32(e), thr: m.thr[e]}
-		m.inPos[e] = int32(i)
 	}
 	m.geo = make([]float64, g.N)
 	for v := 0; v < g.N; v++ {

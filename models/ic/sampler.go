@@ -69,7 +69,7 @@ func (s *sampler) Reach(dst []int32, w diffusion.World, seeds []int) []int32 {
 				if !s.touched.Has(v) {
 					s.drawLive(w, v)
 				}
-				live = s.live.Has(m.inPos[e])
+				live = s.live.Has(int32(m.inPos[e]))
 			} else {
 				live = w.Edge(e) < thr[e]
 			}

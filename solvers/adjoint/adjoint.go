@@ -84,10 +84,7 @@ func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
 	if opt != nil {
 		w.opt = *opt
 	}
-	inPos := make([]int32, E) // in-position of edge e
-	for pos, k := range g.InEdges {
-		inPos[k] = int32(pos)
-	}
+	inPos := func(e int) int32 { return int32(g.InPos[e]) } // < E ≤ MaxInt32
 	w.srcIn = make([]int32, E)
 	w.revIn = make([]int32, E)
 	w.paramIn = make([]int32, E)
@@ -95,7 +92,7 @@ func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
 		w.srcIn[pos] = int32(g.Src[k])
 		w.revIn[pos] = -1
 		if r := g.Rev[k]; r >= 0 {
-			w.revIn[pos] = inPos[r]
+			w.revIn[pos] = inPos(r)
 		}
 		w.paramIn[pos] = int32(k)
 		if g.Pair != nil {
@@ -105,20 +102,20 @@ func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
 	w.gradPos = make([]int32, 2*g.NumPairs())
 	if g.Pair != nil {
 		for p, e := range g.PairEdge { // same order as ic.FoldEdgeGrad
-			w.gradPos[2*p], w.gradPos[2*p+1] = inPos[e], inPos[g.Rev[e]]
+			w.gradPos[2*p], w.gradPos[2*p+1] = inPos(e), inPos(g.Rev[e])
 		}
 	} else {
 		for e := range g.Src {
-			w.gradPos[2*e], w.gradPos[2*e+1] = inPos[e], -1
+			w.gradPos[2*e], w.gradPos[2*e+1] = inPos(e), -1
 		}
 	}
+	w.maxDeg = g.MaxInDegree
 	w.noRevOff = make([]int, g.N+1)
 	for i := 0; i < g.N; i++ {
-		w.maxDeg = max(w.maxDeg, g.InDegree(i))
 		for e := g.OutOff[i]; e < g.OutOff[i+1]; e++ {
 			if g.Rev[e] < 0 {
 				w.allRev = false
-				w.noRev = append(w.noRev, inPos[e])
+				w.noRev = append(w.noRev, inPos(e))
 			}
 		}
 		w.noRevOff[i+1] = len(w.noRev)

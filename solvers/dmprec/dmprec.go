@@ -68,9 +68,7 @@ func NewWorkspace(g *graphs.Graph, opt *Options) *Workspace {
 			break
 		}
 	}
-	for i := 0; i < g.N; i++ {
-		w.maxDeg = max(w.maxDeg, g.InDegree(i))
-	}
+	w.maxDeg = g.MaxInDegree
 	w.param = make([]int, g.NumEdges())
 	for e := range w.param {
 		if g.Pair != nil {
