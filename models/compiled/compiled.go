@@ -132,14 +132,7 @@ type Objective struct {
 // that is not a float64 scalar, or differentiation or compilation fails
 // (for example when a parameter does not reach the cost).
 func New(build func(d *Def) (*G.Node, error), opt *Options) (*Objective, error) {
-	var o Options
-	if opt != nil {
-		o = *opt
-	}
-	if o.Name == "" {
-		o.Name = "models/compiled"
-	}
-	d := &Def{G: G.NewGraph(), byName: map[string]*input{}}
+	o, d := start(opt)
 	cost, err := safeBuild(func() (*G.Node, error) { return build(d) })
 	if err == nil {
 		err = d.err
@@ -148,6 +141,18 @@ func New(build func(d *Def) (*G.Node, error), opt *Options) (*Objective, error) 
 		return nil, fmt.Errorf("%s: build: %w", o.Name, err)
 	}
 	return compile(d, cost, o)
+}
+
+// start resolves the options and begins a definition.
+func start(opt *Options) (Options, *Def) {
+	var o Options
+	if opt != nil {
+		o = *opt
+	}
+	if o.Name == "" {
+		o.Name = "models/compiled"
+	}
+	return o, &Def{G: G.NewGraph(), byName: map[string]*input{}}
 }
 
 // safeBuild runs a build function, turning a panic into an error: build
@@ -170,14 +175,7 @@ func safeBuild(build func() (*G.Node, error)) (cost *G.Node, err error) {
 // fixed at its value (scalar inputs). This is the form of
 // train/gradcheck.GraphProblem.
 func FromNodes(build func(g *G.ExprGraph) (cost *G.Node, wrt G.Nodes, err error), opt *Options) (*Objective, error) {
-	var o Options
-	if opt != nil {
-		o = *opt
-	}
-	if o.Name == "" {
-		o.Name = "models/compiled"
-	}
-	d := &Def{G: G.NewGraph(), byName: map[string]*input{}}
+	o, d := start(opt)
 	var wrt G.Nodes
 	cost, err := safeBuild(func() (c *G.Node, e error) { c, wrt, e = build(d.G); return })
 	if err != nil {
