@@ -93,6 +93,14 @@ type Trace struct {
 	Calm int `json:"calm"`
 	// History holds f(x_k) for k = 0..Iters.
 	History []float64 `json:"history"`
+	// ProjGrad0 and ProjGrad are the projected-gradient norms (ProjGrader)
+	// at the starting point and at the last iterate; 0 when the stepper
+	// has no feasible set.
+	ProjGrad0 float64 `json:"proj_grad0,omitempty"`
+	ProjGrad  float64 `json:"proj_grad,omitempty"`
+	// Criterion says in words which stopping test ended the stage and
+	// with what value (empty while it runs).
+	Criterion string `json:"criterion,omitempty"`
 }
 
 // Check returns an error if t is not a consistent trace (for reading
@@ -127,6 +135,11 @@ type Loop struct {
 	// as 1.
 	Tol      float64
 	Patience int
+	// GradTol, if positive and the Stepper is a ProjGrader, stops the stage
+	// (Converged) when the projected-gradient norm falls to GradTol times
+	// its value at the starting point: a test of stationarity that does not
+	// depend on the scale of f.
+	GradTol float64
 	// Method names the learner in reports and errors ("slicer"); Stage
 	// numbers the stage (0: none) and StageName names it in errors
 	// ("R = 2").
@@ -167,7 +180,11 @@ func (l *Loop) Start(x []float64, t *Trace) error {
 	}
 	t.Initial, t.Objective = f, f
 	t.History = append(t.History, f)
-	return l.record(Progress{Objective: f})
+	if pg, ok := l.Stepper.(ProjGrader); ok {
+		t.ProjGrad0 = pg.ProjGrad(l.x, l.grad)
+		t.ProjGrad = t.ProjGrad0
+	}
+	return l.record(Progress{Objective: f, Metrics: l.metrics()})
 }
 
 // Resume continues the trace t of a stage in progress at the iterate x
@@ -237,23 +254,43 @@ func (l *Loop) Run() error {
 func (l *Loop) run() error {
 	t := l.tr
 	if t.Iters >= l.MaxIters {
-		t.Status = IterationLimit
+		t.Status, t.Criterion = IterationLimit, fmt.Sprintf("iteration limit %d", l.MaxIters)
 		return l.end()
 	}
 	patience := max(l.Patience, 1)
+	pgr, _ := l.Stepper.(ProjGrader)
 	for k := t.Iters; ; k++ {
 		lr := l.Stepper.LR(k)
-		copy(l.prev, l.x)
-		if err := l.Stepper.Step(l.x, l.grad, k); err != nil {
-			copy(l.x, l.prev)
-			return fmt.Errorf("%s: %siteration %d: %w", l.Method, l.stagePrefix(), k+1, err)
-		}
-		f, err := l.eval(k + 1)
-		if err != nil {
-			copy(l.x, l.prev)
-			return err
-		}
 		old := t.History[len(t.History)-1]
+		copy(l.prev, l.x)
+		var f float64
+		if ls, ok := l.Stepper.(LineSearcher); ok {
+			var err error
+			f, err = ls.Search(l.x, l.grad, old, k, l.trial)
+			if errors.Is(err, ErrNoAscent) {
+				// Stationary to rounding error: the iterate stays.
+				copy(l.x, l.prev)
+				t.Status, t.Criterion = Converged, "no improving step along the projected gradient (stationary to rounding)"
+				return l.end()
+			}
+			if err == nil {
+				err = CheckFinite(l.Method, f, l.grad)
+			}
+			if err != nil {
+				copy(l.x, l.prev)
+				return l.locate(err, k+1)
+			}
+		} else {
+			if err := l.Stepper.Step(l.x, l.grad, k); err != nil {
+				copy(l.x, l.prev)
+				return fmt.Errorf("%s: %siteration %d: %w", l.Method, l.stagePrefix(), k+1, err)
+			}
+			var err error
+			if f, err = l.eval(k + 1); err != nil {
+				copy(l.x, l.prev)
+				return err
+			}
+		}
 		t.History = append(t.History, f)
 		t.Iters = k + 1
 		t.Objective = f
@@ -263,11 +300,18 @@ func (l *Loop) run() error {
 		} else {
 			t.Calm = 0
 		}
+		if pgr != nil {
+			t.ProjGrad = pgr.ProjGrad(l.x, l.grad)
+		}
 		switch {
+		case l.GradTol > 0 && pgr != nil && t.ProjGrad <= l.GradTol*t.ProjGrad0:
+			t.Status = Converged
+			t.Criterion = fmt.Sprintf("projected gradient %.3g ≤ %g × initial %.3g", t.ProjGrad, l.GradTol, t.ProjGrad0)
 		case t.Calm >= patience:
 			t.Status = Converged
+			t.Criterion = fmt.Sprintf("relative change ≤ %g on %d consecutive iterations", l.Tol, patience)
 		case k+1 >= l.MaxIters:
-			t.Status = IterationLimit
+			t.Status, t.Criterion = IterationLimit, fmt.Sprintf("iteration limit %d", l.MaxIters)
 		}
 		if t.Status != NotTerminated {
 			if err := l.end(); err != nil {
@@ -282,7 +326,7 @@ func (l *Loop) run() error {
 		if old != 0 {
 			change /= math.Abs(old)
 		}
-		if err := l.record(Progress{Iter: k + 1, Objective: f, Change: change, LR: lr}); err != nil {
+		if err := l.record(Progress{Iter: k + 1, Objective: f, Change: change, LR: lr, Metrics: l.metrics()}); err != nil {
 			return err
 		}
 		if t.Status != NotTerminated {
@@ -305,6 +349,25 @@ func (l *Loop) stagePrefix() string {
 	return l.StageName + ", "
 }
 
+// metrics returns the diagnostics reported with each iterate.
+func (l *Loop) metrics() []Metric {
+	if _, ok := l.Stepper.(ProjGrader); ok {
+		return []Metric{{Name: "proj_grad", Value: l.tr.ProjGrad}}
+	}
+	return nil
+}
+
+// trial is the evaluation a LineSearcher uses: counted, with a non-finite
+// value reported as a *NonFiniteError (which the search may reject).
+func (l *Loop) trial(x, grad []float64) (float64, error) {
+	l.Stats.Evaluations++
+	f, err := l.Objective.Eval(x, grad)
+	if err == nil {
+		err = CheckFinite(l.Method, f, nil)
+	}
+	return f, err
+}
+
 // eval evaluates f and ∇f at the loop's x into its grad; iter is the index
 // of the iterate for errors. Every non-finite value becomes a
 // *NonFiniteError located in the run.
@@ -314,18 +377,25 @@ func (l *Loop) eval(iter int) (float64, error) {
 	if err == nil {
 		err = CheckFinite(l.Method, f, l.grad)
 	}
-	if err != nil {
-		if nf, ok := errors.AsType[*NonFiniteError](err); ok {
-			e := *nf
-			e.Op, e.Stage, e.Iter = l.Method, l.StageName, iter
-			if e.Err == nil && nf.Op != l.Method {
-				e.Err = err
-			}
-			return 0, &e
-		}
-		return 0, fmt.Errorf("%s: %siterate %d: %w", l.Method, l.stagePrefix(), iter, err)
+	return f, l.locate(err, iter)
+}
+
+// locate places an objective's error in the run: a non-finite value becomes
+// a *NonFiniteError with the stage and iterate, wrapping the objective's
+// own report; other errors are prefixed with the method, stage and iterate.
+func (l *Loop) locate(err error, iter int) error {
+	if err == nil {
+		return nil
 	}
-	return f, nil
+	if nf, ok := errors.AsType[*NonFiniteError](err); ok {
+		e := *nf
+		e.Op, e.Stage, e.Iter = l.Method, l.StageName, iter
+		if e.Err == nil && nf.Op != l.Method {
+			e.Err = err
+		}
+		return &e
+	}
+	return fmt.Errorf("%s: %siterate %d: %w", l.Method, l.stagePrefix(), iter, err)
 }
 
 func (l *Loop) record(p Progress) error {

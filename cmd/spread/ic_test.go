@@ -479,7 +479,8 @@ func TestICCheckpointResume(t *testing.T) {
 	}{
 		// Checkpoints every 50 iterations; at "iter  100" the file holds
 		// iteration 100 or 50.
-		{"ascent adjoint", []string{"-grad", "adjoint"}, "iter  100"},
+		{"paper adjoint", []string{"-grad", "adjoint", "-method", "paper"}, "iter  100"},
+		{"pqn", []string{"-grad", "adjoint", "-grad-tol", "1e-14", "-tol", "0", "-iters", "120"}, "iter   50"},
 		{"adam autodiff", []string{"-grad", "autodiff", "-method", "adam", "-iters", "150"}, "iter  100"},
 		// At the first progress line of replica stage 2 the checkpoint
 		// holds a state at or after the end of stage 1.

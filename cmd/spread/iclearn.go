@@ -16,7 +16,7 @@ import (
 
 var icLearnCmd = &command{
 	name:      "learn",
-	usageLine: "spread ic learn -graph G [-undirected] -cascades C.csv -T T [-p0 c] [-hidden FILE] [-replicas R] [-grad autodiff|adjoint] [-method ascent|adam] [-iters K] [-tol x] [-lr x] [-init a] [-checkpoint FILE [-resume]] -o alpha.txt",
+	usageLine: "spread ic learn -graph G [-undirected] -cascades C.csv -T T [-p0 c] [-hidden FILE] [-replicas R] [-grad autodiff|adjoint] [-method pqn|spg|paper|adam] [-iters K] [-grad-tol x] [-tol x] [-lr x] [-init a] [-checkpoint FILE [-resume]] -o alpha.txt",
 	short:     "learn edge probabilities from cascades with SLICER",
 	long: `Learn estimates the transmission probability α of every edge (one per
 undirected edge for undirected graphs) by maximising the SLICER objective,
@@ -31,8 +31,15 @@ stochastic class in which every node is active at t = 0 with probability c/N.
 The gradient comes from reverse-mode autodiff through the DMP built as a
 gorgonia graph (-grad autodiff, the default) or from the hand-written
 Lagrange-multiplier adjoint (-grad adjoint, faster; both agree to rounding).
--method ascent is the original code's rule (rate N/(M·(T+1)·80), 1/√ decay
-after 400 iterations, step halving into (0,1)); -method adam uses Adam.
+-method pqn (the default) is a projected quasi-Newton method (an L-BFGS
+metric on the coordinates not held at a bound) with a monotone line search:
+every accepted step raises the objective, it needs no learning rate, and it
+stops when the projected gradient has fallen to -grad-tol (1e-5) times its
+value at the start; the final line names the criterion met and its value.
+-method spg is the spectral projected gradient method with the same
+guarantees (slower on ill-conditioned problems). -method paper (also "ascent") is the original
+code's rule (rate N/(M·(T+1)·80), 1/√ decay after 400 iterations, step
+halving into (0,1), stop on a 1e-6 relative change); -method adam uses Adam.
 
 The output has one "u v alpha" line per edge with external ids. With
 -replicas R > 1 a mixture of R replicas is learned by continuation; replica 1
@@ -51,7 +58,8 @@ the end of each stage) and -resume continues from it.`,
 		cfg.Grad = slicer.GradAutodiff
 		fs.IntVar(&cfg.Replicas, "replicas", 1, "number of mixture replicas R")
 		fs.StringVar(&cfg.Grad, "grad", cfg.Grad, "gradient source: autodiff or adjoint")
-		fs.StringVar(&cfg.Method, "method", cfg.Method, "update rule: ascent or adam")
+		fs.StringVar(&cfg.Method, "method", cfg.Method, "update rule: pqn, spg, paper (ascent) or adam")
+		fs.Float64Var(&cfg.GradTol, "grad-tol", cfg.GradTol, "pqn, spg: stop when the projected gradient falls to this fraction of its start")
 		fs.IntVar(&cfg.MaxIters, "iters", cfg.MaxIters, "iteration limit per replica stage")
 		fs.Float64Var(&cfg.Tol, "tol", cfg.Tol, "stop when the objective's relative change stays below this")
 		fs.Float64Var(&cfg.LR, "lr", 0, "base learning rate (0 = the method's default)")
@@ -74,8 +82,26 @@ the end of each stage) and -resume continues from it.`,
 			if cfg.Grad != slicer.GradAutodiff && cfg.Grad != slicer.GradAdjoint {
 				return usagef("-grad must be autodiff or adjoint, got %q", cfg.Grad)
 			}
-			if cfg.Method != slicer.MethodAscent && cfg.Method != slicer.MethodAdam {
-				return usagef("-method must be ascent or adam, got %q", cfg.Method)
+			switch cfg.Method {
+			case slicer.MethodPQN, slicer.MethodSPG, slicer.MethodPaper, slicer.MethodAscent, slicer.MethodAdam:
+			default:
+				return usagef("-method must be pqn, spg, paper (ascent) or adam, got %q", cfg.Method)
+			}
+			lineSearch := cfg.Method == slicer.MethodPQN || cfg.Method == slicer.MethodSPG
+			if lineSearch && cfg.LR != 0 {
+				return usagef("-lr: %s has no learning rate (its step comes from the line search)", cfg.Method)
+			}
+			if !lineSearch {
+				// The relative-change rule of the paper's code, unless -tol was set.
+				set := map[string]bool{}
+				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+				if !set["tol"] {
+					cfg.Tol = slicer.DefaultTol
+				}
+				if !set["iters"] {
+					cfg.MaxIters = slicer.DefaultMaxIters
+				}
+				cfg.Patience, cfg.GradTol, cfg.K0 = 0, 0, slicer.DefaultK0
 			}
 			g, err := gf.load()
 			if err != nil {
@@ -108,7 +134,11 @@ the end of each stage) and -resume continues from it.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "done: %s after %d iterations, objective %.6g, %v\n", res.Status, res.Iters, res.Objective, res.Stats.Runtime.Round(time.Millisecond))
+			crit := ""
+			if n := len(res.Stages); n > 0 && res.Stages[n-1].Criterion != "" {
+				crit = " (" + res.Stages[n-1].Criterion + ")"
+			}
+			fmt.Fprintf(e.stderr, "done: %s%s after %d iterations, objective %.6g, %v\n", res.Status, crit, res.Iters, res.Objective, res.Stats.Runtime.Round(time.Millisecond))
 			return datasets.WriteReplicasFiles(*out, g, res.Theta, res.Replicas)
 		}
 	},
@@ -118,7 +148,11 @@ the end of each stage) and -resume continues from it.`,
 func learnWithProgress(g *graphs.Graph, obs *ic.Observations, cfg slicer.Config, resume bool, e *env) (*slicer.Result, error) {
 	rec := train.RecorderFunc(func(p train.Progress) error {
 		if p.Iter%50 == 0 {
-			fmt.Fprintf(e.stderr, "  R=%d iter %4d  O=%.8g  change=%.2e  %v\n", p.Stage, p.Iter, p.Objective, p.Change, p.Elapsed.Round(time.Millisecond))
+			extra := ""
+			for _, m := range p.Metrics {
+				extra += fmt.Sprintf("  %s=%.3g", m.Name, m.Value)
+			}
+			fmt.Fprintf(e.stderr, "  R=%d iter %4d  O=%.8g  change=%.2e%s  evals=%d  %v\n", p.Stage, p.Iter, p.Objective, p.Change, extra, p.Evaluations, p.Elapsed.Round(time.Millisecond))
 		}
 		return nil
 	})

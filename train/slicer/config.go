@@ -13,10 +13,26 @@ import (
 
 // Optimisation methods accepted in Config.Method.
 const (
-	// MethodAscent is the original code's projected gradient ascent:
-	// α ← α + ε_k·∂O/∂α with per-coordinate step halving into (0, 1).
+	// MethodSPG is the spectral projected gradient method
+	// with a monotone Armijo line search (train.SPG) on the box
+	// [SPGMargin, 1−SPGMargin]: every accepted step raises O, the step
+	// adapts to the data (no learning rate), and it stops when the
+	// projected gradient has fallen to GradTol times its initial value.
+	MethodSPG = "spg"
+	// MethodPQN, the default, is the projected limited-memory quasi-Newton
+	// method (L-BFGS metric on the free coordinates) with
+	// a monotone Armijo search along the projection arc (train.PQN) on the
+	// same box: monotone like spg, and much faster where hidden nodes or
+	// loops make the problem ill-conditioned.
+	MethodPQN = "pqn"
+	// MethodPaper is the original code's projected gradient ascent
+	// (docs/SLICER.md §2): α ← α + ε_k·∂O/∂α with per-coordinate step
+	// halving into (0, 1), the 1/√ decay after K0 iterations and the
+	// relative-change stop. MethodAscent is its older name.
+	MethodPaper  = "paper"
 	MethodAscent = "ascent"
-	// MethodAdam is train/optim's Adam, maximising, with the box [0, 1].
+	// MethodAdam is train/optim's Adam, maximising, with the box
+	// [AdamMargin, 1−AdamMargin].
 	MethodAdam = "adam"
 )
 
@@ -46,6 +62,18 @@ const (
 	// and stopped runs up to hundreds of units below the optimum; 10 removed
 	// those stops at a cost of about 30% more iterations.
 	DefaultAdamPatience = 10
+	// SPGMargin keeps spg inside [SPGMargin, 1−SPGMargin], for the reason
+	// AdamMargin gives: on the boundary, floored µ terms have zero gradient.
+	SPGMargin = 1e-4
+	// DefaultGradTol is spg's stopping tolerance: the projected-gradient
+	// norm relative to its value at the start of the stage.
+	DefaultGradTol = 1e-5
+	// DefaultSPGTol is spg's relative-change safeguard (Tol with Patience
+	// DefaultSPGPatience): a stage whose objective changes by less than
+	// 1e-12 relative for 10 accepted steps is converged even if the
+	// projected gradient has not reached GradTol (flat directions).
+	DefaultSPGTol      = 1e-12
+	DefaultSPGPatience = 10
 	// DefaultInit is the initial α of every edge (paper: "unless stated
 	// otherwise, SLICER is initialised at α = 0.5").
 	DefaultInit = 0.5
@@ -71,9 +99,12 @@ const (
 // for the paper's values; in the zero Config every field takes the value its
 // comment gives for zero.
 type Config struct {
-	// Method is the update rule: "ascent" (the original code's projected
-	// gradient ascent with step halving) or "adam" (Adam, projected onto
-	// [AdamMargin, 1−AdamMargin]). Empty means "ascent".
+	// Method is the update rule: "pqn" (projected quasi-Newton with a
+	// monotone line search: converges, no learning rate), "spg" (spectral
+	// projected gradient, likewise monotone), "paper" (the
+	// original code's projected gradient ascent with step halving; also
+	// "ascent") or "adam" (Adam, projected onto [AdamMargin,
+	// 1−AdamMargin]). Empty means "pqn".
 	Method string `json:"method"`
 	// Grad is the gradient source: "autodiff" (reverse mode through the DMP
 	// built as a gorgonia graph, models/ic GraphObjective, or Autodiff when
@@ -85,9 +116,10 @@ type Config struct {
 	// "autodiff" instead of models/ic's GraphObjective (a model variant or
 	// a test hook). It is not part of the saved configuration.
 	Autodiff ObjectiveFactory `json:"-"`
-	// LR is the base learning rate: ε₀ for "ascent", η₀ for "adam". Zero
-	// means ε₀ = N/(M·T_code·LRDivisor) for ascent (M the total number of
-	// cascades, T_code = T+1) and DefaultAdamLR = 0.03 for adam.
+	// LR is the base learning rate: ε₀ for "paper", η₀ for "adam" (spg
+	// has none: it must be zero). Zero means ε₀ = N/(M·T_code·LRDivisor)
+	// for paper (M the total number of cascades, T_code = T+1) and
+	// DefaultAdamLR = 0.03 for adam.
 	LR float64 `json:"lr"`
 	// LRDivisor is the constant of the automatic ascent rate (see LR). Zero
 	// means 80, the original code's empirical value.
@@ -101,10 +133,15 @@ type Config struct {
 	Init float64 `json:"init"`
 	// MaxIters is the iteration limit of each stage. Zero means 1000.
 	MaxIters int `json:"max_iters"`
-	// Tol stops a stage when |O_{k+1} − O_k| ≤ Tol·|O_k|. Zero stops only on
-	// an exactly unchanged objective (so in practice at MaxIters). Paper
-	// code: 1e-6.
+	// Tol stops a stage when |O_{k+1} − O_k| ≤ Tol·|O_k| (on Patience
+	// consecutive iterations). Zero stops only on an exactly unchanged
+	// objective. Paper code: 1e-6; spg: DefaultSPGTol, a safeguard behind
+	// GradTol.
 	Tol float64 `json:"tol"`
+	// GradTol (pqn and spg) stops a stage when the projected-gradient norm
+	// ‖P(α + ∇O) − α‖∞ has fallen to GradTol times its value at the
+	// stage's start. Zero means DefaultGradTol.
+	GradTol float64 `json:"grad_tol"`
 	// Patience is the number of consecutive iterations on which the Tol
 	// test must hold before a stage stops. Zero means 1 for ascent (the
 	// original rule) and DefaultAdamPatience for adam, whose oscillating
@@ -134,14 +171,31 @@ type Config struct {
 	Workers int `json:"workers"`
 }
 
-// DefaultConfig returns the settings of the paper's code (examples/slicer.jl,
-// docs/SLICER.md §2): ascent from α = 0.5 with ε₀ = N/(M·T_code·80),
-// constant for 400 iterations then 1/√ decay, relative tolerance 1e-6, at
-// most 1000 iterations, one replica, and δ = 0.05 for mixtures; the gradient
-// comes from autodiff.
+// DefaultConfig returns the default settings: pqn from α = 0.5, stopping
+// when the projected gradient falls to 1e-5 of its start (or after 1000
+// iterations), autodiff gradient, one replica, and δ = 0.05 for mixtures.
 func DefaultConfig() Config {
 	return Config{
-		Method:    MethodAscent,
+		Method:   MethodPQN,
+		Grad:     GradAutodiff,
+		Init:     DefaultInit,
+		MaxIters: DefaultMaxIters,
+		Tol:      DefaultSPGTol,
+		Patience: DefaultSPGPatience,
+		GradTol:  DefaultGradTol,
+		Replicas: 1,
+		Perturb:  DefaultPerturb,
+	}
+}
+
+// PaperConfig returns the settings of the paper's code (examples/slicer.jl,
+// docs/SLICER.md §2): the "paper" ascent from α = 0.5 with ε₀ =
+// N/(M·T_code·80), constant for 400 iterations then 1/√ decay, relative
+// tolerance 1e-6, at most 1000 iterations; autodiff gradient, one replica,
+// δ = 0.05 for mixtures.
+func PaperConfig() Config {
+	return Config{
+		Method:    MethodPaper,
 		Grad:      GradAutodiff,
 		LRDivisor: DefaultLRDivisor,
 		K0:        DefaultK0,
@@ -157,7 +211,10 @@ func DefaultConfig() Config {
 // validates the result.
 func (c Config) resolve(g *graphs.Graph, obs *ic.Observations) (Config, error) {
 	if c.Method == "" {
-		c.Method = MethodAscent
+		c.Method = MethodPQN
+	}
+	if c.Method == MethodAscent {
+		c.Method = MethodPaper
 	}
 	if c.Grad == "" {
 		c.Grad = GradAutodiff
@@ -175,16 +232,30 @@ func (c Config) resolve(g *graphs.Graph, obs *ic.Observations) (Config, error) {
 		c.Replicas = 1
 	}
 	if c.Patience == 0 {
-		c.Patience = 1
-		if c.Method == MethodAdam {
+		switch c.Method {
+		case MethodAdam:
 			c.Patience = DefaultAdamPatience
+		case MethodSPG, MethodPQN:
+			c.Patience = DefaultSPGPatience
+		default:
+			c.Patience = 1
 		}
+	}
+	if c.GradTol == 0 && (c.Method == MethodSPG || c.Method == MethodPQN) {
+		c.GradTol = DefaultGradTol
 	}
 	bad := func(format string, args ...any) (Config, error) {
 		return c, fmt.Errorf("slicer: config: "+format, args...)
 	}
-	if c.Method != MethodAscent && c.Method != MethodAdam {
-		return bad("unknown Method %q (want %q or %q)", c.Method, MethodAscent, MethodAdam)
+	lineSearch := c.Method == MethodSPG || c.Method == MethodPQN
+	if !lineSearch && c.Method != MethodPaper && c.Method != MethodAdam {
+		return bad("unknown Method %q (want %q, %q, %q or %q)", c.Method, MethodPQN, MethodSPG, MethodPaper, MethodAdam)
+	}
+	if lineSearch && c.LR != 0 {
+		return bad("LR = %v, but %s has no learning rate (its step is chosen by the line search)", c.LR, c.Method)
+	}
+	if !(c.GradTol >= 0) || math.IsInf(c.GradTol, 1) {
+		return bad("GradTol = %v, want a finite GradTol ≥ 0", c.GradTol)
 	}
 	if !(c.Init > 0 && c.Init < 1) {
 		return bad("Init = %v, want 0 < Init < 1", c.Init)
@@ -212,7 +283,7 @@ func (c Config) resolve(g *graphs.Graph, obs *ic.Observations) (Config, error) {
 	}
 	if c.LR == 0 {
 		switch c.Method {
-		case MethodAscent:
+		case MethodPaper:
 			M := 0
 			for s := range obs.Classes {
 				M += obs.Classes[s].M
@@ -236,7 +307,7 @@ type hashedConfig struct {
 	K0           int
 	Init         float64
 	MaxIters     int
-	Tol          float64
+	Tol, GradTol float64
 	Patience     int
 	Replicas     int
 	Perturb      float64
@@ -248,7 +319,7 @@ type hashedConfig struct {
 func (c *Config) hash() string {
 	b, err := json.Marshal(hashedConfig{
 		Method: c.Method, Grad: c.Grad, LR: c.LR, K0: c.K0, Init: c.Init,
-		MaxIters: c.MaxIters, Tol: c.Tol, Patience: c.Patience, Replicas: c.Replicas, Perturb: c.Perturb, Seed: c.Seed,
+		MaxIters: c.MaxIters, Tol: c.Tol, GradTol: c.GradTol, Patience: c.Patience, Replicas: c.Replicas, Perturb: c.Perturb, Seed: c.Seed,
 	})
 	if err != nil { // only finite floats reach here
 		panic("slicer: hash config: " + err.Error())

@@ -105,7 +105,7 @@ func (r *run) setup(R int, theta []float64) error {
 	r.f = f
 	r.loop = &train.Loop{
 		Objective: f, Stepper: newStepper(&r.cfg),
-		MaxIters: r.cfg.MaxIters, Tol: r.cfg.Tol, Patience: r.cfg.Patience,
+		MaxIters: r.cfg.MaxIters, Tol: r.cfg.Tol, Patience: r.cfg.Patience, GradTol: r.cfg.GradTol,
 		Method: "slicer", Stage: R, StageName: fmt.Sprintf("R = %d", R),
 		Recorder: r.rec, CheckpointEvery: r.cfg.CheckpointEvery, Checkpoint: r.checkpoint, End: r.endStage,
 		Stats: &r.stats, Before: r.before, Started: r.start,
@@ -212,8 +212,13 @@ func newStepper(cfg *Config) train.Stepper {
 	if cfg.K0 < 0 {
 		sched = optim.Constant(cfg.LR)
 	}
-	if cfg.Method == MethodAdam {
+	switch cfg.Method {
+	case MethodAdam:
 		return train.NewAdamStep(&optim.Adam{Schedule: sched, Maximize: true}, optim.Box{Lo: AdamMargin, Hi: 1 - AdamMargin})
+	case MethodSPG:
+		return &train.SPG{Lo: SPGMargin, Hi: 1 - SPGMargin, Maximize: true}
+	case MethodPQN:
+		return &train.PQN{Lo: SPGMargin, Hi: 1 - SPGMargin, Maximize: true}
 	}
 	return ascent{sched: sched}
 }

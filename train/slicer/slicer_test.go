@@ -116,7 +116,7 @@ func TestRecovery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, seed := range []uint64{1, 2} {
 				in := newInstance(t, tt.graph(t), tt.M, 4, tt.hidden, seed)
-				cfg := DefaultConfig()
+				cfg := PaperConfig()
 				cfg.Method = tt.method
 				res, err := Learn(in.g, in.obs, cfg, nil)
 				if err != nil {
@@ -146,7 +146,7 @@ func TestRecovery(t *testing.T) {
 func TestObjectiveIncreases(t *testing.T) {
 	in := newInstance(t, tree20(t), 3000, 4, 5, 3)
 	for _, method := range []string{MethodAscent, MethodAdam} {
-		cfg := DefaultConfig()
+		cfg := PaperConfig()
 		cfg.Method = method
 		res, err := Learn(in.g, in.obs, cfg, nil)
 		if err != nil {
@@ -237,7 +237,7 @@ func TestAscentMatchesOriginalLoop(t *testing.T) {
 				multiplier *= math.Sqrt(float64(iter-tc.k0)) / math.Sqrt(float64(iter+1-tc.k0))
 			}
 		}
-		cfg := DefaultConfig()
+		cfg := PaperConfig()
 		cfg.Grad = GradAdjoint // bit-exact against the loop above, which uses the adjoint
 		cfg.K0, cfg.MaxIters, cfg.Tol = tc.k0, tc.maxIters, tc.tol
 		res, err := Learn(g, obs, cfg, nil)
@@ -293,7 +293,7 @@ func TestAscentStep(t *testing.T) {
 // rates reported to the train.Recorder.
 func TestSchedule(t *testing.T) {
 	in := newInstance(t, tree20(t), 500, 4, 0, 1)
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.K0 = 3
 	cfg.MaxIters = 6
 	cfg.Tol = 0
@@ -345,7 +345,7 @@ func TestConfigErrors(t *testing.T) {
 		{"wrong N", func(c *Config) {}, &ic.Observations{N: 3, T: 4}, "models/ic"},
 	}
 	for _, tt := range tests {
-		cfg := DefaultConfig()
+		cfg := PaperConfig()
 		tt.mod(&cfg)
 		obs := in.obs
 		if tt.obs != nil {
@@ -360,7 +360,7 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 	// With an explicit LR, data without cascades is fine (O = 0).
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.LR = 0.01
 	res, err := Learn(in.g, empty, cfg, nil)
 	if err != nil || res.Status != train.Converged || res.Iters != 1 {
@@ -372,18 +372,33 @@ func TestConfigErrors(t *testing.T) {
 // defaults: the same iterates as DefaultConfig with Tol = 0.
 func TestZeroConfig(t *testing.T) {
 	in := newInstance(t, tree20(t), 500, 4, 0, 2)
+	// The zero Config is spg with the default tolerances, as DefaultConfig
+	// (but for Tol and Perturb, zero in the zero Config).
 	def := DefaultConfig()
-	def.Tol, def.K0, def.Perturb, def.MaxIters = 0, 0, 0, 30
+	def.Tol, def.Perturb = 0, 0
 	a, err := Learn(in.g, in.obs, def, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Learn(in.g, in.obs, Config{MaxIters: 30}, nil)
+	b, err := Learn(in.g, in.obs, Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameBits(a.Theta, b.Theta) || a.Iters != 30 || a.Status != train.IterationLimit {
+	if !sameBits(a.Theta, b.Theta) || a.Iters != b.Iters || a.Status != train.Converged {
 		t.Errorf("zero Config differs from the documented defaults (iters %d/%d, %v)", a.Iters, b.Iters, a.Status)
+	}
+	// The paper's settings: ascent, with the zero K0 meaning no constant
+	// phase.
+	pc := PaperConfig()
+	pc.Tol, pc.K0, pc.Perturb, pc.MaxIters = 0, 0, 0, 30
+	if a, err = Learn(in.g, in.obs, pc, nil); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = Learn(in.g, in.obs, Config{Method: MethodPaper, MaxIters: 30}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !sameBits(a.Theta, b.Theta) || a.Iters != 30 || a.Status != train.IterationLimit {
+		t.Errorf("zero paper Config differs from the documented defaults (iters %d/%d, %v)", a.Iters, b.Iters, a.Status)
 	}
 }
 
@@ -395,7 +410,7 @@ func TestMixtureImproves(t *testing.T) {
 	g := mustGraph(t)(graphs.SquareLattice(4, false))
 	in := newInstance(t, g, 10000, 10, 0, 1)
 	for _, method := range []string{MethodAdam, MethodAscent} {
-		cfg := DefaultConfig()
+		cfg := PaperConfig()
 		cfg.Method = method
 		cfg.Replicas = 2
 		cfg.Seed = 1
@@ -433,7 +448,7 @@ func TestMixtureImproves(t *testing.T) {
 func TestContinuationExact(t *testing.T) {
 	g := mustGraph(t)(graphs.SquareLattice(3, false))
 	in := newInstance(t, g, 2000, 6, 0, 4)
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.Replicas = 2
 	cfg.Perturb = 0
 	res, err := Learn(in.g, in.obs, cfg, nil)
@@ -458,7 +473,7 @@ func TestDeterminism(t *testing.T) {
 	for _, method := range []string{MethodAscent, MethodAdam} {
 		var ref *Result
 		for _, w := range []int{1, 2, 4, 0} {
-			cfg := DefaultConfig()
+			cfg := PaperConfig()
 			cfg.Method = method
 			cfg.Replicas = 2
 			cfg.Seed = 11
@@ -477,7 +492,7 @@ func TestDeterminism(t *testing.T) {
 				t.Errorf("%s: Workers = %d changes the result", method, w)
 			}
 		}
-		cfg := DefaultConfig()
+		cfg := PaperConfig()
 		cfg.Method = method
 		cfg.Replicas = 2
 		cfg.Seed = 12
@@ -517,7 +532,7 @@ func TestResume(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := DefaultConfig()
+			cfg := PaperConfig()
 			cfg.Method = tt.method
 			cfg.Replicas = tt.replicas
 			cfg.Seed = 3
@@ -629,7 +644,7 @@ func TestResumeErrors(t *testing.T) {
 	in := newInstance(t, tree20(t), 500, 4, 0, 1)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ckpt.json")
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.Checkpoint = path
 	cfg.MaxIters = 20
 	cfg.Tol = 0
@@ -715,14 +730,14 @@ func TestNonFinite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		// Reference: the iterates before the bad evaluation.
-		ref := DefaultConfig()
+		ref := PaperConfig()
 		ref.Grad = GradAdjoint // nanAfter wraps the adjoint
 		ref.MaxIters, ref.Tol = max(tt.n-1, 0), 0
 		want, err := Learn(in.g, in.obs, ref, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := DefaultConfig()
+		cfg := PaperConfig()
 		cfg.Grad = GradAutodiff
 		cfg.Autodiff = nanAfter(tt.n, tt.index, tt.bad)
 		res, err := Learn(in.g, in.obs, cfg, nil)
@@ -768,7 +783,7 @@ func TestNonFiniteBothPaths(t *testing.T) {
 		{GradAdjoint, "solvers/adjoint"},
 		{GradAutodiff, "models/ic: GraphObjective"},
 	} {
-		cfg := DefaultConfig()
+		cfg := PaperConfig()
 		cfg.Grad = tc.grad
 		cfg.LR = 1e-3
 		res, err := Learn(in.g, &obs, cfg, nil)
@@ -788,7 +803,7 @@ func TestNonFiniteBothPaths(t *testing.T) {
 
 func TestAutodiffHook(t *testing.T) {
 	in := newInstance(t, tree20(t), 500, 4, 0, 1)
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.Grad = GradAutodiff
 	// Without a factory, autodiff is models/ic's gorgonia graph: it must
 	// reach the adjoint's estimate to rounding.
@@ -836,7 +851,7 @@ func TestAutodiffHook(t *testing.T) {
 
 func TestRecorder(t *testing.T) {
 	in := newInstance(t, tree20(t), 500, 4, 0, 1)
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.Replicas = 2
 	var ps []train.Progress
 	res, err := Learn(in.g, in.obs, cfg, train.RecorderFunc(func(p train.Progress) error {
@@ -882,7 +897,7 @@ func TestRecorder(t *testing.T) {
 
 func TestCheckpointWriteError(t *testing.T) {
 	in := newInstance(t, tree20(t), 200, 4, 0, 1)
-	cfg := DefaultConfig()
+	cfg := PaperConfig()
 	cfg.Checkpoint = filepath.Join(t.TempDir(), "missing-dir", "ckpt.json")
 	res, err := Learn(in.g, in.obs, cfg, nil)
 	if err == nil || !strings.HasPrefix(err.Error(), "slicer: checkpoint") || res.Status != train.Failure {
