@@ -59,8 +59,9 @@
 //	d_S(v) the Dijkstra distance held in the sampler's dist[v]
 //
 // References: S. He, H. Zha and X. Ye, "Influence Estimation and
-// Maximization via Neural Mean-Field Dynamics", arXiv:2106.02608, 2021 (the
-// data protocol of Protocol); M. Gomez-Rodriguez, D. Balduzzi and B. Schölkopf, "Uncovering
+// Maximization via Neural Mean-Field Dynamics", arXiv:2106.02608, 2021
+// (their synthetic protocol, built by datasets.BuildCIC from RandomParams
+// with DefaultRanges and RandomSourceSets); M. Gomez-Rodriguez, D. Balduzzi and B. Schölkopf, "Uncovering
 // the Temporal Dynamics of Diffusion Networks", ICML 2011 (NetRate); N. Du,
 // L. Song, M. Gomez-Rodriguez and H. Zha, "Scalable Influence Estimation in
 // Continuous-Time Diffusion Networks", NIPS 2013.
