@@ -67,6 +67,21 @@
 // nodes (or from a stochastic p̄), recorded up to the horizon T. Cascade k
 // depends only on (Seed, k), not on the number of workers.
 //
+// # Continuous-time cascades
+//
+// TimedCascades holds cascades of the continuous-time IC model (models/cic)
+// with float infection times in [0, T], sources at time 0. Two formats are
+// read and written: CSV "cascade,node,time" (ReadTimedCascades,
+// WriteTimedCascades) and the two-block text format of NetInf and NetRate
+// (ReadNetRate, WriteNetRate): "id,name" node lines, a blank line, then one
+// cascade per line as "id,t,id,t,…". Readers' errors name the file and
+// line (negative, NaN or beyond-T times, a node infected twice in one
+// cascade, unknown node ids); writers are atomic. Delay parameters are
+// "u v a" or "u v λ k" lines (ReadDelayParams). BuildCIC generates the
+// synthetic protocol of S. He, H. Zha and X. Ye, "Influence Estimation and
+// Maximization via Neural Mean-Field Dynamics", arXiv:2106.02608, §4.2, from
+// a CICConfig whose DefaultCICConfig holds the paper's values.
+//
 // Reference: M. Wilinski and A. Y. Lokhov, "Prediction-Centric Learning of
 // Independent Cascade Dynamics from Partial Observations", ICML 2021.
 package datasets

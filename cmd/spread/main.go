@@ -48,7 +48,7 @@ picks seed sets that maximise influence.`,
 }
 
 func init() {
-	root.children = []*command{demoCmd, graphCmd, icCmd, sirCmd, imCmd, experimentCmd}
+	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, imCmd, experimentCmd}
 }
 
 func main() {

@@ -23,22 +23,45 @@
 //
 // # Delays
 //
-// A Delay is a family of delay densities f(τ; α). Exponential, the only
-// family so far, has f(τ; α) = α e^{−ατ} and is sampled by the inverse
-// transform τ = −ln U / α with U = (w.Edge(e) + ½)/2^53 ∈ (0, 1]
-// (diffusion.Open01). The other families of the NetRate/NMF line (power
-// law, Rayleigh f(τ; α) = ατ e^{−ατ²/2} in NetRate's convention, Weibull)
-// are further values of Delay: each needs only its inverse transform of
-// the same uniform. A rate α_e = 0 means the edge never transmits.
+// A Delay is a family of delay densities f(τ; a, b) with per-edge
+// parameters (Params: a_e and, for two-parameter families, b_e):
+//
+//	Exponential  f(τ; α) = α e^{−ατ}                           S(τ) = e^{−ατ}       h(τ) = α
+//	Rayleigh     f(τ; α) = ατ e^{−ατ²/2}                       S(τ) = e^{−ατ²/2}    h(τ) = ατ
+//	Weibull      f(τ; λ, k) = (k/λ)(τ/λ)^{k−1} e^{−(τ/λ)^k}    S(τ) = e^{−(τ/λ)^k}  h(τ) = (k/λ)(τ/λ)^{k−1}
+//
+// with Rayleigh in NetRate's convention (α = 1/σ²). Each family is defined
+// once (Delay.Density, Survival, CDF, Hazard, Sample, Mean) and both
+// samplers use it. Delays are drawn by inversion of the survival function,
+// τ = S⁻¹(U): τ = −ln U/α, √(−2 ln U/α), λ(−ln U)^{1/k}. The world-keyed
+// Model takes U = (w.Edge(e) + ½)/2^53 ∈ (0, 1] (diffusion.Open01); the
+// Simulator takes U from the cascade's PCG stream. A rate α_e = 0 (a
+// Weibull scale λ_e = +Inf) means the edge never transmits.
+//
+// # The cascade simulator
+//
+// Simulator draws CIC cascades from a multi-source seed set S with horizon
+// T, recording for each infected node its time t_v = d_S(v) ≤ T, its
+// infector (the u of the arc u→v that attains the minimum) and the root
+// source of its infection tree. Delays are drawn lazily: the delays of v's
+// out-edges when v is settled by Dijkstra, in edge order, from the
+// cascade's own PCG stream seeded with (seed, splitmix64(index)), so
+// cascade k is the same whatever the number of workers. Marginals estimates
+// the ground-truth curves x*_v(t) = P(t_v ≤ t) on a time grid by averaging
+// K simulated cascades (the NMF paper's ground truth, He, Zha and Ye 2021).
 //
 // # Symbols and identifiers
 //
-//	α_e    rate: []float64 in the graph's edge order (nil: g.Weight)
-//	τ_e    delay of edge e in a world, Delay.Sample(U_e, α_e)
+//	α_e    rate (Weibull: scale λ_e): Params.A in the graph's edge order (nil: g.Weight)
+//	k_e    Weibull shape: Params.B
+//	τ_e    delay of edge e, Delay.Sample(U_e, a_e, b_e)
 //	T      the horizon (NewModel's T; Model.Horizon), T = +Inf allowed
 //	d_S(v) the Dijkstra distance held in the sampler's dist[v]
 //
-// References: M. Gomez-Rodriguez, D. Balduzzi and B. Schölkopf, "Uncovering
+// References: S. He, H. Zha and X. Ye, "Influence Estimation and
+// Maximization via Neural Mean-Field Dynamics", arXiv:2106.02608, 2021
+// (their synthetic protocol, built by datasets.BuildCIC from RandomParams
+// with DefaultRanges and RandomSourceSets); M. Gomez-Rodriguez, D. Balduzzi and B. Schölkopf, "Uncovering
 // the Temporal Dynamics of Diffusion Networks", ICML 2011 (NetRate); N. Du,
 // L. Song, M. Gomez-Rodriguez and H. Zha, "Scalable Influence Estimation in
 // Continuous-Time Diffusion Networks", NIPS 2013.

@@ -2,7 +2,6 @@ package cic
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/diffusion"
@@ -19,7 +18,7 @@ import (
 // relaxed.
 type Model struct {
 	n     int
-	rate  []float64
+	p     Params
 	t     float64 // horizon T
 	delay Delay
 	out   arcs // out-edges: edge j leads to Dst[j]
@@ -32,35 +31,75 @@ type Model struct {
 // it through edges of positive rate). It returns an error for an unknown
 // delay family, missing or mis-sized rates, a negative or non-finite rate,
 // or a negative or NaN T. rate is retained, not copied.
+//
+// NewModel is NewModelParams with Params{A: rate}: it serves the
+// one-parameter families (Exponential, Rayleigh).
 func NewModel(g *graphs.Graph, d Delay, rate []float64, T float64) (*Model, error) {
-	if !d.valid() {
-		return nil, fmt.Errorf("cic: unknown delay family %v", d)
-	}
-	rate, err := diffusion.EdgeValues(g, rate, "CTIC rates")
+	return NewModelParams(g, d, Params{A: rate}, T)
+}
+
+// NewModelParams returns the continuous-time IC model on g with delay family
+// d, per-edge parameters p (in g's edge order; p.A nil takes g.Weight; p.B
+// is required for Weibull) and horizon T ≥ 0 (T = +Inf allowed). It returns
+// an error for an unknown family, missing or mis-sized parameters, a
+// parameter outside the family's domain (Delay.CheckParams, naming the
+// edge), or a negative or NaN T. The slices of p are retained, not copied.
+func NewModelParams(g *graphs.Graph, d Delay, p Params, T float64) (*Model, error) {
+	p, err := checkParams(g, d, p)
 	if err != nil {
-		return nil, fmt.Errorf("cic: %w", err)
+		return nil, err
 	}
 	if !(T >= 0) {
 		return nil, fmt.Errorf("cic: CTIC horizon T = %v, want T ≥ 0", T)
 	}
-	for e, x := range rate {
-		if !(x >= 0) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("cic: CTIC rate of edge %s→%s is %v, want a finite rate ≥ 0", g.ID(g.Src[e]), g.ID(g.Dst[e]), x)
-		}
-	}
 	E := g.NumEdges()
-	m := &Model{n: g.N, rate: rate, t: T, delay: d,
-		out: arcs{off: g.OutOff, nbr: make([]int32, E), rate: rate},
-		in:  arcs{off: g.InOff, nbr: make([]int32, E), rate: make([]float64, E), edge: make([]int32, E)}}
-	for e := 0; e < E; e++ {
-		m.out.nbr[e] = int32(g.Dst[e])
+	m := &Model{n: g.N, p: p, t: T, delay: d, out: outArcs(g, p),
+		in: arcs{off: g.InOff, nbr: make([]int32, E), a: make([]float64, E), edge: make([]int32, E)}}
+	if p.B != nil {
+		m.in.b = make([]float64, E)
 	}
 	for i, e := range g.InEdges {
 		m.in.nbr[i] = int32(g.Src[e])
 		m.in.edge[i] = int32(e)
-		m.in.rate[i] = rate[e]
+		m.in.a[i] = p.A[e]
+		if p.B != nil {
+			m.in.b[i] = p.B[e]
+		}
 	}
 	return m, nil
+}
+
+// outArcs returns g's out-edges with their parameters (edge j is arc j).
+func outArcs(g *graphs.Graph, p Params) arcs {
+	a := arcs{off: g.OutOff, nbr: make([]int32, g.NumEdges()), a: p.A, b: p.B}
+	for e := range a.nbr {
+		a.nbr[e] = int32(g.Dst[e])
+	}
+	return a
+}
+
+// checkParams validates p for d on g and returns it with A resolved (nil:
+// g.Weight) and B set to nil for the one-parameter families.
+func checkParams(g *graphs.Graph, d Delay, p Params) (Params, error) {
+	if !d.valid() {
+		return p, fmt.Errorf("cic: unknown delay family %v", d)
+	}
+	a, err := diffusion.EdgeValues(g, p.A, "CTIC "+d.String()+" parameters")
+	if err != nil {
+		return p, fmt.Errorf("cic: %w", err)
+	}
+	p.A = a
+	if d.NumParams() == 1 {
+		p.B = nil
+	} else if len(p.B) != g.NumEdges() {
+		return p, fmt.Errorf("cic: %d %s shapes for %d edges", len(p.B), d, g.NumEdges())
+	}
+	for e := range p.A {
+		if err := d.CheckParams(p.A[e], p.b(e)); err != nil {
+			return p, fmt.Errorf("cic: CTIC edge %s→%s: %w", g.ID(g.Src[e]), g.ID(g.Dst[e]), err)
+		}
+	}
+	return p, nil
 }
 
 // NumNodes returns n.
@@ -86,19 +125,27 @@ type sampler struct {
 	heap minHeap
 }
 
-// delayOf returns τ_e in world w.
-func (m *Model) delayOf(w diffusion.World, e int, rate float64) float64 {
-	return m.delay.Sample(diffusion.Open01(w.Edge(e)), rate)
-}
+// Params returns the per-edge parameters (p.B nil for one-parameter
+// families); do not modify.
+func (m *Model) Params() Params { return m.p }
 
 // arcs is one direction of the graph for the Dijkstra search: node v's
-// arcs are j in off[v]..off[v+1], leading to nbr[j] with rate rate[j], on
-// edge edge[j] (on edge j itself when edge is nil).
+// arcs are j in off[v]..off[v+1], leading to nbr[j] with parameters a[j]
+// (and b[j], b nil for one-parameter families), on edge edge[j] (on edge j
+// itself when edge is nil).
 type arcs struct {
 	off  []int
 	nbr  []int32
-	rate []float64
+	a, b []float64
 	edge []int32
+}
+
+// param returns the parameters of arc j.
+func (a *arcs) param(j int) (float64, float64) {
+	if a.b == nil {
+		return a.a[j], 0
+	}
+	return a.a[j], a.b[j]
 }
 
 // relax relaxes the arcs of the settled node v at distance dv: a neighbour
@@ -108,15 +155,15 @@ func (s *sampler) relax(w diffusion.World, a *arcs, v int32, dv float64) {
 	m := s.m
 	for j := a.off[v]; j < a.off[v+1]; j++ {
 		x := a.nbr[j]
-		r := a.rate[j]
-		if r == 0 || s.done.Has(x) {
+		pa, pb := a.param(j)
+		if m.delay.never(pa) || s.done.Has(x) {
 			continue
 		}
 		e := j
 		if a.edge != nil {
 			e = int(a.edge[j])
 		}
-		d := dv + m.delayOf(w, e, r)
+		d := dv + m.delay.Sample(diffusion.Open01(w.Edge(e)), pa, pb)
 		if d > m.t {
 			continue
 		}

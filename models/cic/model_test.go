@@ -61,7 +61,7 @@ func TestExponentialDelay(t *testing.T) {
 	}
 	const rate = 2.5
 	for _, u := range []float64{1e-9, 0.1, 0.5, 0.9, 1 - 1e-9} {
-		tau := Exponential().Sample(u, rate)
+		tau := Exponential().Sample(u, rate, 0)
 		// τ = F⁻¹(1 − u), so the survival function at τ is u.
 		if got := math.Exp(-rate * tau); math.Abs(got-u) > 1e-12*math.Max(1, u) {
 			t.Errorf("u = %v: τ = %v has survival %v", u, tau, got)
@@ -90,7 +90,7 @@ func TestModelValidation(t *testing.T) {
 		{"CTIC inf rate", errOf(NewModel(g, exp, []float64{1, math.Inf(1), 1}, 1)), "finite rate"},
 		{"CTIC NaN T", errOf(NewModel(g, exp, nil, math.NaN())), "horizon"},
 		{"CTIC ok", errOf(NewModel(g, exp, nil, 0)), ""},
-		{"CTIC short", errOf(NewModel(g, exp, []float64{1}, 1)), "1 CTIC rates for 3 edges"},
+		{"CTIC short", errOf(NewModel(g, exp, []float64{1}, 1)), "1 CTIC exponential parameters for 3 edges"},
 		{"unknown family", errOf(NewModel(g, Delay{family: 99}, nil, 1)), "unknown delay family"},
 	} {
 		switch {
