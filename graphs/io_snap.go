@@ -2,6 +2,7 @@ package graphs
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -54,6 +55,9 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 		}
 		rest, skip := commentLine(line)
 		if skip {
+			if detect && bytes.HasPrefix(rest, snapHeader) {
+				detect = false // our own files have no counts line
+			}
 			if args, ok := directive(rest, "nodes"); ok {
 				eachField(args, func(tok []byte) { t.id(tok) })
 			}
@@ -149,6 +153,9 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 	st.CountsLine = stats.CountsLine
 	return g, st, err
 }
+
+// snapHeader starts the first line WriteSNAP writes.
+var snapHeader = []byte("# spread graphs edge list")
 
 // ReadSNAPFile is ReadSNAP on the file at path (decompressed if it ends in
 // ".gz"); errors name the path.
