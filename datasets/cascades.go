@@ -134,7 +134,7 @@ func ReadCascades(r io.Reader, name string, g *graphs.Graph, T int) (*Cascades, 
 	line, content := 0, 0
 	for sc.Scan() {
 		line++
-		s := strings.TrimSpace(sc.Text())
+		s := strings.TrimSpace(firstLine(line, sc.Text()))
 		if s == "" || s[0] == '#' {
 			continue
 		}

@@ -10,7 +10,7 @@ import (
 
 // readLines calls fn with the 1-based number and the text of each line of
 // r that is neither blank nor a '#' comment, the text trimmed of
-// surrounding white space. It stops at fn's first error and returns it;
+// surrounding white space (and line 1 of a byte-order mark). It stops at fn's first error and returns it;
 // scanner errors (a line over 16 MiB, a read error) are returned as
 // "<where> line L: …". where is "datasets: read NAME", or "datasets: read"
 // without a name (readWhere).
@@ -20,7 +20,7 @@ func readLines(r io.Reader, where string, fn func(line int, s string) error) err
 	line := 0
 	for sc.Scan() {
 		line++
-		s := strings.TrimSpace(sc.Text())
+		s := strings.TrimSpace(firstLine(line, sc.Text()))
 		if s == "" || s[0] == '#' {
 			continue
 		}
@@ -32,6 +32,15 @@ func readLines(r io.Reader, where string, fn func(line int, s string) error) err
 		return fmt.Errorf("%s line %d: %w", where, line+1, err)
 	}
 	return nil
+}
+
+// firstLine removes a UTF-8 byte-order mark from the start of line 1, so
+// that it never becomes part of the first id or header word.
+func firstLine(line int, s string) string {
+	if line == 1 {
+		return strings.TrimPrefix(s, "\ufeff")
+	}
+	return s
 }
 
 // readWhere returns the error prefix of a reader: "datasets: read NAME".

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spread-dev/spread/graphs"
 )
@@ -19,8 +20,11 @@ func ReplicaPath(path string, r int) string {
 // WriteReplicasFiles writes the R replicas of a mixture model, θ stored
 // replica-major (replica r is theta[r·P:(r+1)·P], P = g.NumPairs(), the
 // layout of models/ic), one edge-value file per replica at
-// ReplicaPath(path, r+1), each atomically (WriteEdgeValuesFile). It returns
-// an error if len(theta) != R·P or on the first failed write.
+// ReplicaPath(path, r+1), each atomically (WriteEdgeValuesFile). Replica
+// files of an earlier run with more replicas (ReplicaPath(path, R+1),
+// R+2, ... while they exist) are removed afterwards, so the files beside
+// path always form one model. It returns an error if len(theta) != R·P or
+// on the first failed write.
 func WriteReplicasFiles(path string, g *graphs.Graph, theta []float64, R int) error {
 	P := g.NumPairs()
 	if R < 1 || len(theta) != R*P {
@@ -31,7 +35,15 @@ func WriteReplicasFiles(path string, g *graphs.Graph, theta []float64, R int) er
 			return err
 		}
 	}
-	return nil
+	for r := R + 1; ; r++ {
+		p := ReplicaPath(path, r)
+		if _, err := os.Lstat(p); err != nil {
+			return nil
+		}
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("datasets: remove stale replica: %w", err)
+		}
+	}
 }
 
 // ReadReplicasFiles reads one edge-value file of probabilities per replica

@@ -45,6 +45,13 @@ type BuildOptions struct {
 type BuildStats struct {
 	SelfLoops  int // self-loops dropped
 	Duplicates int // repeated edges dropped
+	// CountsLine is the line of a leading "n m" node and edge count that a
+	// SNAP reader took as a header rather than an edge (ReadOptions.CountsLine
+	// or detected), or 0.
+	CountsLine int
+	// IgnoredGraphs counts the top-level graph lists of a GML file after the
+	// first, which are not read.
+	IgnoredGraphs int
 }
 
 // Builder accumulates nodes and edges under external ids, then builds an

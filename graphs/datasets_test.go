@@ -78,7 +78,7 @@ var datasetTests = []struct {
 		read: func(d string) (*Graph, BuildStats, error) {
 			return ReadSNAPFile(filepath.Join(d, "graphs/ca-GrQc/CA-GrQc.txt"), ReadOptions{CountsLine: true})
 		},
-		nodes: 5242, arcs: 28968, stats: BuildStats{SelfLoops: 12},
+		nodes: 5242, arcs: 28968, stats: BuildStats{SelfLoops: 12, CountsLine: 1},
 	},
 	{
 		// Same file read as undirected: each of the 14,484 pairs is listed
@@ -89,7 +89,7 @@ var datasetTests = []struct {
 			return ReadSNAPFile(filepath.Join(d, "graphs/ca-GrQc/CA-GrQc.txt"), ReadOptions{CountsLine: true, BuildOptions: BuildOptions{Undirected: true}})
 		},
 		nodes: 5242, arcs: 28968, pairs: 14484, undirected: true,
-		stats: BuildStats{SelfLoops: 12, Duplicates: 14484},
+		stats: BuildStats{SelfLoops: 12, Duplicates: 14484, CountsLine: 1},
 	},
 	{
 		// PROVENANCE: n=15229, m=62752 directed, weighted-cascade p; no
@@ -123,7 +123,7 @@ var datasetTests = []struct {
 		read: func(d string) (*Graph, BuildStats, error) {
 			return ReadSNAPFile(filepath.Join(d, "graphs/nethept-wc/NetHEPT.txt"), ReadOptions{CountsLine: true})
 		},
-		nodes: 15233, arcs: 32213, weighted: true, stats: BuildStats{SelfLoops: 22},
+		nodes: 15233, arcs: 32213, weighted: true, stats: BuildStats{SelfLoops: 22, CountsLine: 1},
 	},
 	{
 		// README/PROVENANCE: 22,963 nodes, 48,436 undirected edges (no

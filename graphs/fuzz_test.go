@@ -59,6 +59,10 @@ func FuzzReadSNAP(f *testing.F) {
 		"a b 1\nc d\n",
 		"1 2 NaN\n",
 		"  % x\n\n\t\n",
+		"4 2\n10 20\n20 30\n",
+		"\ufeff5 2\n10 20\n20 30\n",
+		"#@nodes 9\n7 8\n8 9\n",
+		"3 2\n0 1 0.5\n1 2 0.25\n",
 	} {
 		f.Add([]byte(s), false, false)
 		f.Add([]byte(s), true, true)

@@ -2,6 +2,7 @@ package graphs
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -36,8 +37,18 @@ type ReadOptions struct {
 	// "n m", a node and an edge-line count, as in the course copies of
 	// ca-GrQc and NetHEPT. The reader checks that the file has exactly m edge
 	// lines (self-loops and duplicates included) and at most n distinct node
-	// ids. If it is zero, the first line is an edge.
+	// ids. If it is false, such a line is still taken as counts when the
+	// evidence is unambiguous: two non-negative integers with m ≥ 1, exactly
+	// m edge lines after it, at most n distinct ids in them, and either
+	// weighted edge lines (which a two-column edge could not precede) or
+	// neither number used as a node id elsewhere (BuildStats.CountsLine
+	// says so).
+	// Otherwise the first line is an edge.
 	CountsLine bool
+
+	// NoCountsLine turns off the detection of a counts line: the first line
+	// is always an edge (unless CountsLine is set).
+	NoCountsLine bool
 
 	// NumNodes (SNAP and multiplex edge lists), if positive, creates the
 	// nodes with ids "0".."NumNodes-1" first, in that order: a 0-based file
@@ -169,7 +180,8 @@ func newLineReader(r io.Reader, name string) *lineReader {
 }
 
 // next returns the next line, or ok=false at the end of input or on a read
-// error (then lr.err is set). The slice is valid until the next call.
+// error (then lr.err is set). A UTF-8 byte-order mark at the start of the
+// first line is removed. The slice is valid until the next call.
 func (lr *lineReader) next() (line []byte, ok bool) {
 	b, err := lr.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
@@ -188,6 +200,9 @@ func (lr *lineReader) next() (line []byte, ok bool) {
 		return nil, false
 	}
 	lr.line++
+	if lr.line == 1 {
+		b = bytes.TrimPrefix(b, utf8BOM)
+	}
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
@@ -196,6 +211,10 @@ func (lr *lineReader) next() (line []byte, ok bool) {
 	}
 	return b, true
 }
+
+// utf8BOM is the UTF-8 byte-order mark some editors put at the start of a
+// text file; the line reader drops it, so it never becomes part of an id.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // isSep marks the bytes that separate fields in edge lists: space, tab,
 // comma, and the other ASCII whitespace.
@@ -358,6 +377,21 @@ func (t *interner) id(tok []byte) int {
 
 func (t *interner) idString(s string) int { return t.id([]byte(s)) }
 
+// lookup returns the index of id s without adding it.
+func (t *interner) lookup(s string) (int, bool) {
+	if v, ok := parseIndex([]byte(s)); ok && v < max(t.dense, smallIDLimit) {
+		if v < t.dense {
+			return v, true
+		}
+		if v < len(t.small) && t.small[v] > 0 {
+			return int(t.small[v]) - 1, true
+		}
+		return 0, false
+	}
+	i, ok := t.index[s]
+	return i, ok
+}
+
 // name returns the external id of node i.
 func (t *interner) name(i int) string {
 	if i < t.dense {
@@ -403,6 +437,32 @@ func (el *edgeList) add(u, v int, w float64, line int) {
 		el.w = append(el.w, w)
 	}
 	el.lines = append(el.lines, line)
+}
+
+// prependEdge makes u→v (from line) the first edge, numbering its nodes as
+// if they had been met right after the first preN nodes of t: the edge was
+// held back while it might have been a counts line. It returns the
+// renumbered interner (dense as t's) and renumbers the edges already added.
+func (el *edgeList) prependEdge(t *interner, dense, preN int, u, v string, line int) *interner {
+	t2 := newInterner(dense)
+	remap := make([]int, t.n())
+	for i := 0; i < preN; i++ {
+		remap[i] = t2.idString(t.name(i))
+	}
+	iu, iv := t2.idString(u), t2.idString(v)
+	for i := preN; i < t.n(); i++ {
+		remap[i] = t2.idString(t.name(i))
+	}
+	for k := range el.src {
+		el.src[k], el.dst[k] = remap[el.src[k]], remap[el.dst[k]]
+	}
+	el.src = append([]int{iu}, el.src...)
+	el.dst = append([]int{iv}, el.dst...)
+	el.lines = append([]int{line}, el.lines...)
+	if el.weighted {
+		el.w = append([]float64{math.NaN()}, el.w...)
+	}
+	return t2
 }
 
 // build turns the edge list into a Graph on n nodes. ids and index are the

@@ -1,6 +1,7 @@
 package graphs
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"strconv"
@@ -17,7 +18,8 @@ import (
 //
 // A file is a list of "key value" pairs where a value is a number, a quoted
 // string or a bracketed list; '#' starts a comment to the end of the line.
-// Only the first top-level "graph" list is read; keys other than those shown
+// Only the first top-level "graph" list is read (BuildStats.IgnoredGraphs
+// counts the others); keys other than those shown
 // (e.g. Creator, graphics, node attributes) are skipped, nested lists
 // included. Every node needs an integer id, unique in the graph; every edge
 // an integer source and target that are node ids, in any order relative to
@@ -34,6 +36,7 @@ func ReadGML(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, err
 	if err != nil {
 		return nil, BuildStats{}, parseErr(name, 0, "read: %v", err)
 	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	p := gmlParser{lex: gmlLexer{data: data, line: 1}, name: name}
 	if err := p.parseFile(); err != nil {
 		return nil, BuildStats{}, err
@@ -41,7 +44,9 @@ func ReadGML(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, err
 	if !p.found {
 		return nil, BuildStats{}, parseErr(name, 0, "no graph [ ... ] list")
 	}
-	return p.graph(opt)
+	g, st, err := p.graph(opt)
+	st.IgnoredGraphs = p.extra
+	return g, st, err
 }
 
 // ReadGMLFile is ReadGML on the file at path (decompressed if it ends in
@@ -157,6 +162,7 @@ type gmlParser struct {
 	lex      gmlLexer
 	name     string
 	found    bool
+	extra    int // graph lists after the first, skipped
 	directed bool
 	nodes    []gmlNode
 	edges    []gmlEdge
@@ -188,6 +194,9 @@ func (p *gmlParser) parseFile() error {
 				return err
 			}
 		case v.kind == gmlOpen:
+			if string(k.text) == "graph" {
+				p.extra++
+			}
 			if err := p.skipList(v.line); err != nil {
 				return err
 			}

@@ -39,6 +39,7 @@ func ReadIMM(dir, infName string, opt ReadOptions) (*Graph, BuildStats, error) {
 // plain arc list read when there are none.
 const (
 	IMMICFile    = "graph_ic.inf"
+	IMMLTFile    = "graph_lt.inf" // the LT weights, read for -model LT
 	IMMGraphFile = "graph.txt"
 )
 

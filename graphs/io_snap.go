@@ -2,6 +2,7 @@ package graphs
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -26,7 +27,9 @@ import (
 //
 // opt.Undirected makes every line an undirected edge, so a file that lists
 // both u v and v u (as SNAP's ca-GrQc does) has one duplicate per pair;
-// opt.CountsLine accepts a leading "n m" line. Malformed input gives a
+// opt.CountsLine requires a leading "n m" line; without it such a line is
+// detected when unambiguous (see ReadOptions.CountsLine) and reported in
+// BuildStats.CountsLine. Malformed input gives a
 // *ParseError naming name and the line; ReadSNAP never panics on any input.
 func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, error) {
 	lr := newLineReader(r, name)
@@ -37,6 +40,14 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 	countsLine, wantN, wantM := 0, 0, 0
 	edges := 0
 	var f [3][]byte
+	// cand is a first line "n m" that may be counts or an edge; it is kept
+	// aside (its ids not numbered) until the end of the file decides.
+	var cand struct {
+		line, n, m int
+		u, v       string
+		preN       int // nodes numbered before it (by #@nodes)
+	}
+	detect := !opt.CountsLine && !opt.NoCountsLine
 	for {
 		line, ok := lr.next()
 		if !ok {
@@ -44,6 +55,9 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 		}
 		rest, skip := commentLine(line)
 		if skip {
+			if detect && bytes.HasPrefix(rest, snapHeader) {
+				detect = false // our own files have no counts line
+			}
 			if args, ok := directive(rest, "nodes"); ok {
 				eachField(args, func(tok []byte) { t.id(tok) })
 			}
@@ -66,6 +80,19 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 			countsPending = false
 			countsLine, wantN, wantM = lr.line, n, m
 			continue
+		}
+		if detect {
+			detect = false
+			if nf == 2 {
+				n, okn := parseCount(f[0])
+				m, okm := parseCount(f[1])
+				if okn && okm && m >= 1 {
+					cand.line, cand.n, cand.m = lr.line, n, m
+					cand.u, cand.v = string(f[0]), string(f[1])
+					cand.preN = t.n()
+					continue
+				}
+			}
 		}
 		switch {
 		case nf < 2:
@@ -93,7 +120,24 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 	if lr.err != nil {
 		return nil, BuildStats{}, lr.err
 	}
+	var stats BuildStats
+	if cand.line > 0 {
+		_, usedU := t.lookup(cand.u)
+		_, usedV := t.lookup(cand.v)
+		// Before weighted lines a two-column line cannot be an edge, so the
+		// counts need only match; before two-column lines the numbers must
+		// also not be node ids.
+		if edges == cand.m && t.n() <= cand.n && (ncols == 3 || !usedU && !usedV) {
+			stats.CountsLine = cand.line
+		} else {
+			if ncols == 3 {
+				return nil, BuildStats{}, parseErr(name, cand.line, "2 columns but line %d has 3: weights must be given for all edges or none (as a counts line \"n m\" it would announce %d edges, but the file has %d edge lines after it)", ncolsLine, cand.m, edges)
+			}
+			t = el.prependEdge(t, opt.NumNodes, cand.preN, cand.u, cand.v, cand.line)
+		}
+	}
 	if opt.CountsLine {
+		stats.CountsLine = countsLine
 		if countsPending {
 			return nil, BuildStats{}, parseErr(name, 0, "no counts line \"n m\" (CountsLine is set)")
 		}
@@ -105,8 +149,13 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 		}
 	}
 	ids, index := t.table()
-	return el.build(name, t.n(), ids, index, t.name, opt.BuildOptions)
+	g, st, err := el.build(name, t.n(), ids, index, t.name, opt.BuildOptions)
+	st.CountsLine = stats.CountsLine
+	return g, st, err
 }
+
+// snapHeader starts the first line WriteSNAP writes.
+var snapHeader = []byte("# spread graphs edge list")
 
 // ReadSNAPFile is ReadSNAP on the file at path (decompressed if it ends in
 // ".gz"); errors name the path.

@@ -113,7 +113,7 @@ func TestReadSNAP(t *testing.T) {
 			opt:   ReadOptions{CountsLine: true},
 			ids:   []string{"10", "20", "30"},
 			edges: []string{"10>20:0.5", "20>10:0.25"},
-			stats: BuildStats{SelfLoops: 1},
+			stats: BuildStats{SelfLoops: 1, CountsLine: 2},
 		},
 		{
 			name:  "empty input",

@@ -49,7 +49,7 @@ func (f *cicModelFlags) bind(fs *flag.FlagSet) {
 }
 
 // simulator validates the flags and returns the graph and its simulator.
-func (f *cicModelFlags) simulator() (*graphs.Graph, *cic.Simulator, error) {
+func (f *cicModelFlags) simulator(e *env) (*graphs.Graph, *cic.Simulator, error) {
 	d, err := cic.ParseDelay(f.model)
 	if err != nil {
 		return nil, nil, usagef("-model: %v", err)
@@ -60,7 +60,7 @@ func (f *cicModelFlags) simulator() (*graphs.Graph, *cic.Simulator, error) {
 	if f.gf.path == "" {
 		return nil, nil, usagef("-graph is required")
 	}
-	g, err := f.gf.load()
+	g, err := f.gf.load(e)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,7 +130,7 @@ number of cores.`,
 			if err != nil {
 				return err
 			}
-			g, sim, err := mf.simulator()
+			g, sim, err := mf.simulator(e)
 			if err != nil {
 				return err
 			}
@@ -191,7 +191,7 @@ result depends only on the inputs and -seed, not on the number of cores.`,
 			if *sources == "" || *out == "" {
 				return usagef("-sources and -o are required")
 			}
-			g, sim, err := mf.simulator()
+			g, sim, err := mf.simulator(e)
 			if err != nil {
 				return err
 			}

@@ -52,8 +52,18 @@ CSV tables and PNG plots go to DIR (default ./spread-demo/).`,
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			if *side < 2 || *M < 1 || *T < 2 || *hiddenFrac < 0 || *hiddenFrac >= 1 {
+			if *side < 2 || *M < 1 || *T < 2 || !(*hiddenFrac >= 0 && *hiddenFrac < 1) {
 				return usagef("need -side ≥ 2, -cascades ≥ 1, -T ≥ 2 and 0 ≤ -hidden < 1")
+			}
+			c := newFlagCheck(fs)
+			c.intRange("side", *side, 2, 1<<12, true)
+			c.intRange("cascades", *M, 1, maxCascades, true)
+			c.intRange("T", *T, 2, maxHorizon, true)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkOutDir("-out", *out, "summary.csv"); err != nil {
+				return err
 			}
 			return runDemo(e, *side, *M, *T, *hiddenFrac, *seed, *out)
 		}

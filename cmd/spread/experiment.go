@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -67,6 +68,16 @@ func experimentChildren() []*command {
 					if dir == "" {
 						dir = filepath.Join("spread-experiments", ex.Name)
 					}
+					c := newFlagCheck(fs)
+					c.intRange("workers", *workers, 0, maxWorkers, false)
+					if err := c.err(); err != nil {
+						return err
+					}
+					if *data != "" {
+						if st, err := os.Stat(*data); err != nil || !st.IsDir() {
+							return usagef("-data %s is not a directory", *data)
+						}
+					}
 					dataDir := *data
 					if dataDir == "" {
 						if r := shared.Root(); r != "" {
@@ -81,11 +92,20 @@ func experimentChildren() []*command {
 							printProgress(e, p)
 							return nil
 						})}
+					if err := checkOutDir("-out", dir, ex.Name+".csv"); err != nil {
+						return err
+					}
 					fmt.Fprintf(e.stderr, "[%s] scale %s, seed %d, output %s\n", ex.Name, s, *seed, dir)
 					start := time.Now()
 					o, err := ex.Run(ctx, s, opt)
 					if err != nil {
 						return err
+					}
+					if len(o.Points) == 0 {
+						for _, n := range o.Notes {
+							fmt.Fprintf(e.stderr, "[%s] note: %s\n", ex.Name, n)
+						}
+						return fmt.Errorf("no point was computed (see the notes above): nothing written")
 					}
 					if err := o.Write(dir); err != nil {
 						return err

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spread-dev/spread/graphs"
@@ -48,14 +51,19 @@ Kinds and the meaning of -degree (0 means the default in brackets):
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			if *kind == "" {
-				return usagef("-kind is required")
+			c := newFlagCheck(fs)
+			c.required("kind", *kind)
+			c.intRange("n", *n, 1, maxNodes, true)
+			c.floatRange("degree", opt.Degree, 0, math.Inf(1), false, true, false)
+			c.required("o", *out)
+			if err := c.err(); err != nil {
+				return err
 			}
-			if *n <= 0 {
-				return usagef("-n must be positive, got %d", *n)
+			if opt.Degree*float64(*n) > maxEdges {
+				return usagef("-n %d with -degree %v gives more than the limit of %d edges", *n, opt.Degree, maxEdges)
 			}
-			if *out == "" {
-				return usagef("-o is required")
+			if err := checkFiles(nil, []fileArg{{"-o", *out}}); err != nil {
+				return err
 			}
 			g, err := graphs.Generate(*kind, *n, opt)
 			if err != nil {
@@ -88,7 +96,10 @@ min_degree, mean_degree, max_degree.`,
 			if len(args) != 1 {
 				return usagef("want exactly one FILE, got %d arguments", len(args))
 			}
-			g, err := loadGraph(args[0], *undirected)
+			if err := checkFiles([]fileArg{{"FILE", args[0]}}, nil); err != nil {
+				return err
+			}
+			g, err := loadGraph(e, args[0], *undirected)
 			if err != nil {
 				return err
 			}
@@ -126,11 +137,51 @@ func edgeCount(g *graphs.Graph) int {
 
 // loadGraph reads a network (graphs.ReadPath): an IMM dataset directory
 // or a file whose format follows its extension. undirected applies to edge
-// lists.
-func loadGraph(path string, undirected bool) (*graphs.Graph, error) {
+// lists. Header counts beyond maxNodes are refused. What the reader dropped
+// or took as a header goes to stderr.
+func loadGraph(e *env, path string, undirected bool) (*graphs.Graph, error) {
+	return loadModelGraph(e, path, undirected, "")
+}
+
+// loadModelGraph is loadGraph for a diffusion model: for -model LT an IMM
+// directory's LT weights (graph_lt.inf) are read instead of its IC
+// probabilities.
+func loadModelGraph(e *env, path string, undirected bool, model string) (*graphs.Graph, error) {
 	if path == "" {
 		return nil, usagef("-graph is required")
 	}
-	g, _, err := graphs.ReadPath(path, graphs.ReadOptions{BuildOptions: graphs.BuildOptions{Undirected: undirected}})
-	return g, err
+	opt := graphs.ReadOptions{BuildOptions: graphs.BuildOptions{Undirected: undirected}, MaxNodes: maxNodes}
+	var (
+		g   *graphs.Graph
+		st  graphs.BuildStats
+		err error
+	)
+	lt := filepath.Join(path, graphs.IMMLTFile)
+	if _, serr := os.Stat(lt); model == "LT" && serr == nil {
+		fmt.Fprintf(e.stderr, "note: %s: reading the LT weights of %s\n", path, graphs.IMMLTFile)
+		g, st, err = graphs.ReadIMM(path, graphs.IMMLTFile, opt)
+	} else {
+		g, st, err = graphs.ReadPath(path, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	reportBuild(e, path, st)
+	return g, nil
+}
+
+// reportBuild tells the user what a reader dropped or read as a header.
+func reportBuild(e *env, path string, st graphs.BuildStats) {
+	if st.CountsLine > 0 {
+		fmt.Fprintf(e.stderr, "note: %s line %d read as a header \"nodes edges\" (its counts match the file), not as an edge\n", path, st.CountsLine)
+	}
+	if st.SelfLoops > 0 {
+		fmt.Fprintf(e.stderr, "note: %s: dropped %d self-loop(s)\n", path, st.SelfLoops)
+	}
+	if st.Duplicates > 0 {
+		fmt.Fprintf(e.stderr, "note: %s: dropped %d duplicate edge(s) (the first copy is kept)\n", path, st.Duplicates)
+	}
+	if st.IgnoredGraphs > 0 {
+		fmt.Fprintf(e.stderr, "note: %s: read the first graph only; %d more graph list(s) ignored\n", path, st.IgnoredGraphs)
+	}
 }

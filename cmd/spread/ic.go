@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -37,13 +38,20 @@ func (f *graphFlags) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&f.undirected, "undirected", false, "read an edge list as undirected (one parameter per undirected edge)")
 }
 
-func (f *graphFlags) load() (*graphs.Graph, error) { return loadGraph(f.path, f.undirected) }
+func (f *graphFlags) load(e *env) (*graphs.Graph, error) { return loadGraph(e, f.path, f.undirected) }
 
 // alphaFlags chooses the IC probabilities of a command.
 type alphaFlags struct {
-	file    string
-	konst   float64
-	uniform bool
+	file     string
+	konst    float64
+	konstSet bool // -alpha-const was given (check sets it)
+	uniform  bool
+}
+
+// check validates -alpha-const and records whether it was given.
+func (f *alphaFlags) check(c *flagCheck) {
+	f.konstSet = c.isSet("alpha-const")
+	c.floatRange("alpha-const", f.konst, 0, 1, false, false, false)
 }
 
 func (f *alphaFlags) bind(fs *flag.FlagSet) {
@@ -58,7 +66,7 @@ func (f *alphaFlags) theta(g *graphs.Graph, seed uint64) ([]float64, error) {
 	if f.file != "" {
 		n++
 	}
-	if f.konst >= 0 {
+	if f.konstSet {
 		n++
 	}
 	if f.uniform {
@@ -85,10 +93,7 @@ func (f *alphaFlags) theta(g *graphs.Graph, seed uint64) ([]float64, error) {
 	switch {
 	case f.file != "":
 		return datasets.ReadEdgeValuesFile(f.file, g, true)
-	case f.konst >= 0:
-		if f.konst > 1 {
-			return nil, usagef("-alpha-const %v outside [0,1]", f.konst)
-		}
+	case f.konstSet:
 		th := make([]float64, ic.NumParams(g))
 		for i := range th {
 			th[i] = f.konst
@@ -149,10 +154,20 @@ output depends only on the inputs and -seed, not on the number of cores.`,
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			if *M <= 0 || *T <= 0 || *out == "" {
-				return usagef("-cascades, -T and -o are required (positive)")
+			fc := newFlagCheck(fs)
+			fc.intRange("cascades", *M, 1, maxCascades, true)
+			fc.intRange("T", *T, 1, maxHorizon, true)
+			fc.required("o", *out)
+			af.check(fc)
+			fc.floatRange("p0", *p0c, 0, math.Inf(1), true, true, false)
+			if err := fc.err(); err != nil {
+				return err
 			}
-			g, err := gf.load()
+			if err := checkFiles([]fileArg{{"-graph", gf.path}, {"-alpha", af.file}, {"-hidden", *hidden}},
+				[]fileArg{{"-o", *out}, {"-alpha-out", *alphaOut}}); err != nil {
+				return err
+			}
+			g, err := gf.load(e)
 			if err != nil {
 				return err
 			}
@@ -161,7 +176,7 @@ output depends only on the inputs and -seed, not on the number of cores.`,
 				return err
 			}
 			cfg := datasets.SyntheticConfig{M: *M, T: *T, Seed: *seed, Workers: runtime.GOMAXPROCS(0)}
-			if *p0c != 0 { // a negative c is rejected by stochasticP0, not ignored
+			if *p0c != 0 {
 				if cfg.P0, err = stochasticP0(g, *p0c); err != nil {
 					return err
 				}
@@ -174,6 +189,9 @@ output depends only on the inputs and -seed, not on the number of cores.`,
 			c, err := datasets.Synthetic(g, ic.ExpandAlpha(nil, g, theta), cfg)
 			if err != nil {
 				return err
+			}
+			if len(c.Node) == 0 {
+				return fmt.Errorf("no cascade has an active node (with -p0 %v each node is a seed with probability %.3g): nothing written", *p0c, *p0c/float64(g.N))
 			}
 			if *alphaOut != "" {
 				if err := datasets.WriteEdgeValuesFile(*alphaOut, g, theta); err != nil {
@@ -218,18 +236,33 @@ The output is CSV "node,t,p" with external node ids.`,
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
+			c := newFlagCheck(fs)
 			if *alphaPath == "" || *T <= 0 || *out == "" {
 				return usagef("-alpha, -T and -o are required")
 			}
-			if (*sources == "") == (*p0c == 0) {
+			if (*sources == "") == !c.isSet("p0") {
 				return usagef("give exactly one of -sources and -p0")
 			}
-			if *method != "dmp" && *method != "mc" {
-				return usagef("-method must be dmp or mc, got %q", *method)
+			c.intRange("T", *T, 1, maxHorizon, true)
+			c.floatRange("p0", *p0c, 0, math.Inf(1), true, true, false)
+			c.oneOf("method", *method, "dmp", "mc")
+			c.intRange("samples", *samples, 1, maxSamples, true)
+			if err := c.err(); err != nil {
+				return err
 			}
-			g, err := gf.load()
+			ins := []fileArg{{"-graph", gf.path}}
+			for _, a := range strings.Split(*alphaPath, ",") {
+				ins = append(ins, fileArg{"-alpha", strings.TrimSpace(a)})
+			}
+			if err := checkFiles(ins, []fileArg{{"-o", *out}}); err != nil {
+				return err
+			}
+			g, err := gf.load(e)
 			if err != nil {
 				return err
+			}
+			if g.N*(*T) > maxCells {
+				return usagef("-T %d on %d nodes gives %d marginals, more than the limit of %d", *T, g.N, g.N*(*T), maxCells)
 			}
 			theta, R, err := readReplicas(*alphaPath, g)
 			if err != nil {
@@ -240,7 +273,7 @@ The output is CSV "node,t,p" with external node ids.`,
 			}
 			var p0 []float64
 			var init ic.Init
-			if *p0c != 0 { // a negative c is rejected by stochasticP0, not ignored
+			if c.isSet("p0") {
 				if p0, err = stochasticP0(g, *p0c); err != nil {
 					return err
 				}
@@ -261,9 +294,6 @@ The output is CSV "node,t,p" with external node ids.`,
 				marg = ic.MixtureMarginals(nil, g, theta, R, p0, *T)
 			} else {
 				alpha := ic.ExpandAlpha(nil, g, theta)
-				if *samples <= 0 {
-					return usagef("-samples must be positive")
-				}
 				marg = ic.NewSimulator(g, alpha, *T).Marginals(nil, init, *samples, *seed, runtime.GOMAXPROCS(0))
 			}
 			return datasets.WriteMarginalsFile(*out, g, marg, *T)

@@ -4,13 +4,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/spread-dev/spread/train"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
+	"github.com/spread-dev/spread/train"
 	"github.com/spread-dev/spread/train/slicer"
 )
 
@@ -79,13 +81,19 @@ the end of each stage) and -resume continues from it.`,
 			if *resume && *ckpt == "" {
 				return usagef("-resume needs -checkpoint")
 			}
-			if cfg.Grad != slicer.GradAutodiff && cfg.Grad != slicer.GradAdjoint {
-				return usagef("-grad must be autodiff or adjoint, got %q", cfg.Grad)
-			}
-			switch cfg.Method {
-			case slicer.MethodPQN, slicer.MethodSPG, slicer.MethodPaper, slicer.MethodAscent, slicer.MethodAdam:
-			default:
-				return usagef("-method must be pqn, spg, paper (ascent) or adam, got %q", cfg.Method)
+			c := newFlagCheck(fs)
+			c.oneOf("grad", cfg.Grad, slicer.GradAutodiff, slicer.GradAdjoint)
+			c.oneOf("method", cfg.Method, slicer.MethodPQN, slicer.MethodSPG, slicer.MethodPaper, slicer.MethodAscent, slicer.MethodAdam)
+			c.intRange("T", *T, 1, maxHorizon, true)
+			c.intRange("replicas", cfg.Replicas, 1, maxReplicas, false)
+			c.intRange("iters", cfg.MaxIters, 1, maxIters, false)
+			c.floatRange("tol", cfg.Tol, 0, math.Inf(1), false, true, false)
+			c.floatRange("lr", cfg.LR, 0, math.Inf(1), false, true, false)
+			c.floatRange("init", cfg.Init, 0, 1, true, true, false)
+			c.floatRange("perturb", cfg.Perturb, 0, 1, false, false, false)
+			c.floatRange("p0", *p0c, 0, math.Inf(1), true, true, false)
+			if err := c.err(); err != nil {
+				return err
 			}
 			lineSearch := cfg.Method == slicer.MethodPQN || cfg.Method == slicer.MethodSPG
 			if lineSearch && cfg.LR != 0 {
@@ -103,24 +111,47 @@ the end of each stage) and -resume continues from it.`,
 				}
 				cfg.Patience, cfg.GradTol, cfg.K0 = 0, 0, slicer.DefaultK0
 			}
-			g, err := gf.load()
+			outs := []fileArg{{"-o", *out}}
+			for r := 2; r <= cfg.Replicas; r++ {
+				outs = append(outs, fileArg{fmt.Sprintf("-o (replica %d)", r), datasets.ReplicaPath(*out, r)})
+			}
+			outs = append(outs, fileArg{"-checkpoint", *ckpt})
+			if err := checkFiles([]fileArg{{"-graph", gf.path}, {"-cascades", *cascPath}, {"-hidden", *hidden}}, outs); err != nil {
+				return err
+			}
+			g, err := gf.load(e)
 			if err != nil {
 				return err
+			}
+			if P := ic.NumParams(g) * cfg.Replicas; P > maxParamsAll {
+				return usagef("-replicas %d on %d edges gives %d parameters, more than the limit of %d", cfg.Replicas, ic.NumParams(g), P, maxParamsAll)
 			}
 			casc, err := datasets.ReadCascadesFile(*cascPath, g, *T)
 			if err != nil {
 				return err
+			}
+			if casc.M() == 0 {
+				return fmt.Errorf("-cascades %s holds no cascade: nothing to learn from", *cascPath)
 			}
 			var observed []bool
 			if *hidden != "" {
 				if observed, err = datasets.ReadHiddenFile(*hidden, g); err != nil {
 					return err
 				}
+				if !slices.Contains(observed, true) {
+					return fmt.Errorf("-hidden %s hides every node: the objective would be empty", *hidden)
+				}
 			}
 			var p0 []float64
-			if *p0c != 0 { // a negative c is rejected by stochasticP0, not ignored
+			if c.isSet("p0") {
 				if p0, err = stochasticP0(g, *p0c); err != nil {
 					return err
+				}
+			} else {
+				for k := 0; k < casc.M(); k++ {
+					if len(casc.Seeds(k)) == 0 {
+						return fmt.Errorf("-cascades %s: cascade %q has no node at time 0, so its seed set is empty (give -p0 c for a stochastic initial condition)", *cascPath, casc.IDs[k])
+					}
 				}
 			}
 			obs := datasets.Counts(casc, observed, p0 == nil, p0)
@@ -139,6 +170,9 @@ the end of each stage) and -resume continues from it.`,
 				crit = " (" + res.Stages[n-1].Criterion + ")"
 			}
 			fmt.Fprintf(e.stderr, "done: %s%s after %d iterations, objective %.6g, %v\n", res.Status, crit, res.Iters, res.Objective, res.Stats.Runtime.Round(time.Millisecond))
+			if h := res.Stages[0].History; len(h) > 0 && res.Objective < h[0] { // Learn succeeded: Stages is not empty
+				return fmt.Errorf("learning made the objective worse, from %.6g at the start to %.6g (is -lr too large?): nothing written", h[0], res.Objective)
+			}
 			return datasets.WriteReplicasFiles(*out, g, res.Theta, res.Replicas)
 		}
 	},

@@ -20,13 +20,14 @@ import (
 // imFlags are the model flags shared by spread im and spread im eval.
 type imFlags struct {
 	graphFlags
-	probs   string
-	wc      bool
-	konst   float64
-	model   string
-	seed    uint64
-	mc      int
-	workers int
+	probs    string
+	wc       bool
+	konst    float64
+	konstSet bool // -p was given (check sets it)
+	model    string
+	seed     uint64
+	mc       int
+	workers  int
 }
 
 func (f *imFlags) bind(fs *flag.FlagSet) {
@@ -40,25 +41,36 @@ func (f *imFlags) bind(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "workers", 0, "goroutines (0 = all cores); results do not depend on it")
 }
 
-// load reads the graph and the per-edge probabilities and builds the model.
-func (f *imFlags) load() (*graphs.Graph, []float64, diffusion.Model, error) {
+// check validates the shared flags.
+func (f *imFlags) check(c *flagCheck) {
 	f.model = strings.ToUpper(f.model)
 	if f.model != "IC" && f.model != "LT" {
-		return nil, nil, nil, usagef("-model must be IC or LT, got %q", f.model)
+		c.failf("model", "must be IC or LT, got %q", f.model)
 	}
-	if f.mc <= 0 {
-		return nil, nil, nil, usagef("-mc must be positive")
-	}
+	c.intRange("mc", f.mc, 1, maxSamples, true)
+	c.intRange("workers", f.workers, 0, maxWorkers, false)
+	f.konstSet = c.isSet("p")
+	c.floatRange("p", f.konst, 0, 1, false, false, false)
 	n := 0
-	for _, b := range []bool{f.probs != "", f.wc, f.konst >= 0} {
+	for _, b := range []bool{f.probs != "", f.wc, f.konstSet} {
 		if b {
 			n++
 		}
 	}
-	if n > 1 {
-		return nil, nil, nil, usagef("give at most one of -probs, -wc, -p")
+	if n > 1 && c.first == nil {
+		c.first = usagef("give at most one of -probs, -wc, -p")
 	}
-	g, err := f.graphFlags.load()
+}
+
+// inputs lists the files the shared flags read.
+func (f *imFlags) inputs() []fileArg {
+	return []fileArg{{"-graph", f.path}, {"-probs", f.probs}}
+}
+
+// load reads the graph and the per-edge probabilities and builds the model.
+// check must have succeeded.
+func (f *imFlags) load(e *env) (*graphs.Graph, []float64, diffusion.Model, error) {
+	g, err := loadModelGraph(e, f.path, f.undirected, f.model)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -72,10 +84,7 @@ func (f *imFlags) load() (*graphs.Graph, []float64, diffusion.Model, error) {
 		p = ic.ExpandAlpha(nil, g, th)
 	case f.wc:
 		p = diffusion.WeightedCascade(nil, g)
-	case f.konst >= 0:
-		if f.konst > 1 {
-			return nil, nil, nil, usagef("-p %v outside [0,1]", f.konst)
-		}
+	case f.konstSet:
 		p = make([]float64, g.NumEdges())
 		for e := range p {
 			p[e] = f.konst
@@ -137,9 +146,29 @@ Subcommand eval estimates the spread of a given seed file.`,
 			if *k <= 0 || *out == "" {
 				return usagef("-k (positive) and -o are required")
 			}
-			g, p, m, err := f.load()
+			c := newFlagCheck(fs)
+			f.check(c)
+			c.oneOf("method", *method, "celf", "imm", "dmp")
+			c.intRange("k", *k, 1, maxNodes, true)
+			c.floatRange("epsilon", *eps, 0, 1, true, true, *method == "imm")
+			c.intRange("T", *T, 1, maxHorizon, *method == "dmp")
+			c.intRange("iters", *iters, 1, maxIters, false)
+			c.intRange("polish", *polish, 0, maxPolish, false)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if *method == "dmp" && f.model != "IC" {
+				return usagef("-method dmp supports -model IC only")
+			}
+			if err := checkFiles(f.inputs(), []fileArg{{"-o", *out}}); err != nil {
+				return err
+			}
+			g, p, m, err := f.load(e)
 			if err != nil {
 				return err
+			}
+			if *method == "dmp" && g.NumEdges()*(*T) > maxCells {
+				return usagef("-T %d on %d edges gives %d DMP messages, more than the limit of %d", *T, g.NumEdges(), g.NumEdges()*(*T), maxCells)
 			}
 			if *k > g.N {
 				return fmt.Errorf("-k %d exceeds the %d nodes of the graph", *k, g.N)
@@ -156,17 +185,8 @@ Subcommand eval estimates the spread of a given seed file.`,
 				meth = im.CELF{}
 				set.Recorder = imProgress(e)
 			case "imm":
-				if !(*eps > 0 && *eps < 1) {
-					return usagef("-epsilon must be in (0,1)")
-				}
 				meth = &im.IMM{Epsilon: *eps}
 			case "dmp":
-				if f.model != "IC" {
-					return usagef("-method dmp supports -model IC only")
-				}
-				if *T < 1 {
-					return usagef("-T must be positive")
-				}
 				d, err := im.NewDMPInfMax(g, p, *T)
 				if err != nil {
 					return err
@@ -237,7 +257,15 @@ The estimate depends only on the inputs and -seed.`,
 			if *seedsPath == "" {
 				return usagef("-seeds is required")
 			}
-			g, _, m, err := f.load()
+			c := newFlagCheck(fs)
+			f.check(c)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkFiles(append(f.inputs(), fileArg{"-seeds", *seedsPath}), nil); err != nil {
+				return err
+			}
+			g, _, m, err := f.load(e)
 			if err != nil {
 				return err
 			}

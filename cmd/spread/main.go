@@ -70,10 +70,13 @@ func run(ctx context.Context, e *env, args []string) int {
 		}
 		if rest[0] == "help" || rest[0] == "-h" || rest[0] == "-help" || rest[0] == "--help" {
 			if len(rest) > 1 {
-				if c := find(cmd, rest[1]); c != nil {
-					printUsage(e.stdout, c, strings.Join(append(path, c.name), " "))
-					return 0
+				c := find(cmd, rest[1])
+				if c == nil {
+					fmt.Fprintf(e.stderr, "%s help %s: unknown command. Run '%s help'.\n", strings.Join(path, " "), rest[1], strings.Join(path, " "))
+					return 2
 				}
+				printUsage(e.stdout, c, strings.Join(append(path, c.name), " "))
+				return 0
 			}
 			printGroupUsage(e.stdout, cmd)
 			return 0

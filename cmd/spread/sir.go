@@ -99,7 +99,7 @@ the node had not recovered by T-1). The output depends only on the inputs and
 			if *M <= 0 || *T <= 0 || *out == "" {
 				return usagef("-cascades, -T and -o are required (positive)")
 			}
-			g, err := gf.load()
+			g, err := gf.load(e)
 			if err != nil {
 				return err
 			}
@@ -164,7 +164,7 @@ reports the log-likelihood on stderr every 50 iterations.`,
 			case !(cfg.Init > 0 && cfg.Init < 1):
 				return usagef("-init %v: want 0 < init < 1", cfg.Init)
 			}
-			g, err := gf.load()
+			g, err := gf.load(e)
 			if err != nil {
 				return err
 			}
@@ -223,7 +223,7 @@ susceptible, infected and recovered at t given the infected -sources at time
 			if *T <= 0 || *out == "" || *sources == "" {
 				return usagef("-T, -sources and -o are required")
 			}
-			g, err := gf.load()
+			g, err := gf.load(e)
 			if err != nil {
 				return err
 			}

@@ -73,8 +73,12 @@ func TestWriteFile(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if st.Mode().Perm() != Perm {
-					t.Errorf("mode = %v, want %v", st.Mode().Perm(), Perm)
+				want := Perm
+				if tc.old != nil {
+					want = 0o600 // the replaced file's mode is kept
+				}
+				if st.Mode().Perm() != want {
+					t.Errorf("mode = %v, want %v", st.Mode().Perm(), want)
 				}
 			}
 			checkOnly(t, dir, tc.want != nil)

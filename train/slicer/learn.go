@@ -232,13 +232,23 @@ func (a ascent) LR(k int) float64 { return a.sched.LR(k) }
 
 // Step implements train.Stepper.
 func (a ascent) Step(theta, grad []float64, k int) error {
-	stepAscent(theta, grad, a.sched.LR(k))
+	if i, s := stepAscent(theta, grad, a.sched.LR(k)); i >= 0 {
+		return &train.NonFiniteError{Op: "slicer ascent step", Iter: k, Index: i, Value: s}
+	}
 	return nil
 }
 
 // stepAscent applies α_e ← α_e + s_e with s_e = eps·grad[e] halved while
-// α_e + s_e ∉ (0, 1).
-func stepAscent(theta, grad []float64, eps float64) {
+// α_e + s_e ∉ (0, 1). A step that is NaN or infinite (an overflowing rate
+// or gradient) cannot be halved into (0, 1): stepAscent then returns the
+// first such index and value and leaves theta unchanged; otherwise it
+// returns -1.
+func stepAscent(theta, grad []float64, eps float64) (int, float64) {
+	for i := range theta {
+		if s := grad[i] * eps; math.IsNaN(s) || math.IsInf(s, 0) {
+			return i, s
+		}
+	}
 	for i, v := range theta {
 		s := grad[i] * eps
 		// s ≠ 0 guards termination if v itself were outside (0, 1); inside,
@@ -249,4 +259,5 @@ func stepAscent(theta, grad []float64, eps float64) {
 		}
 		theta[i] = v + s
 	}
+	return -1, 0
 }
