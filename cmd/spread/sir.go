@@ -44,6 +44,11 @@ func (f *sirParamFlags) bind(fs *flag.FlagSet) {
 	fs.Float64Var(&f.muConst, "mu-const", -1, "the same recovery probability at every node")
 }
 
+// inputs lists the files the flags read, with the graph's.
+func (f *sirParamFlags) inputs(graph string) []fileArg {
+	return []fileArg{{"-graph", graph}, {"-lambda", f.lambdaFile}, {"-mu", f.muFile}}
+}
+
 func (f *sirParamFlags) load(g *graphs.Graph) (lambda, mu []float64, err error) {
 	if (f.lambdaFile == "") == (f.lambdaConst < 0) || (f.muFile == "") == (f.muConst < 0) {
 		return nil, nil, usagef("give one of -lambda FILE and -lambda-const p, and one of -mu FILE and -mu-const q")
@@ -96,8 +101,15 @@ the node had not recovered by T-1). The output depends only on the inputs and
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			if *M <= 0 || *T <= 0 || *out == "" {
-				return usagef("-cascades, -T and -o are required (positive)")
+			c := newFlagCheck(fs)
+			c.required("o", *out)
+			c.intRange("cascades", *M, 1, maxCascades, true)
+			c.intRange("T", *T, 1, maxHorizon, true)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkFiles(pf.inputs(gf.path), []fileArg{{"-o", *out}}); err != nil {
+				return err
 			}
 			g, err := gf.load(e)
 			if err != nil {
@@ -150,19 +162,22 @@ reports the log-likelihood on stderr every 50 iterations.`,
 		out := fs.String("o", "", "output file for λ")
 		muOut := fs.String("mu-out", "", "output file for μ")
 		return func(ctx context.Context, e *env, args []string) error {
-			switch {
-			case len(args) > 0:
+			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
-			case *casc == "" || *T <= 0 || *out == "" || *muOut == "":
-				return usagef("-cascades, -T, -o and -mu-out are required")
-			case *out == *muOut:
-				return usagef("-o and -mu-out name the same file")
-			case cfg.MaxIters <= 0:
-				return usagef("-iters %d: want ≥ 1", cfg.MaxIters)
-			case !(cfg.LR > 0) || cfg.LR > 1:
-				return usagef("-lr %v: want 0 < lr ≤ 1", cfg.LR)
-			case !(cfg.Init > 0 && cfg.Init < 1):
-				return usagef("-init %v: want 0 < init < 1", cfg.Init)
+			}
+			c := newFlagCheck(fs)
+			c.required("cascades", *casc)
+			c.required("o", *out)
+			c.required("mu-out", *muOut)
+			c.intRange("T", *T, 1, maxHorizon, true)
+			c.intRange("iters", cfg.MaxIters, 1, maxIters, true)
+			c.floatRange("lr", cfg.LR, 0, 1, true, false, true)
+			c.floatRange("init", cfg.Init, 0, 1, true, true, true)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkFiles([]fileArg{{"-graph", gf.path}, {"-cascades", *casc}}, []fileArg{{"-o", *out}, {"-mu-out", *muOut}}); err != nil {
+				return err
 			}
 			g, err := gf.load(e)
 			if err != nil {
@@ -220,8 +235,15 @@ susceptible, infected and recovered at t given the infected -sources at time
 			if len(args) > 0 {
 				return usagef("unexpected arguments %q", args)
 			}
-			if *T <= 0 || *out == "" || *sources == "" {
-				return usagef("-T, -sources and -o are required")
+			c := newFlagCheck(fs)
+			c.required("sources", *sources)
+			c.required("o", *out)
+			c.intRange("T", *T, 1, maxHorizon, true)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkFiles(pf.inputs(gf.path), []fileArg{{"-o", *out}}); err != nil {
+				return err
 			}
 			g, err := gf.load(e)
 			if err != nil {
