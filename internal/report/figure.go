@@ -39,6 +39,8 @@ type Series struct {
 	Name string
 	X, Y []float64
 	YErr []float64
+	// Points draws markers only, without joining them (a scatter plot).
+	Points bool
 }
 
 // SavePNG renders f as a PNG image of widthInches × heightInches (at 96 dpi)
@@ -205,7 +207,7 @@ func (f *Figure) plot() (*plot.Plot, *plot.Legend, error) {
 		}
 		// One polyline per run of points without a dropped point inside.
 		start := 0
-		for j := 1; j <= len(pts); j++ {
+		for j := 1; j <= len(pts) && !s.Points; j++ {
 			if j < len(pts) && !pts[j].brk {
 				continue
 			}
@@ -222,7 +224,11 @@ func (f *Figure) plot() (*plot.Plot, *plot.Legend, error) {
 		if len(bars.pts) > 0 {
 			p.Add(bars)
 		}
-		leg.Add(s.Name, line, scatter)
+		if s.Points {
+			leg.Add(s.Name, scatter)
+		} else {
+			leg.Add(s.Name, line, scatter)
+		}
 	}
 
 	for _, a := range []struct {
