@@ -52,6 +52,9 @@ type BuildStats struct {
 	// IgnoredGraphs counts the top-level graph lists of a GML file after the
 	// first, which are not read.
 	IgnoredGraphs int
+	// FromCache says the graph was loaded from its binary cache (ReadPath,
+	// WriteCache); the other counts are those of the original read.
+	FromCache bool
 }
 
 // Builder accumulates nodes and edges under external ids, then builds an

@@ -125,7 +125,11 @@ func ReadFile(path string, opt ReadOptions) (*Graph, BuildStats, error) {
 
 // ReadPath reads a network from path: an IMM dataset directory
 // (ReadIMMDir), or a file whose format follows its extension (ReadFile).
-// A path that does not exist is an error "graphs: stat PATH: ...".
+// When a binary cache path+CacheSuffix written by WriteCache for this file
+// (same size and modification time) and these options exists, ReadPath
+// loads it instead, in one pass (BuildStats.FromCache says so); a stale
+// cache is ignored, a damaged one is an error. A path that does not exist
+// is an error "graphs: stat PATH: ...".
 func ReadPath(path string, opt ReadOptions) (*Graph, BuildStats, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -133,6 +137,14 @@ func ReadPath(path string, opt ReadOptions) (*Graph, BuildStats, error) {
 	}
 	if st.IsDir() {
 		return ReadIMMDir(path, opt)
+	}
+	g, bs, err := readCache(path, st, opt)
+	if err == nil {
+		bs.FromCache = true
+		return g, bs, nil
+	}
+	if !errors.Is(err, errStaleCache) {
+		return nil, BuildStats{}, err
 	}
 	return ReadFile(path, opt)
 }
