@@ -79,7 +79,8 @@ type opBase struct {
 	in   []tensor.Shape // input shapes
 	out  tensor.Shape   // output shape
 	fwd  kernel         // out = [y], in = the inputs; must overwrite all of y
-	// keep makes the op write every run into one output buffer of its own,
+	// keep (set for every op of the package) makes the op write every run
+	// into one output buffer of its own,
 	// allocated on the first run, instead of a new one (or gorgonia's
 	// prealloc). A TapeMachine's Reset drops every register, so without it
 	// each run allocates every output afresh. This is safe because the
@@ -209,7 +210,7 @@ func (l layout) op(name, desc string, ids []any, fwd kernel, out int, in ...int)
 	for i, r := range in {
 		shapes[i] = l.shape(r)
 	}
-	return opBase{name: l.opName(name), desc: desc, ids: ids, in: shapes, out: l.shape(out), fwd: fwd}
+	return opBase{name: l.opName(name), desc: desc, ids: ids, in: shapes, out: l.shape(out), fwd: fwd, keep: true}
 }
 
 // diffOp is a differentiable op: opBase plus its gradient, both as gradient
