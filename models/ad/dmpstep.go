@@ -18,7 +18,10 @@ import (
 //
 // with x_e(t) = 1 − α_e·p_e(t) the factor edge e contributes to its target's
 // products, α the transmission probabilities, and Q(τ) = 1 − p(τ) the
-// marginal complements (Q(0) = 1 − p̄ is the initial condition). Carrying α
+// marginal complements (Q(0) = 1 − p̄ is the initial condition). The state
+// holds α (and its gradient ∂α) in out-edge order, outE of the index, the
+// order in which the kernels visit the edges, so that they read and write it
+// sequentially; x is in edge order, read per node through inE. Carrying α
 // and Q(0) in the state gives every step a single input: its gradient is one
 // node per step, into which the step adds its share of ∂α and ∂Q(0), instead
 // of one gradient node per input and per step that gorgonia would then sum.
@@ -196,20 +199,28 @@ func dmpInitAddK[T float](ix *CavityProdIndex, out, in [][]T) {
 	dmpInitBwdQ0(out[1], in[0], in[3], ix, true)
 }
 
-// dmpInitFwd sets s = [x(0) | α | q0] with x_e(0) = (1 − α_e) + α_e·q0[src e],
+// slot returns the position of edge e in out-edge order (outE[slot(e)] = e).
+func (ix *CavityProdIndex) slot(e int) int {
+	if ix.outSlot == nil {
+		return e
+	}
+	return ix.outSlot[e]
+}
+
+// dmpInitFwd sets s = [x(0) | α | q0] (α in out-edge order) with x_e(0) = (1 − α_e) + α_e·q0[src e],
 // in the order of the reference graph (a1 + b with b = α⊙q0[src]).
 func dmpInitFwd[T float](s, alpha, q0 []T, ix *CavityProdIndex) {
 	E, n := len(ix.src), ix.n
-	x := s[:E]
+	x, sa := s[:E], s[E:2*E]
 	alpha = alpha[:E]
 	parallelRanges(E, E, func(e int) int { return e }, func(lo, hi int) {
 		for e := lo; e < hi; e++ {
 			a := alpha[e]
 			b := T(a * q0[ix.src[e]])
 			x[e] = (1 - a) + b
+			sa[ix.slot(e)] = a
 		}
 	})
-	copy(s[E:2*E], alpha)
 	copy(s[2*E:2*E+n], q0)
 }
 
@@ -219,7 +230,7 @@ func dmpInitBwdAlpha[T float](da, q0, g []T, ix *CavityProdIndex, add bool) {
 	da, gx, ga := da[:E], g[:E], g[E:2*E]
 	parallelRanges(E, E, func(e int) int { return e }, func(lo, hi int) {
 		for e := lo; e < hi; e++ {
-			v := ga[e] + gx[e]*(q0[ix.src[e]]-1)
+			v := ga[ix.slot(e)] + gx[e]*(q0[ix.src[e]]-1)
 			if add {
 				da[e] += v
 			} else {
@@ -289,7 +300,7 @@ func dmpStepFwd[T float](y, s []T, p dmpStep) {
 			}
 			a, b := ix.outOff[u], ix.outOff[u+1]
 			for j, e := range ix.outE[a:b] {
-				ae := alpha[e]
+				ae := alpha[a+j]
 				be := T(ae * q0[u])                // b = α⊙Q(0)[src]
 				bc := T(T(l[ix.revPos[a+j]]) * be) // cav⊙b
 				yx[e] = bc + (1 - ae)              // + (1 − α)
@@ -375,12 +386,12 @@ func dmpStepBwd[T float](ds, s, g []T, p dmpStep, add bool) {
 						ge = float64(gx[e])
 					}
 					pos := ix.revPos[a+j]
-					ae, c := float64(alpha[e]), l[pos]
-					v := ga[e] + T(ge*(c*q0u-1))
+					ae, c := float64(alpha[a+j]), l[pos]
+					v := ga[a+j] + T(ge*(c*q0u-1))
 					if add {
-						da[e] += v
+						da[a+j] += v
 					} else {
-						da[e] = v
+						da[a+j] = v
 					}
 					dq0 += ge * ae * c
 					uq[pos] += ge * ae * q0u
