@@ -132,6 +132,12 @@
 //   - Build the graph, call G.Grad and compile (G.NewTapeMachine) once, then
 //     per run call m.Reset() and m.RunAll(); rebind inputs with G.Let. Compile
 //     time grows quadratically with graph size, so never rebuild per step.
+//   - A TapeMachine's Reset drops every register, so each run would allocate
+//     every op's output afresh (the garbage that made a DMP gradient's mean
+//     time far worse than its median). Every op here therefore keeps its
+//     output buffer and overwrites it on each run: an op value belongs to one
+//     node, runs once per run and overwrites all of its output, and no value
+//     of a run is read after the next run starts (G.Read copies).
 //   - The LispMachine is single-shot (a second RunAll does nothing; make a
 //     new machine per run) and accumulates input gradients across machines.
 //   - Never use G.ByIndices for 1-D gathers: its gradient for vectors is wrong

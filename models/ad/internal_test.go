@@ -40,8 +40,9 @@ func vec64(x ...float64) *tensor.Dense {
 	return tensor.New(tensor.WithShape(len(x)), tensor.WithBacking(x))
 }
 
-// TestUsePrealloc checks that a suitable preallocated buffer holding garbage
-// is used and fully overwritten, and an unsuitable one is ignored.
+// TestUsePrealloc checks that an op keeps its output buffer across runs and,
+// with keep off, that a suitable preallocated buffer holding garbage is used
+// and fully overwritten, and an unsuitable one is ignored.
 func TestUsePrealloc(t *testing.T) {
 	ix, err := NewCavityIndex(3, []int{0, 1, 1, 2}, []int{1, 0, 2, 1}, []int{1, 0, 3, 2})
 	if err != nil {
@@ -63,6 +64,25 @@ func TestUsePrealloc(t *testing.T) {
 		{newSegSoftmaxOp(segCols{s: seg, layout: vec}), []G.Value{vec64(0, 0, 5, 7)}, "[0.5 0.5 0 1]"},
 		{newSegSoftmaxDiffOp(segCols{s: seg, layout: vec}), []G.Value{vec64(0.5, 0.5, 0, 1), vec64(1, 3, 9, 2)}, "[-0.5 0.5 0 0]"},
 	} {
+		// An op keeps its output buffer: a second run returns the same
+		// buffer, fully overwritten after garbage was written into it.
+		kept, err := test.op.UsePreallocDo(nil, test.in...)
+		if err != nil {
+			t.Fatalf("%v: %v", test.op, err)
+		}
+		d := kept.(*tensor.Dense)
+		for i := range d.Float64s() {
+			d.Float64s()[i] = 9
+		}
+		again, err := test.op.UsePreallocDo(vec64(9, 9, 9, 9), test.in...)
+		if err != nil {
+			t.Fatalf("%v: %v", test.op, err)
+		}
+		if again != kept || fmt.Sprint(d.Data()) != test.want {
+			t.Errorf("%v: second run got %v (same buffer: %v), want %s", test.op, again, again == kept, test.want)
+		}
+		// Without keep, a suitable prealloc is used.
+		baseOf(test.op).keep = false
 		m := 4
 		garbage := vec64(9, 9, 9, 9)
 		got, err := test.op.UsePreallocDo(garbage, test.in...)
@@ -84,6 +104,17 @@ func TestUsePrealloc(t *testing.T) {
 			}
 		}
 	}
+}
+
+// baseOf returns the opBase of an op of the package.
+func baseOf(op G.UsePreallocDoer) *opBase {
+	switch o := op.(type) {
+	case *diffOp:
+		return &o.opBase
+	case *opBase:
+		return o
+	}
+	panic(fmt.Sprintf("not an op of the package: %T", op))
 }
 
 // TestDoErrors checks that bad values reaching Do are errors, not panics.

@@ -79,6 +79,17 @@ type opBase struct {
 	in   []tensor.Shape // input shapes
 	out  tensor.Shape   // output shape
 	fwd  kernel         // out = [y], in = the inputs; must overwrite all of y
+	// keep (set for every op of the package) makes the op write every run
+	// into one output buffer of its own,
+	// allocated on the first run, instead of a new one (or gorgonia's
+	// prealloc). A TapeMachine's Reset drops every register, so without it
+	// each run allocates every output afresh. This is safe because the
+	// forward overwrites all of y, every value of a run is dead when the
+	// next run starts (G.Read copies), and a node's op runs once per run;
+	// an op value belongs to one node of one graph, so no two nodes share
+	// the buffer.
+	keep bool
+	kept *tensor.Dense
 }
 
 // Arity returns the number of inputs.
@@ -151,7 +162,13 @@ func (op *opBase) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error
 	if err != nil {
 		return nil, err
 	}
-	y := output(prealloc, x[0].Dtype(), op.out)
+	var y *tensor.Dense
+	if op.keep {
+		op.kept = output(op.kept, x[0].Dtype(), op.out)
+		y = op.kept
+	} else {
+		y = output(prealloc, x[0].Dtype(), op.out)
+	}
 	op.fwd.run([]*tensor.Dense{y}, x)
 	return y, nil
 }
@@ -193,7 +210,7 @@ func (l layout) op(name, desc string, ids []any, fwd kernel, out int, in ...int)
 	for i, r := range in {
 		shapes[i] = l.shape(r)
 	}
-	return opBase{name: l.opName(name), desc: desc, ids: ids, in: shapes, out: l.shape(out), fwd: fwd}
+	return opBase{name: l.opName(name), desc: desc, ids: ids, in: shapes, out: l.shape(out), fwd: fwd, keep: true}
 }
 
 // diffOp is a differentiable op: opBase plus its gradient, both as gradient

@@ -163,6 +163,56 @@ var opCases = []opCase{
 		func(in []*G.Node) (*G.Node, error) { return ad.SegmentSoftmaxRows(in[0], rowsSeg, 5) }},
 	{"GatherRows F=1", [][]int{{5, 1}}, [][]float64{randVec(13, 5, -1, 1)},
 		func(in []*G.Node) (*G.Node, error) { return ad.GatherRows(in[0], rowsIdx) }},
+	{"DMPInit", [][]int{{dmpE}, {dmpN}}, [][]float64{randVec(14, dmpE, 0, 1), randVec(15, dmpN, 0.2, 1)},
+		func(in []*G.Node) (*G.Node, error) { return ad.DMPInit(in[0], in[1], dmpIndex()) }},
+	{"DMPStep", [][]int{{2*dmpE + 2*dmpN}}, [][]float64{dmpState(16, 2)},
+		func(in []*G.Node) (*G.Node, error) { return ad.DMPStep(in[0], dmpIndex()) }},
+	{"DMPFinal", [][]int{{2*dmpE + 3*dmpN}}, [][]float64{dmpState(17, 3)},
+		func(in []*G.Node) (*G.Node, error) { return ad.DMPFinal(in[0], dmpIndex()) }},
+}
+
+// The DMP step cases run on cavProdPaired (three one-way edges, so some
+// messages have no rev and some nodes no in-edge).
+var (
+	dmpE = len(cavProdPaired.src)
+	dmpN = cavProdPaired.n
+)
+
+func dmpIndex() *ad.CavityProdIndex {
+	ix, err := ad.NewCavityProdIndex(cavProdPaired.n, cavProdPaired.src, cavProdPaired.dst, cavProdPaired.rev)
+	if err != nil {
+		panic(err)
+	}
+	return ix
+}
+
+// dmpState returns a random DMP state [x | α | Q(0) … Q(t−1)] with t blocks,
+// x and α in [0, 1], where two in-edges of the node with the most in-edges
+// carry x = 0 (α = 1 meeting a sure message), so that the exact-zero paths
+// of the backward are taken, and one α is exactly 0 and one exactly 1.
+func dmpState(seed uint64, t int) []float64 {
+	tg := cavProdPaired
+	E := len(tg.src)
+	s := randVec(seed, 2*E+t*tg.n, 0.1, 1)
+	deg := make([]int, tg.n)
+	for _, v := range tg.dst {
+		deg[v]++
+	}
+	u := 0
+	for v := range deg {
+		if deg[v] > deg[u] {
+			u = v
+		}
+	}
+	zeros := 0
+	for k, v := range tg.dst {
+		if v == u && zeros < 2 {
+			s[k] = 0
+			zeros++
+		}
+	}
+	s[E], s[E+1] = 0, 1
+	return s
 }
 
 // sharedSettings are the tolerances of the shared-input gradient checks:

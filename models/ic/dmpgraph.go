@@ -249,6 +249,67 @@ func buildQ(ix *DMPIndex, alpha, p0 *G.Node, T int) ([]*G.Node, error) {
 	return Q, nil
 }
 
+// BuildDMPFused is BuildDMPWith with one fused op per time step
+// (ad.DMPInit, ad.DMPStep, ad.DMPFinal) instead of the reference graph's
+// SegmentProd, CavityProd and four element-wise ops: the same equations,
+// evaluated in the same order (the values are the same bits), with an exact,
+// division-free gradient that allocates no intermediate per op. It returns
+// the marginal complements of all slots as one vector of T blocks,
+//
+//	Q = [Q(0) | Q(1) | … | Q(T−1)],   Q(t) = 1 − p(t), block t at [t·K·N, (t+1)·K·N),
+//
+// (each block in BuildDMPWith's copy layout), which a cost consumes with
+// block-wise ops (GraphObjective's µ is Q − Gather(Q, next block)); slicing
+// it into T nodes would give each slice a gradient as long as Q. BuildDMPWith
+// stays the definition and the template for a new model variant; this is its
+// fast path, tested equal to it (values and gradients to 1e-14). Its
+// arguments and errors are BuildDMPWith's.
+func BuildDMPFused(eg *G.ExprGraph, ix *DMPIndex, alpha, p0 *G.Node, T int) (*G.Node, error) {
+	if p0 != nil && p0.Graph() != eg || alpha != nil && alpha.Graph() != eg {
+		return nil, errors.New("models/ic: BuildDMPFused: alpha and p0 must be nodes of eg")
+	}
+	return buildQFused(ix, alpha, p0, T)
+}
+
+// buildQFused builds the stacked complements of BuildDMPFused.
+func buildQFused(ix *DMPIndex, alpha, p0 *G.Node, T int) (*G.Node, error) {
+	if ix == nil {
+		return nil, errors.New("models/ic: BuildDMPFused: nil DMPIndex")
+	}
+	if T < 1 {
+		return nil, fmt.Errorf("models/ic: BuildDMPFused: horizon T = %d, want T ≥ 1", T)
+	}
+	K, N, E := ix.k, ix.g.N, ix.g.NumEdges()
+	if err := checkVec("BuildDMPFused", "p0", p0, K*N); err != nil {
+		return nil, err
+	}
+	wrap := func(e error) error { return fmt.Errorf("models/ic: BuildDMPFused: %w", e) }
+	q0, err := G.Sub(one(), p0)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if T == 1 {
+		return q0, nil // alpha is not used and may be nil
+	}
+	if err := checkVec("BuildDMPFused", "alpha", alpha, K*E); err != nil {
+		return nil, err
+	}
+	s, err := ad.DMPInit(alpha, q0, ix.cav)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	for t := 1; t < T-1; t++ {
+		if s, err = ad.DMPStep(s, ix.cav); err != nil {
+			return nil, wrap(err)
+		}
+	}
+	Q, err := ad.DMPFinal(s, ix.cav)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return Q, nil
+}
+
 // checkVec returns an error unless x is a float64 vector of length n.
 func checkVec(fn, name string, x *G.Node, n int) error {
 	if x == nil {

@@ -30,11 +30,13 @@ import (
 //
 // One op is one objective-and-gradient evaluation. Metrics: the median and
 // minimum wall time over the runs (median-ms, min-ms), the process CPU time
-// per run over all threads (cpu-ms/op), the bytes allocated per run (B/op)
+// per run over all threads (cpu-ms/op), the mean wall time (ns/op), the
+// bytes allocated per run (B/op)
 // and the process's peak RSS (peak-RSS-MB, VmHWM, which includes loading the
 // graph). Run each in its own process so that the peaks are separate:
 //
-//	go test -run '^$' -bench 'WebSK/autodiff' -benchtime 15x -benchmem ./models/ic
+//	go test -run '^$' -bench 'WebSK/autodiff$' -benchtime 15x -benchmem ./models/ic
+//	go test -run '^$' -bench 'WebSK/autodiff-unfused' -benchtime 15x -benchmem ./models/ic
 //	go test -run '^$' -bench 'WebSK/adjoint' -benchtime 15x -benchmem ./models/ic
 //
 // SPREAD_BENCH_T overrides T (default 5).
@@ -161,10 +163,27 @@ func BenchmarkWebSK(b *testing.B) { benchGradients(b, benchWebSK) }
 func BenchmarkTorchGraph(b *testing.B) { benchGradients(b, benchTorchGraph) }
 
 func benchGradients(b *testing.B, problem func(*testing.B) (*graphs.Graph, []float64, *ic.Observations)) {
-	b.Run("autodiff", func(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		opt  *ic.GraphOptions
+	}{{"autodiff", nil}, {"autodiff-unfused", &ic.GraphOptions{Unfused: true}}} {
+		b.Run(c.name, func(b *testing.B) { benchAutodiff(b, problem, c.opt) })
+	}
+	b.Run("adjoint", func(b *testing.B) {
+		g, theta, obs := problem(b)
+		ws := adjoint.NewWorkspace(g, &adjoint.Options{Workers: runtime.GOMAXPROCS(0)})
+		grad := make([]float64, len(theta))
+		runTimed(b, func() error { _, _, err := ws.Gradient(grad, theta, obs); return err })
+	})
+}
+
+// benchAutodiff times GraphObjective.Eval (fused by default, the reference
+// graph with opt.Unfused).
+func benchAutodiff(b *testing.B, problem func(*testing.B) (*graphs.Graph, []float64, *ic.Observations), opt *ic.GraphOptions) {
+	{
 		g, theta, obs := problem(b)
 		t0 := time.Now()
-		f, err := ic.NewGraphObjective(g, obs, 1, nil)
+		f, err := ic.NewGraphObjective(g, obs, 1, opt)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -173,11 +192,48 @@ func benchGradients(b *testing.B, problem func(*testing.B) (*graphs.Graph, []flo
 		grad := make([]float64, len(theta))
 		runTimed(b, func() error { _, err := f.Eval(theta, grad); return err })
 		b.ReportMetric(float64(build.Milliseconds()), "build-ms") // after runTimed's ResetTimer
-	})
-	b.Run("adjoint", func(b *testing.B) {
-		g, theta, obs := problem(b)
-		ws := adjoint.NewWorkspace(g, &adjoint.Options{Workers: runtime.GOMAXPROCS(0)})
-		grad := make([]float64, len(theta))
-		runTimed(b, func() error { _, _, err := ws.Gradient(grad, theta, obs); return err })
-	})
+	}
+}
+
+// BenchmarkEgoFacebook times one gradient of the learning benchmark's shape
+// on ego-Facebook (/work/shared/datasets/graphs/ego-facebook-slicer-bench):
+// 48 single-seed classes (seeds at nodes 0, 97, 194, …), T = 5, θ = 0.5,
+// random counts m_i(τ) in 0..4; GraphObjective runs it in chunks of
+// GraphChunkWork.
+func BenchmarkEgoFacebook(b *testing.B) {
+	path := shared.Path(b, "graphs", "ego-facebook-slicer-bench", "graph.mtx")
+	g, _, err := graphs.ReadMatrixMarketFile(path, graphs.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const T, S = 5, 48
+	rng := rand.New(rand.NewPCG(3, 0))
+	obs := &ic.Observations{N: g.N, T: T}
+	for s := range S {
+		p0 := make([]float64, g.N)
+		p0[(97*s)%g.N] = 1
+		counts := make([]float64, g.N*(T+1))
+		for k := range counts {
+			counts[k] = float64(rng.IntN(5))
+		}
+		obs.Classes = append(obs.Classes, ic.Class{P0: p0, M: 4 * (T + 1), Counts: counts})
+	}
+	theta := make([]float64, g.NumPairs())
+	for k := range theta {
+		theta[k] = 0.5
+	}
+	for _, c := range []struct {
+		name string
+		opt  *ic.GraphOptions
+	}{{"autodiff", nil}, {"autodiff-unfused", &ic.GraphOptions{Unfused: true}}} {
+		b.Run(c.name, func(b *testing.B) {
+			f, err := ic.NewGraphObjective(g, obs, 1, c.opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			grad := make([]float64, len(theta))
+			runTimed(b, func() error { _, err := f.Eval(theta, grad); return err })
+		})
+	}
 }

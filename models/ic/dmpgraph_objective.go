@@ -26,6 +26,13 @@ type GraphOptions struct {
 	// disjoint copies of the graph. If it equals zero, C is chosen from
 	// GraphChunkWork.
 	ChunkSize int
+	// Unfused builds the reference graph (BuildDMPWith: SegmentProd,
+	// CavityProd and element-wise ops per step) instead of the fused step ops
+	// (BuildDMPFused: one op per step). Both give the same values and
+	// gradients to rounding (tested to 1e-14); the fused graph is about
+	// twice as fast and allocates nothing per run. If it equals false, the
+	// fused graph is built.
+	Unfused bool
 }
 
 // GraphObjective is the SLICER objective (paper eqs. 4 and 9) and its
@@ -141,6 +148,9 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 		floor[i] = MuFloor
 	}
 	build := func(d *compiled.Def) (*G.Node, error) {
+		if !o.Unfused {
+			return fusedCost(d, ix, aidx, R, C, N, T, P)
+		}
 		theta := d.Param("theta", []int{R * P}, nil)
 		p0 := d.Input("p0", []int{K * N}, nil)
 		floorN := d.Input("mufloor", []int{C * N}, floor)
@@ -209,12 +219,90 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 	f.p0Buf = f.prog.Data("p0")
 	f.cntBuf = make([][]float64, T)
 	for tau := 1; tau <= T; tau++ {
-		f.cntBuf[tau-1] = f.prog.Data(fmt.Sprintf("counts.tau%d", tau))
+		if o.Unfused {
+			f.cntBuf[tau-1] = f.prog.Data(fmt.Sprintf("counts.tau%d", tau))
+		} else {
+			f.cntBuf[tau-1] = f.prog.Data("counts")[(tau-1)*C*N : tau*C*N]
+		}
 	}
 	if f.nChunks == 1 {
 		f.load(0)
 	}
 	return f, nil
+}
+
+// fusedCost builds the cost of one chunk on the fused unroll
+// (buildQFused): the marginal complements of all slots form one vector Q of
+// T blocks of K·N, mixed over replicas into T blocks of C·N (Q̄), so that µ
+// is one vector of T blocks,
+//
+//	µ = Q̄ − Gather(Q̄, next),   next[τ·CN + j] = (τ+1)·CN + j (τ < T−1), −1 (τ = T−1),
+//
+// i.e. µ(τ) = Q̄(τ−1) − Q̄(τ) for τ < T and µ(T) = Q̄(T−1) − 0, and the cost
+// is counts · log(MaxBetween(µ, MuFloor)) with the counts of τ = 1..T in
+// blocks 0..T−1 of the input "counts". The values are those of the unfused
+// graph; only the order of the final sum differs.
+func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int) (*G.Node, error) {
+	K, CN := R*C, C*N
+	theta := d.Param("theta", []int{R * P}, nil)
+	p0 := d.Input("p0", []int{K * N}, nil)
+	floor := make([]float64, T*CN)
+	for i := range floor {
+		floor[i] = MuFloor
+	}
+	floorN := d.Input("mufloor", []int{T * CN}, floor)
+	cnt := d.Input("counts", []int{T * CN}, nil)
+	alpha, err := ad.Gather(theta, aidx)
+	if err != nil {
+		return nil, err
+	}
+	Q, err := buildQFused(ix, alpha, p0, T)
+	if err != nil {
+		return nil, err
+	}
+	if R > 1 {
+		// Q̄(t) = (1/R) Σ_r Q_r(t): copy r·C + c of block t adds into class c.
+		mix := make([]int, T*K*N)
+		for t := 0; t < T; t++ {
+			for r := 0; r < R; r++ {
+				for k := 0; k < CN; k++ {
+					mix[t*K*N+r*CN+k] = t*CN + k
+				}
+			}
+		}
+		s, err := ad.ScatterAdd(Q, mix, T*CN)
+		if err != nil {
+			return nil, err
+		}
+		if Q, err = G.Mul(G.NewConstant(1/float64(R)), s); err != nil {
+			return nil, err
+		}
+	}
+	next := make([]int, T*CN)
+	for j := range next {
+		if j < (T-1)*CN {
+			next[j] = j + CN
+		} else {
+			next[j] = -1
+		}
+	}
+	qn, err := ad.Gather(Q, next)
+	if err != nil {
+		return nil, err
+	}
+	mu, err := G.Sub(Q, qn)
+	if err != nil {
+		return nil, err
+	}
+	fl, err := G.MaxBetween(mu, floorN)
+	if err != nil {
+		return nil, err
+	}
+	lg, err := G.Log(fl)
+	if err != nil {
+		return nil, err
+	}
+	return G.Mul(cnt, lg) // vector·vector: a dot product
 }
 
 // ChunkSize returns the number of classes per graph run (0 when no graph is
