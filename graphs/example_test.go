@@ -27,7 +27,7 @@ b a
 		fmt.Printf("edge %d: %s→%s  Rev %d\n", e, g.ID(g.Src[e]), g.ID(g.Dst[e]), g.Rev[e])
 	}
 	// Output:
-	// nodes: 3 edges: 4 dropped: {0 0 0 0}
+	// nodes: 3 edges: 4 dropped: {0 0 0 0 false}
 	// edge 0: a→b  Rev 1
 	// edge 1: b→a  Rev 0
 	// edge 2: b→c  Rev -1
