@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/atomicfile"
@@ -29,21 +28,13 @@ func ReadDelayParams(r io.Reader, name string, g *graphs.Graph, d cic.Delay) (ci
 	}
 	seen := make([]bool, E)
 	err := readLines(r, where, func(line int, s string) error {
-		f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+		f := splitFields(s)
 		if len(f) != 2+k {
 			return fmt.Errorf("%s line %d: want %d fields for %v delays, got %d", where, line, 2+k, d, len(f))
 		}
-		u, ok := g.Index(f[0])
-		if !ok {
-			return fmt.Errorf("%s line %d: unknown node %q", where, line, f[0])
-		}
-		v, ok := g.Index(f[1])
-		if !ok {
-			return fmt.Errorf("%s line %d: unknown node %q", where, line, f[1])
-		}
-		e := g.EdgeID(u, v)
-		if e < 0 {
-			return fmt.Errorf("%s line %d: %s→%s is not an edge of the graph", where, line, f[0], f[1])
+		e, err := lineEdge(g, where, line, f[0], f[1], false)
+		if err != nil {
+			return err
 		}
 		if seen[e] {
 			return fmt.Errorf("%s line %d: edge %s→%s given twice", where, line, f[0], f[1])

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-	"strings"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/atomicfile"
@@ -30,31 +28,17 @@ func ReadEdgeValues(r io.Reader, name string, g *graphs.Graph, prob bool) ([]flo
 	vals := make([]float64, P)
 	seen := make([]bool, P)
 	err := readLines(r, where, func(line int, s string) error {
-		f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+		f := splitFields(s)
 		if len(f) != 3 {
 			return fmt.Errorf("%s line %d: want \"u v value\", got %d fields", where, line, len(f))
 		}
-		u, ok := g.Index(f[0])
-		if !ok {
-			return fmt.Errorf("%s line %d: unknown node %q", where, line, f[0])
+		e, err := lineEdge(g, where, line, f[0], f[1], g.Undirected())
+		if err != nil {
+			return err
 		}
-		v, ok := g.Index(f[1])
-		if !ok {
-			return fmt.Errorf("%s line %d: unknown node %q", where, line, f[1])
-		}
-		e := g.EdgeID(u, v)
-		if e < 0 && g.Undirected() {
-			e = g.EdgeID(v, u)
-		}
-		if e < 0 {
-			return fmt.Errorf("%s line %d: %s→%s is not an edge of the graph", where, line, f[0], f[1])
-		}
-		x, err := strconv.ParseFloat(f[2], 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("%s line %d: value %q is not a finite number", where, line, f[2])
-		}
-		if prob && (x < 0 || x > 1) {
-			return fmt.Errorf("%s line %d: probability %v outside [0,1]", where, line, x)
+		x, err := lineValue(where, line, f[2], prob)
+		if err != nil {
+			return err
 		}
 		p := e
 		if g.Pair != nil {

@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/spread-dev/spread/graphs"
 )
 
 // readLines calls fn with the 1-based number and the text of each line of
@@ -72,4 +76,44 @@ func writeBuffered(w io.Writer, fn func(bw *bufio.Writer)) error {
 		return fmt.Errorf("datasets: %w", err)
 	}
 	return nil
+}
+
+// splitFields splits a data line at spaces, tabs and commas.
+func splitFields(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+}
+
+// lineEdge returns the edge u→v named by external ids on a line of a
+// per-edge file; with either set, v→u is accepted too (an undirected graph
+// names its edges in either direction). Errors name the line.
+func lineEdge(g *graphs.Graph, where string, line int, us, vs string, either bool) (int, error) {
+	u, ok := g.Index(us)
+	if !ok {
+		return 0, fmt.Errorf("%s line %d: unknown node %q", where, line, us)
+	}
+	v, ok := g.Index(vs)
+	if !ok {
+		return 0, fmt.Errorf("%s line %d: unknown node %q", where, line, vs)
+	}
+	e := g.EdgeID(u, v)
+	if e < 0 && either {
+		e = g.EdgeID(v, u)
+	}
+	if e < 0 {
+		return 0, fmt.Errorf("%s line %d: %s→%s is not an edge of the graph", where, line, us, vs)
+	}
+	return e, nil
+}
+
+// lineValue parses a finite value on a line; with prob set it must lie in
+// [0, 1]. Errors name the line.
+func lineValue(where string, line int, s string, prob bool) (float64, error) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, fmt.Errorf("%s line %d: value %q is not a finite number", where, line, s)
+	}
+	if prob && (x < 0 || x > 1) {
+		return 0, fmt.Errorf("%s line %d: probability %v outside [0,1]", where, line, x)
+	}
+	return x, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,7 +147,7 @@ func ReadNodeValues(r io.Reader, name string, g *graphs.Graph, prob bool) ([]flo
 	vals := make([]float64, g.N)
 	seen := make([]bool, g.N)
 	err := readLines(r, where, func(line int, s string) error {
-		f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' })
+		f := splitFields(s)
 		if len(f) != 2 {
 			return fmt.Errorf("%s line %d: want \"id value\", got %d fields", where, line, len(f))
 		}
@@ -156,9 +155,9 @@ func ReadNodeValues(r io.Reader, name string, g *graphs.Graph, prob bool) ([]flo
 		if !ok {
 			return fmt.Errorf("%s line %d: unknown node %q", where, line, f[0])
 		}
-		x, err := strconv.ParseFloat(f[1], 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || (prob && (x < 0 || x > 1)) {
-			return fmt.Errorf("%s line %d: value %q is not a finite number (in [0,1] for a probability)", where, line, f[1])
+		x, err := lineValue(where, line, f[1], prob)
+		if err != nil {
+			return err
 		}
 		if seen[i] {
 			return fmt.Errorf("%s line %d: node %q given twice", where, line, f[0])

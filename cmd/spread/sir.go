@@ -44,9 +44,28 @@ func (f *sirParamFlags) bind(fs *flag.FlagSet) {
 	fs.Float64Var(&f.muConst, "mu-const", -1, "the same recovery probability at every node")
 }
 
-// inputs lists the files the flags read, with the graph's.
-func (f *sirParamFlags) inputs(graph string) []fileArg {
-	return []fileArg{{"-graph", graph}, {"-lambda", f.lambdaFile}, {"-mu", f.muFile}}
+// setup is the common start of simulate and predict: it finishes the flag
+// checks c (-o and -T), checks the files before any work, and loads the
+// graph and the parameters.
+func (f *sirParamFlags) setup(e *env, c *flagCheck, gf *graphFlags, T int, out string) (*graphs.Graph, []float64, []float64, error) {
+	c.required("o", out)
+	c.intRange("T", T, 1, maxHorizon, true)
+	if err := c.err(); err != nil {
+		return nil, nil, nil, err
+	}
+	ins := []fileArg{{"-graph", gf.path}, {"-lambda", f.lambdaFile}, {"-mu", f.muFile}}
+	if err := checkFiles(ins, []fileArg{{"-o", out}}); err != nil {
+		return nil, nil, nil, err
+	}
+	g, err := gf.load(e)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if g.N == 0 {
+		return nil, nil, nil, fmt.Errorf("%s: the graph has no nodes", gf.path)
+	}
+	lambda, mu, err := f.load(g)
+	return g, lambda, mu, err
 }
 
 func (f *sirParamFlags) load(g *graphs.Graph) (lambda, mu []float64, err error) {
@@ -102,23 +121,8 @@ the node had not recovered by T-1). The output depends only on the inputs and
 				return usagef("unexpected arguments %q", args)
 			}
 			c := newFlagCheck(fs)
-			c.required("o", *out)
 			c.intRange("cascades", *M, 1, maxCascades, true)
-			c.intRange("T", *T, 1, maxHorizon, true)
-			if err := c.err(); err != nil {
-				return err
-			}
-			if err := checkFiles(pf.inputs(gf.path), []fileArg{{"-o", *out}}); err != nil {
-				return err
-			}
-			g, err := gf.load(e)
-			if err != nil {
-				return err
-			}
-			if g.N == 0 {
-				return fmt.Errorf("%s: the graph has no nodes", gf.path)
-			}
-			lambda, mu, err := pf.load(g)
+			g, lambda, mu, err := pf.setup(e, c, &gf, *T, *out)
 			if err != nil {
 				return err
 			}
@@ -237,19 +241,7 @@ susceptible, infected and recovered at t given the infected -sources at time
 			}
 			c := newFlagCheck(fs)
 			c.required("sources", *sources)
-			c.required("o", *out)
-			c.intRange("T", *T, 1, maxHorizon, true)
-			if err := c.err(); err != nil {
-				return err
-			}
-			if err := checkFiles(pf.inputs(gf.path), []fileArg{{"-o", *out}}); err != nil {
-				return err
-			}
-			g, err := gf.load(e)
-			if err != nil {
-				return err
-			}
-			lambda, mu, err := pf.load(g)
+			g, lambda, mu, err := pf.setup(e, c, &gf, *T, *out)
 			if err != nil {
 				return err
 			}
