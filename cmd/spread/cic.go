@@ -111,9 +111,6 @@ number of cores.`,
 		format := fs.String("format", "csv", "output format: csv or netrate")
 		out := fs.String("o", "", "output file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			if *K <= 0 {
 				return usagef("-source-sets %d: want ≥ 1", *K)
 			}
@@ -182,9 +179,6 @@ result depends only on the inputs and -seed, not on the number of cores.`,
 		K := fs.Int("samples", 10000, "simulated cascades K")
 		out := fs.String("o", "", "output CSV file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			if *K <= 0 {
 				return usagef("-samples %d: want ≥ 1", *K)
 			}

@@ -47,9 +47,6 @@ CSV tables and PNG plots go to DIR (default ./spread-demo/).`,
 		seed := fs.Uint64("seed", 1, "random seed")
 		out := fs.String("out", "spread-demo", "output directory")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			if *side < 2 || *M < 1 || *T < 2 || !(*hiddenFrac >= 0 && *hiddenFrac < 1) {
 				return usagef("need -side ≥ 2, -cascades ≥ 1, -T ≥ 2 and 0 ≤ -hidden < 1")
 			}

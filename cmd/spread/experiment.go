@@ -17,7 +17,7 @@ import (
 
 var experimentCmd = &command{
 	name:      "experiment",
-	usageLine: "spread experiment <name> [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method ascent|adam] [-data DIR]",
+	usageLine: "spread experiment <name> [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]",
 	short:     "reproduce the SLICER paper's experiments (Figs. 1–6)",
 	long: `spread experiment reruns the experiments of Wilinski & Lokhov, "Prediction-Centric
 Learning of Independent Cascade Dynamics from Partial Observations" (ICML 2021)
@@ -46,7 +46,7 @@ func experimentChildren() []*command {
 	for _, ex := range experiments.List() {
 		cs = append(cs, &command{
 			name:      ex.Name,
-			usageLine: fmt.Sprintf("spread experiment %s [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method ascent|adam] [-data DIR]", ex.Name),
+			usageLine: fmt.Sprintf("spread experiment %s [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]", ex.Name),
 			short:     ex.Short,
 			long:      ex.Long,
 			setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -54,12 +54,9 @@ func experimentChildren() []*command {
 				scale := fs.String("scale", string(experiments.Quick), "sizes: quick (minutes) or paper (tens of minutes)")
 				seed := fs.Uint64("seed", 1, "random seed of every draw")
 				workers := fs.Int("workers", 0, "runs executed at once (0 = GOMAXPROCS)")
-				method := fs.String("method", "", "override the update rule of every SLICER run: ascent (the paper's) or adam (default: the experiment's own, ascent except for real)")
+				method := fs.String("method", "", "override the update rule of every SLICER run: pqn, spg, paper (the paper's ascent) or adam (default: the experiment's own, pqn except for real)")
 				data := fs.String("data", "", "shared datasets folder holding graphs/ (default $SPREAD_SHARED/datasets or ../shared/datasets beside the module)")
 				return func(ctx context.Context, e *env, args []string) error {
-					if len(args) > 0 {
-						return usagef("unexpected arguments %q", args)
-					}
 					s, err := experiments.ParseScale(*scale)
 					if err != nil {
 						return usagef("%v", err)
@@ -84,8 +81,10 @@ func experimentChildren() []*command {
 							dataDir = filepath.Join(r, "datasets")
 						}
 					}
-					if *method != "" && *method != "ascent" && *method != "adam" {
-						return usagef("-method %q: want ascent or adam", *method)
+					switch *method {
+					case "", "pqn", "spg", "paper", "ascent", "adam":
+					default:
+						return usagef("-method %q: want pqn, spg, paper or adam", *method)
 					}
 					opt := experiments.Options{Seed: *seed, Workers: *workers, DataDir: dataDir, Method: *method,
 						Recorder: experiments.RecorderFunc(func(p experiments.Progress) error {

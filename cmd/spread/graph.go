@@ -48,9 +48,6 @@ Kinds and the meaning of -degree (0 means the default in brackets):
 		fs.Uint64Var(&opt.Seed, "seed", 1, "random seed")
 		out := fs.String("o", "", "output file (SNAP edge list)")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			c := newFlagCheck(fs)
 			c.required("kind", *kind)
 			c.intRange("n", *n, 1, maxNodes, true)
@@ -81,6 +78,7 @@ Kinds and the meaning of -degree (0 means the default in brackets):
 var graphInfoCmd = &command{
 	name:      "info",
 	usageLine: "spread graph info [-json] [-undirected] FILE",
+	nargs:     1,
 	short:     "print node and edge counts and degree statistics",
 	long: `Info reads a network file and prints its number of nodes and edges and its
 minimum, mean and maximum degree. FILE is a SNAP edge list, a MatrixMarket
@@ -93,9 +91,6 @@ min_degree, mean_degree, max_degree.`,
 		asJSON := fs.Bool("json", false, "print one JSON object")
 		undirected := fs.Bool("undirected", false, "read an edge list as undirected")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) != 1 {
-				return usagef("want exactly one FILE, got %d arguments", len(args))
-			}
 			if err := checkFiles([]fileArg{{"FILE", args[0]}}, nil); err != nil {
 				return err
 			}
@@ -130,6 +125,7 @@ min_degree, mean_degree, max_degree.`,
 var graphCacheCmd = &command{
 	name:      "cache",
 	usageLine: "spread graph cache [-undirected] FILE",
+	nargs:     1,
 	short:     "write a binary cache beside a network file for fast repeated reads",
 	long: `Cache reads a network file (SNAP edge list, MatrixMarket, GML) once and
 writes FILE.spreadg beside it: the graph's arrays as built, so that every
@@ -140,9 +136,6 @@ rewritten with this command). A damaged cache is an error.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		undirected := fs.Bool("undirected", false, "read an edge list as undirected")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) != 1 {
-				return usagef("want exactly one FILE, got %d arguments", len(args))
-			}
 			if st, err := os.Stat(args[0]); err == nil && st.IsDir() {
 				return usagef("%s is a directory: cache a file", args[0])
 			}

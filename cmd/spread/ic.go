@@ -151,9 +151,6 @@ output depends only on the inputs and -seed, not on the number of cores.`,
 		seed := fs.Uint64("seed", 1, "random seed")
 		out := fs.String("o", "", "output CSV file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			fc := newFlagCheck(fs)
 			fc.intRange("cascades", *M, 1, maxCascades, true)
 			fc.intRange("T", *T, 1, maxHorizon, true)
@@ -233,9 +230,6 @@ The output is CSV "node,t,p" with external node ids.`,
 		seed := fs.Uint64("seed", 1, "random seed for -method mc")
 		out := fs.String("o", "", "output CSV file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			c := newFlagCheck(fs)
 			if *alphaPath == "" || *T <= 0 || *out == "" {
 				return usagef("-alpha, -T and -o are required")

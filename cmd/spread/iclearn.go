@@ -72,9 +72,6 @@ the end of each stage) and -resume continues from it.`,
 		resume := fs.Bool("resume", false, "continue from -checkpoint")
 		out := fs.String("o", "", "output file of \"u v alpha\" lines")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			if *cascPath == "" || *T <= 0 || *out == "" {
 				return usagef("-cascades, -T and -o are required")
 			}

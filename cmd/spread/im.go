@@ -140,9 +140,6 @@ Subcommand eval estimates the spread of a given seed file.`,
 		polish := fs.Int("polish", 0, "-method dmp: swap-polish the rounded seeds with the next POLISH candidates (DMP-scored; costs k·POLISH DMP runs per pass)")
 		out := fs.String("o", "", "output file: one seed id per line")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			if *k <= 0 || *out == "" {
 				return usagef("-k (positive) and -o are required")
 			}
@@ -251,9 +248,6 @@ The estimate depends only on the inputs and -seed.`,
 		f.bind(fs)
 		seedsPath := fs.String("seeds", "", "seed file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			if *seedsPath == "" {
 				return usagef("-seeds is required")
 			}

@@ -21,6 +21,10 @@ type command struct {
 	short     string // one line for the parent's listing
 	long      string // prose: what it does, flags, output columns
 	children  []*command
+	// nargs is the number of positional arguments the command takes after
+	// its flags; main refuses any other number as a usage error, so run
+	// functions need not check.
+	nargs int
 	// setFlags declares the flags on fs and returns the run function that
 	// reads them; it is called anew for every invocation.
 	setFlags func(fs *flag.FlagSet) func(ctx context.Context, env *env, args []string) error
@@ -105,7 +109,11 @@ func run(ctx context.Context, e *env, args []string) int {
 		printUsage(e.stderr, cmd, name)
 		return 2
 	}
-	if err := runFn(ctx, e, fs.Args()); err != nil {
+	err := checkArgs(cmd, fs.Args())
+	if err == nil {
+		err = runFn(ctx, e, fs.Args())
+	}
+	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
@@ -116,6 +124,19 @@ func run(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// checkArgs refuses positional arguments the command does not take.
+func checkArgs(cmd *command, args []string) error {
+	switch {
+	case len(args) == cmd.nargs:
+		return nil
+	case cmd.nargs == 0:
+		return usagef("unexpected arguments %q", args)
+	case cmd.nargs == 1:
+		return usagef("want exactly one FILE, got %d arguments", len(args))
+	}
+	return usagef("want %d arguments, got %d", cmd.nargs, len(args))
 }
 
 func find(group *command, name string) *command {

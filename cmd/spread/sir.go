@@ -117,9 +117,6 @@ the node had not recovered by T-1). The output depends only on the inputs and
 		seed := fs.Uint64("seed", 1, "random seed")
 		out := fs.String("o", "", "output CSV file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			c := newFlagCheck(fs)
 			c.intRange("cascades", *M, 1, maxCascades, true)
 			g, lambda, mu, err := pf.setup(e, c, &gf, *T, *out)
@@ -166,9 +163,6 @@ reports the log-likelihood on stderr every 50 iterations.`,
 		out := fs.String("o", "", "output file for λ")
 		muOut := fs.String("mu-out", "", "output file for μ")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			c := newFlagCheck(fs)
 			c.required("cascades", *casc)
 			c.required("o", *out)
@@ -236,9 +230,6 @@ susceptible, infected and recovered at t given the infected -sources at time
 		sources := fs.String("sources", "", "comma-separated source node ids")
 		out := fs.String("o", "", "output CSV file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			c := newFlagCheck(fs)
 			c.required("sources", *sources)
 			g, lambda, mu, err := pf.setup(e, c, &gf, *T, *out)

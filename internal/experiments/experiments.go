@@ -48,10 +48,11 @@ type Options struct {
 	// DataDir is the shared datasets folder (the one holding graphs/); only
 	// the real-network experiment reads it. Empty means the data are absent.
 	DataDir string
-	// Method, when non-empty, replaces slicer.Config.Method ("ascent" or
-	// "adam") in every SLICER run (and DMPrec's loop in Fig1a); empty keeps
-	// the experiments' default, the paper's ascent. The Output's Config
-	// shows the method used.
+	// Method, when non-empty, replaces slicer.Config.Method ("pqn",
+	// "spg", "paper" or "adam") in every SLICER run (and DMPrec's loop in
+	// Fig1a); empty keeps the experiments' default: the default learner
+	// (pqn), except Real, which uses adam. The Output's Config shows the
+	// method used.
 	Method string
 }
 

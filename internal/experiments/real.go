@@ -67,15 +67,16 @@ type RealConfig struct {
 // DefaultReal returns the configuration of scale s.
 func DefaultReal(s Scale) RealConfig {
 	c := RealConfig{Networks: []string{"as-22july06"}, T: 3, Ms: []int{1000, 10000, 100000, 1000000}, Hidden: []float64{0, 0.25},
-		Runs: 2, Seeds: 10, Learn: slicer.DefaultConfig()}
+		Runs: 2, Seeds: 10, Learn: slicer.PaperConfig()}
 	c.Learn.Init = 0.1
 	// The paper's ascent rate ε₀ = N/(M·T_code·80) does not suit one
 	// stochastic class on these graphs (measured on as-22july06, M = 10⁴ and
 	// 10⁵, from α = 0.1: O(θ) falls by 10% during the constant-rate phase
 	// and still oscillates by ±1% after 1500 iterations, ending at mean
 	// |α − α*| = 0.090 and 0.056, against 0.087 and 0.040 for adam, which
-	// converges in about 250 iterations to a higher objective). -method
-	// ascent restores the paper's loop.
+	// converges in about 250 iterations to a higher objective; the figures
+	// in docs/RESULTS.md were measured so). -method paper restores the
+	// paper's loop, -method pqn uses the default learner.
 	c.Learn.Method = slicer.MethodAdam
 	c.Learn.MaxIters = 500
 	if s == Paper {
@@ -125,10 +126,10 @@ func constSlice(n int, v float64) []float64 {
 	return s
 }
 
-// methodName returns the update rule's name ("" means ascent).
+// methodName returns the update rule's name ("" means the default, pqn).
 func methodName(m string) string {
 	if m == "" {
-		return slicer.MethodAscent
+		return slicer.MethodPQN
 	}
 	return m
 }
