@@ -128,7 +128,8 @@ own estimate is printed instead (the RR-set estimate n·F_R(S), slightly
 optimistic through selection bias; DMP's σ for -select round). -mc R > 0 runs
 R cascades from the seeds with worlds independent of the selection; each
 costs about one spread's worth of node visits, so 10000 runs take ~0.7 s on
-NetHEPT and ~8 s on soc-Epinions1, where IMM itself takes 0.2 s and 0.5 s.
+NetHEPT and 8–23 s on soc-Epinions1 (by load), where IMM takes 0.2–0.6 s
+and 0.3–0.5 s.
 -mc 0 skips the check.
 
 Subcommand eval estimates the spread of a given seed file.`,
