@@ -235,3 +235,30 @@ func TestIMErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestIMCheckOptional checks the Monte-Carlo check after imm and dmp: off
+// by default (the method's own estimate is printed), skipped with -mc 0,
+// run with -mc R; celf needs a positive -mc for its own estimates.
+func TestIMCheckOptional(t *testing.T) {
+	h := newCLIHarness(t)
+	g, out := h.path("g.txt"), h.path("s.txt")
+	h.must("graph", "gen", "-kind", "er", "-n", "60", "-seed", "3", "-o", g)
+	for _, tc := range []struct {
+		args      []string
+		wantCheck bool
+	}{
+		{[]string{"-method", "imm"}, false},
+		{[]string{"-method", "imm", "-mc", "0"}, false},
+		{[]string{"-method", "imm", "-mc", "500"}, true},
+		{[]string{"-method", "dmp"}, false},
+		{[]string{"-method", "dmp", "-mc", "300"}, true},
+	} {
+		_, stderr := h.must(append([]string{"im", "-graph", g, "-p", "0.2", "-k", "3", "-seed", "1", "-o", out}, tc.args...)...)
+		if got := strings.Contains(stderr, "Monte-Carlo spread"); got != tc.wantCheck {
+			t.Errorf("%v: Monte-Carlo check run %v, want %v\n%s", tc.args, got, tc.wantCheck, stderr)
+		}
+		if !tc.wantCheck && !strings.Contains(stderr, "spread estimate") {
+			t.Errorf("%v: no estimate printed\n%s", tc.args, stderr)
+		}
+	}
+}

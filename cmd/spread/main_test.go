@@ -251,7 +251,7 @@ func TestUsageErrors(t *testing.T) {
 		{"im no probabilities", []string{"im", "-graph", g, "-k", "2", "-o", out}, "the graph file has no probabilities"},
 		{"im -p > 1", []string{"im", "-graph", g, "-p", "1.5", "-k", "2", "-o", out}, "-p 1.5 outside [0,1]"},
 		{"im bad -epsilon", []string{"im", "-graph", g, "-p", "0.1", "-k", "2", "-epsilon", "1", "-o", out}, "-epsilon 1 outside (0,1)"},
-		{"im zero -mc", []string{"im", "-graph", g, "-p", "0.1", "-k", "2", "-mc", "0", "-o", out}, "-mc must be positive"},
+		{"im celf zero -mc", []string{"im", "-graph", g, "-p", "0.1", "-k", "2", "-method", "celf", "-mc", "0", "-o", out}, "-mc must be positive"},
 		{"im eval missing -seeds", []string{"im", "eval", "-graph", g, "-p", "0.1"}, "-seeds is required"},
 		{"im eval bad -model", []string{"im", "eval", "-graph", g, "-p", "0.1", "-model", "XX", "-seeds", h.path("seeds.txt")}, `-model must be IC or LT`},
 		// demo.

@@ -79,7 +79,9 @@
 // with θ → α by ad.Gather, batching the classes of a chunk as disjoint copies
 // of the graph, and solvers/adjoint is tested against it. SpreadObjective
 // differentiates σ(u) = Σ_i p_i(T−1) with respect to the relaxed seed vector
-// u = p̄ for influence maximisation.
+// u = p̄ for influence maximisation; SpreadAdjoint is its plain-Go fast path
+// (a hand-written reverse sweep, division-free like the forward pass, split
+// over node ranges), held equal to the autodiff gradient by a test.
 //
 // # Two samplers: Simulator and Model
 //

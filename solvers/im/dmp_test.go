@@ -70,7 +70,8 @@ func exactIC(t *testing.T, g *graphs.Graph, p []float64) *Exact {
 }
 
 // TestDMPInfMaxTrees: on small trees, where DMP is exact, gradient InfMax
-// through the DMP graph with swap polishing finds the brute-force optimum.
+// through the DMP graph with rounding and swap polishing (SelectRound) finds
+// the brute-force optimum.
 func TestDMPInfMaxTrees(t *testing.T) {
 	for seed := uint64(1); seed <= 6; seed++ {
 		g, p := randomTree(t, 12, 0.2, 0.9, seed)
@@ -81,6 +82,7 @@ func TestDMPInfMaxTrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			m.Selection = SelectRound // the previous rule; SelectRR is tested below
 			m.Polish = g.N
 			d, _ := NewDMPOracle(g, p, g.N)
 			res, err := Maximize(&Problem{N: g.N, K: k, Oracle: d}, nil, m)

@@ -58,6 +58,12 @@
 //   - ProjectedGradient: ascent on a relaxation f(u) over the capped
 //     simplex {u ∈ [0,1]^n : Σu = k} (ProjectCappedSimplex), rounding to the
 //     top k and optional swap polishing with the oracle (NMF-InfMax).
+//   - DMPInfMax: ProjectedGradient on the DMP spread σ(u) = Σ_i p_i(T−1;
+//     p̄ = u), the gradient through the DMP model (autodiff or the equal
+//     hand-written adjoint). By default (SelectRR) the ascent only proposes
+//     a pool of candidates and IMM's RR-set greedy picks the K seeds among
+//     them: DMP double counts spread around short loops, the RR-set
+//     coverage n·F_R(S) is unbiased. SelectRound keeps the earlier rule.
 //
 // # Symbols and identifiers
 //

@@ -30,6 +30,10 @@ import (
 // FreshPhase2) and return the greedy maximum coverage seeds S_k, with
 // Result.Spread = n·F_R(S_k), F_R the fraction of R covered.
 //
+// With Problem.Candidates (nc nodes) the union bounds run over the C(nc, k)
+// candidate sets, so ln C(n, k) is replaced by ln C(nc, k) in λ' and λ*,
+// and the guarantee is relative to the best candidate set.
+//
 // RR set j is sampled in world diffusion.NewWorld(Settings.Seed, ·, j) (its root is
 // that world's Root) and workers fill fixed chunks of 1024 consecutive
 // indices, so the result is a function of the seed alone. Sample sizes are
@@ -66,11 +70,18 @@ func logChoose(n, k int) float64 {
 
 // immParams returns λ', λ*, ε' and the adjusted ℓ.
 func immParams(n, k int, eps, ell float64) (lambdaPrime, lambdaStar, epsPrime, ellAdj float64) {
+	return immParamsCand(n, n, k, eps, ell)
+}
+
+// immParamsCand is immParams when only nc of the n nodes may be seeds: the
+// union bounds of both phases run over the C(nc, k) candidate sets, so
+// ln C(n, k) becomes ln C(nc, k); the other terms keep n.
+func immParamsCand(n, nc, k int, eps, ell float64) (lambdaPrime, lambdaStar, epsPrime, ellAdj float64) {
 	fn := float64(n)
 	ln := math.Log(fn)
 	ellAdj = ell * (1 + math.Ln2/ln)
 	epsPrime = math.Sqrt2 * eps
-	lc := logChoose(n, k)
+	lc := logChoose(nc, k)
 	lambdaPrime = (2 + 2*epsPrime/3) * (lc + ellAdj*ln + math.Log(math.Log2(fn))) * fn / (epsPrime * epsPrime)
 	alpha := math.Sqrt(ellAdj*ln + math.Ln2)
 	beta := math.Sqrt((1 - 1/math.E) * (lc + ellAdj*ln + math.Ln2))
@@ -100,14 +111,16 @@ func (a *IMM) Run(p *Problem, s *Settings) (*Result, error) {
 	}
 	n, k := p.N, p.K
 	var cand []int
+	nc := n
 	if p.Candidates != nil {
 		cand = p.Candidates
+		nc = len(cand)
 	}
 	if n == 1 {
 		return &Result{Seeds: []int{0}, Gains: []float64{1}, Spread: 1, Status: train.Success}, nil
 	}
 	fn := float64(n)
-	lambdaPrime, lambdaStar, epsPrime, _ := immParams(n, k, eps, ell)
+	lambdaPrime, lambdaStar, epsPrime, _ := immParamsCand(n, nc, k, eps, ell)
 	samplers := make([]diffusion.Sampler, max(1, s.Workers))
 	for i := range samplers {
 		samplers[i] = p.Model.NewSampler()

@@ -55,8 +55,19 @@ type ProjectedGradient struct {
 // polishPasses bounds the swap local search.
 const polishPasses = 10
 
-// Run implements Method.
-func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
+// ascent is the state at the end of the projected-gradient loop.
+type ascent struct {
+	cand    []int
+	u, grad []float64 // final iterate and ∇f there (len N)
+	status  train.Status
+	iters   int
+	o       *counter                     // the oracle, nil if none is needed
+	eval    func(t int) (float64, error) // f and ∇f at u, into grad
+}
+
+// ascend runs the projected-gradient loop of Run (everything before the
+// rounding); needOracle asks for the Problem's oracle even without Polish.
+func (a *ProjectedGradient) ascend(p *Problem, s *Settings, needOracle bool) (*ascent, error) {
 	if a.Objective == nil {
 		return nil, errors.New("im: ProjectedGradient needs an Objective")
 	}
@@ -83,7 +94,7 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 		return nil, fmt.Errorf("im: ProjectedGradient: len(Init) = %d, want N = %d", len(a.Init), n)
 	}
 	var o *counter
-	if a.Polish > 0 || p.Oracle != nil || p.Model != nil {
+	if needOracle && (a.Polish > 0 || p.Oracle != nil || p.Model != nil) {
 		or, err := p.oracle(s)
 		if err != nil {
 			return nil, err
@@ -180,6 +191,17 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 			break
 		}
 	}
+	return &ascent{cand: cand, u: u, grad: grad, status: status, iters: t, o: o, eval: eval}, nil
+}
+
+// Run implements Method.
+func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
+	st, err := a.ascend(p, s, true)
+	if err != nil {
+		return nil, err
+	}
+	K, m := p.K, len(st.cand)
+	cand, u, o, eval, status, t := st.cand, st.u, st.o, st.eval, st.status, st.iters
 	relaxed := slices.Clone(u)
 
 	// Rank candidates by u (ties to the smaller index); the top K are the
