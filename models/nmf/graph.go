@@ -72,17 +72,19 @@ func (net *Net) drift(X *G.Node) *G.Node {
 	return must(G.Reshape(must(ad.ScatterAdd(prod, net.scatterZ, B*n)), tensor.Shape{B, n}))
 }
 
-// Field returns g(m) for the batch state m = (X, H), both B×n:
+// Field returns g(m) for the batch state m = (X, H), both B×n, with the
+// sources' rows of the x-part zeroed (notChi = 1 − χ):
 //
-//	GX = (1 − X)⊙(X·W) + s·ε([X, H])
+//	GX = ((1 − X)⊙(X·W) + s·ε([X, H]))⊙(1 − χ)
 //	GH = X⊙b − H⊙c
 //
 // It panics (G.Must) on a graph error; build it inside compiled.FromNodes.
-func (net *Net) Field(X, H *G.Node) (GX, GH *G.Node) {
+func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) {
 	must := G.Must
 	Z := net.drift(X)
 	E := must(net.Eps.Forward(must(G.Concat(1, X, H))))
 	GX = must(G.Add(must(G.HadamardProd(must(G.Sub(G.NewConstant(1.0), X)), Z)), must(G.Mul(G.NewConstant(net.Cfg.EpsSign), E))))
+	GX = must(G.HadamardProd(GX, notChi)) // sources are pinned: g_x = 0 there
 	GH = must(G.Sub(must(G.BroadcastHadamardProd(X, net.b, nil, []byte{0})), must(G.BroadcastHadamardProd(H, net.c, nil, []byte{0}))))
 	return GX, GH
 }
@@ -104,15 +106,15 @@ func (net *Net) Unroll(chi, notChi *G.Node) (X, GK []*G.Node) {
 	}
 	X = append(X, x)
 	for range cfg.Steps {
-		k1x, k1h := net.Field(x, hh)
+		k1x, k1h := net.Field(x, hh, notChi)
 		GK = append(GK, k1x)
 		var nx, nh *G.Node
 		if cfg.Method == 0 { // Euler
 			nx, nh = axpy(x, h, k1x), axpy(hh, h, k1h)
 		} else { // RK4
-			k2x, k2h := net.Field(axpy(x, h/2, k1x), axpy(hh, h/2, k1h))
-			k3x, k3h := net.Field(axpy(x, h/2, k2x), axpy(hh, h/2, k2h))
-			k4x, k4h := net.Field(axpy(x, h, k3x), axpy(hh, h, k3h))
+			k2x, k2h := net.Field(axpy(x, h/2, k1x), axpy(hh, h/2, k1h), notChi)
+			k3x, k3h := net.Field(axpy(x, h/2, k2x), axpy(hh, h/2, k2h), notChi)
+			k4x, k4h := net.Field(axpy(x, h, k3x), axpy(hh, h, k3h), notChi)
 			nx = axpy(axpy(axpy(axpy(x, h/6, k1x), h/3, k2x), h/3, k3x), h/6, k4x)
 			nh = axpy(axpy(axpy(axpy(hh, h/6, k1h), h/3, k2h), h/3, k3h), h/6, k4h)
 		}
@@ -121,7 +123,7 @@ func (net *Net) Unroll(chi, notChi *G.Node) (X, GK []*G.Node) {
 		x, hh = must(G.Add(must(G.HadamardProd(cl, notChi)), chi)), nh
 		X = append(X, x)
 	}
-	gx, _ := net.Field(x, hh)
+	gx, _ := net.Field(x, hh, notChi)
 	GK = append(GK, gx)
 	return X, GK
 }

@@ -12,11 +12,14 @@ import (
 type Model struct {
 	Cfg   Config
 	Theta []float64
+	// Chi, if not nil, is the source indicator χ of the current cascade:
+	// g_x is zero on sources (they are pinned at 1), as in Net.Field.
+	Chi   []float64
 	fs    []Field
 	sizes []int
 	// per-row work: activations a_k (k = 0..L) and pre-activations
 	act, pre, dact, dpre [][]float64
-	z, dz                []float64
+	z, dz, dq            []float64
 }
 
 // NewModel returns the plain-Go field of cfg (resolved here) at θ (kept,
@@ -36,7 +39,7 @@ func NewModel(cfg Config, theta []float64) (*Model, error) {
 		m.pre = append(m.pre, make([]float64, s))
 		m.dpre = append(m.dpre, make([]float64, s))
 	}
-	m.z, m.dz = make([]float64, cfg.N), make([]float64, cfg.N)
+	m.z, m.dz, m.dq = make([]float64, cfg.N), make([]float64, cfg.N), make([]float64, cfg.N)
 	return m, nil
 }
 
@@ -111,6 +114,9 @@ func (m *Model) Field(gx, gh, x, h []float64) {
 	b, c := m.block(m.Theta, 1), m.block(m.Theta, 2)
 	for i := range x {
 		gx[i] = (1-x[i])*m.z[i] + s*E[i]
+		if m.Chi != nil && m.Chi[i] == 1 {
+			gx[i] = 0
+		}
 		gh[i] = b[i]*x[i] - c[i]*h[i]
 	}
 }
@@ -123,6 +129,13 @@ func (m *Model) Field(gx, gh, x, h []float64) {
 //	dW += x ((1 − x)⊙px)ᵀ,  db += x⊙ph,  dc += −h⊙ph,  dη by backprop of s·px.
 func (m *Model) VJP(dx, dh, dtheta, x, h, px, ph []float64) {
 	n, L := m.Cfg.N, len(m.sizes)-1
+	if m.Chi != nil {
+		q := m.dq[:n]
+		for i := range n {
+			q[i] = px[i] * (1 - m.Chi[i])
+		}
+		px = q
+	}
 	m.drift(m.z, x)
 	E := m.eps(x, h)
 	W, b, c := m.block(m.Theta, 0), m.block(m.Theta, 1), m.block(m.Theta, 2)

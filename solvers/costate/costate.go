@@ -85,6 +85,7 @@ func (s *solver) forward(sources []int) *Trajectory {
 	for _, v := range sources {
 		tr.Chi[v] = 1
 	}
+	s.m.Chi = tr.Chi
 	x, h := slices.Clone(tr.Chi), make([]float64, n)
 	tr.Pre = append(tr.Pre, nil)
 	for range s.K {

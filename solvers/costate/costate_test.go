@@ -128,3 +128,81 @@ func relErr(a, b []float64) float64 {
 	}
 	return num / den
 }
+
+// TestContinuousConverges holds the paper's co-state (Algorithm 1) against
+// the discrete adjoint (= autodiff) as the number of steps K doubles, and
+// reports the observed order log₂(e_K / e_2K).
+func TestContinuousConverges(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cfg      nmf.Config
+		minOrder float64 // required mean observed order over the doublings
+		tol      float64 // required relative error at the finest K
+	}{
+		// Euler: both gradients are O(h) from the continuous one.
+		{"euler", nmf.Config{N: 4, T: 2, EpsSign: 1}, 0.8, 0.05},
+		// RK4 with linear interpolation of the intensity: O(h²) from the
+		// interpolation dominates.
+		{"rk4", nmf.Config{N: 4, T: 2, EpsSign: 1, Method: ode.RK4}, 1.6, 0.01},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var errs []float64
+			for _, K := range []int{8, 16, 32, 64} {
+				c := tc.cfg
+				c.Steps = K
+				cfg, theta, cs := fixture(c, 2, 3)
+				m, err := nmf.NewModel(cfg, theta)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dg, cg := make([]float64, len(theta)), make([]float64, len(theta))
+				if _, err := Discrete(m, cs, dg); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := Continuous(m, cs, cg); err != nil {
+					t.Fatal(err)
+				}
+				errs = append(errs, relErr(dg, cg))
+			}
+			order := 0.0
+			for i := 1; i < len(errs); i++ {
+				order += math.Log2(errs[i-1]/errs[i]) / float64(len(errs)-1)
+			}
+			t.Logf("relative error vs autodiff at K = 8, 16, 32, 64: %.3g; observed order %.2f", errs, order)
+			if order < tc.minOrder || errs[len(errs)-1] > tc.tol {
+				t.Errorf("co-state does not converge: errors %.3g, order %.2f (want ≥ %v, final ≤ %v)", errs, order, tc.minOrder, tc.tol)
+			}
+		})
+	}
+}
+
+// TestNegativeControl: the discrete adjoint of a model with the wrong
+// sign of ε must fail the same central-difference check.
+func TestNegativeControl(t *testing.T) {
+	cfg, theta, cs := fixture(nmf.Config{N: 4, T: 2, Steps: 4, Method: ode.RK4}, 3, 1)
+	obj, err := nmf.NewObjective(cfg, len(cs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer obj.Close()
+	if err := obj.SetBatch(cs); err != nil {
+		t.Fatal(err)
+	}
+	wrong := cfg
+	wrong.EpsSign = -cfg.EpsSign
+	m, err := nmf.NewModel(wrong, theta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg := make([]float64, len(theta))
+	if _, err := Discrete(m, cs, dg); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := gradcheck.CheckObjective(obj, theta, dg, &gradcheck.Settings{Step: 1e-6, RelTol: 1e-5, AbsTol: 1e-7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pass {
+		t.Error("a wrong-sign adjoint passed the gradient check")
+	}
+}
