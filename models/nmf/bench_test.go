@@ -1,0 +1,41 @@
+package nmf
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/spread-dev/spread/models/ode"
+)
+
+// BenchmarkStep is one training step's forward and backward (autodiff) at
+// the paper's scale: n = 128, batch 300, RK4 with 40 steps, T = 20.
+// go test -run '^$' -bench Step -benchtime 3x ./models/nmf
+func BenchmarkStep(b *testing.B) {
+	cfg, _ := Config{N: 128, T: 20, Steps: 40, Method: ode.RK4, RegA: 0.01}.Resolve()
+	const B = 300
+	rng := rand.New(rand.NewPCG(1, 2))
+	cs := make([]Cascade, B)
+	for k := range cs {
+		perm := rng.Perm(cfg.N)
+		cs[k].Sources = perm[:1+rng.IntN(10)]
+		for _, v := range perm[len(cs[k].Sources) : len(cs[k].Sources)+40] {
+			cs[k].Nodes, cs[k].Times = append(cs[k].Nodes, v), append(cs[k].Times, 20*rng.Float64()+1e-9)
+		}
+	}
+	obj, err := NewObjective(cfg, B)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer obj.Close()
+	if err := obj.SetBatch(cs); err != nil {
+		b.Fatal(err)
+	}
+	x := cfg.Init(rng)
+	grad := make([]float64, len(x))
+	b.ResetTimer()
+	for range b.N {
+		if _, err := obj.Eval(x, grad); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

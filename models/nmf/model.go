@@ -1,0 +1,278 @@
+package nmf
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/ode"
+)
+
+// EventMode says how the intensity λ_i = g_i(m(t_i)) of an infection at a
+// time t_i between grid points is read from the fixed-step solution.
+type EventMode int
+
+const (
+	// Interp interpolates linearly between the grid values g(m_k) and
+	// g(m_{k+1}) around t_i (the default; O(1) per event, differentiable).
+	Interp EventMode = iota
+	// Nearest uses g(m_k) at the grid point nearest to t_i (ablations).
+	Nearest
+)
+
+// String returns "interp" or "nearest".
+func (e EventMode) String() string {
+	if e == Nearest {
+		return "nearest"
+	}
+	return "interp"
+}
+
+// ParseEventMode parses "interp" or "nearest".
+func ParseEventMode(s string) (EventMode, error) {
+	switch s {
+	case "interp":
+		return Interp, nil
+	case "nearest":
+		return Nearest, nil
+	}
+	return 0, fmt.Errorf("models/nmf: unknown event mode %q (valid: interp, nearest; exact is not implemented)", s)
+}
+
+// LossForm selects the terminal term of the negative log-likelihood.
+type LossForm int
+
+const (
+	// Survival is the exact first-event likelihood of every node's marginal:
+	// −log(1 − x_i(T)) for each node not infected by T (the default).
+	Survival LossForm = iota
+	// Poisson is the paper's eq. 14: the compensator 1ᵀx(T) over all nodes.
+	Poisson
+)
+
+// String returns "survival" or "poisson".
+func (l LossForm) String() string {
+	if l == Poisson {
+		return "poisson"
+	}
+	return "survival"
+}
+
+// ParseLossForm parses "survival" or "poisson".
+func ParseLossForm(s string) (LossForm, error) {
+	switch s {
+	case "survival":
+		return Survival, nil
+	case "poisson":
+		return Poisson, nil
+	}
+	return 0, fmt.Errorf("models/nmf: unknown loss form %q (valid: survival, poisson)", s)
+}
+
+// Floor is the one floor of the likelihood: log(max(v, Floor)) for every
+// intensity λ_i and survival 1 − x_i(T) (the released code's 1e-10).
+const Floor = 1e-10
+
+// Config describes an NMF model, its solver and its loss. The zero value of
+// every field but N means the documented default (see Resolve).
+type Config struct {
+	// N is the number of nodes n (required).
+	N int
+	// Hidden are the hidden widths of ε: sizes [2n, Hidden..., n]. Nil
+	// means [n] (2n → n → n, the paper's "three-layer" network).
+	Hidden []int
+	// EpsSign is the sign s of the correction, +1 or −1. Zero means −1.
+	EpsSign float64
+	// EpsBias0 is the initial bias of ε's output layer, so that ε starts at
+	// sigmoid(EpsBias0). Zero means −4 (ε ≈ 0.018).
+	EpsBias0 float64
+	// Support, if not nil, restricts A to the edges of a graph on N nodes:
+	// one rate per edge i→j (edge order of the CSR) instead of a dense n×n
+	// matrix; the drift then costs O(E) per cascade.
+	Support *graphs.Graph
+	// T is the horizon (required, > 0); Steps the number of equal solver
+	// steps on [0, T] (zero means 40) and Method the scheme (zero: Euler;
+	// use ode.RK4 for the paper's setting).
+	T      float64
+	Steps  int
+	Method ode.Method
+	// Events is the event-time mode (zero: Interp) and Loss the terminal
+	// term (zero: Survival).
+	Events EventMode
+	Loss   LossForm
+	// RegA is the coefficient λ_A of the sparsity penalty on A (paper: 0.01
+	// at n = 128), RegL1 selects λ_A·Σ A instead of the log-sum
+	// λ_A·Σ log(1 + A/δ), and Delta is δ (zero means 0.01).
+	RegA  float64
+	RegL1 bool
+	Delta float64
+	// WeightDecay is the coupled L2 coefficient on ε's weights (not its
+	// biases): (WeightDecay/2)·‖η‖² is added to the loss, whose gradient is
+	// torch's weight_decay term. Zero turns it off.
+	WeightDecay float64
+}
+
+// Resolve returns cfg with defaults filled in, or an error naming the
+// invalid field.
+func (cfg Config) Resolve() (Config, error) {
+	c := cfg
+	c.Hidden = slices.Clone(cfg.Hidden)
+	if c.Hidden == nil {
+		c.Hidden = []int{c.N}
+	}
+	if c.EpsSign == 0 {
+		c.EpsSign = -1
+	}
+	if c.EpsBias0 == 0 {
+		c.EpsBias0 = -4
+	}
+	if c.Steps == 0 {
+		c.Steps = 40
+	}
+	if c.Delta == 0 {
+		c.Delta = 0.01
+	}
+	bad := func(f string, v any) error { return fmt.Errorf("models/nmf: Config.%s = %v is invalid", f, v) }
+	switch {
+	case c.N < 1:
+		return c, bad("N", c.N)
+	case c.EpsSign != 1 && c.EpsSign != -1:
+		return c, bad("EpsSign", c.EpsSign)
+	case !(c.T > 0) || math.IsInf(c.T, 0):
+		return c, bad("T", c.T)
+	case c.Steps < 1:
+		return c, bad("Steps", c.Steps)
+	case c.Method != ode.Euler && c.Method != ode.RK4:
+		return c, bad("Method", c.Method)
+	case c.Events != Interp && c.Events != Nearest:
+		return c, bad("Events", c.Events)
+	case c.Loss != Survival && c.Loss != Poisson:
+		return c, bad("Loss", c.Loss)
+	case !(c.RegA >= 0) || !(c.Delta > 0) || !(c.WeightDecay >= 0) || math.IsNaN(c.EpsBias0):
+		return c, errors.New("models/nmf: Config: RegA, WeightDecay must be ≥ 0 and Delta > 0")
+	case c.Support != nil && c.Support.N != c.N:
+		return c, fmt.Errorf("models/nmf: Config.Support has %d nodes, want N = %d", c.Support.N, c.N)
+	}
+	for _, h := range c.Hidden {
+		if h < 1 {
+			return c, bad("Hidden", c.Hidden)
+		}
+	}
+	return c, nil
+}
+
+// Sizes returns ε's layer widths [2n, Hidden..., n].
+func (cfg Config) Sizes() []int {
+	s := []int{2 * cfg.N}
+	s = append(s, cfg.Hidden...)
+	return append(s, cfg.N)
+}
+
+// NumA returns the number of rate parameters: n² (dense) or E (support).
+func (cfg Config) NumA() int {
+	if cfg.Support != nil {
+		return cfg.Support.NumEdges()
+	}
+	return cfg.N * cfg.N
+}
+
+// Field is one named block of the flat parameter vector θ.
+type Field struct {
+	Name   string
+	Shape  []int
+	Offset int
+	Size   int
+}
+
+// Layout returns the blocks of θ in order: "W" (A, see the package
+// documentation), "b", "c", then ε's layers "eps.k.W" (in × out, row-major)
+// and "eps.k.b". It is the order of models/nn's registry, so the flat θ is
+// the same vector for the gorgonia program and the plain-Go model.
+func (cfg Config) Layout() []Field {
+	var fs []Field
+	off := 0
+	add := func(name string, shape ...int) {
+		size := 1
+		for _, s := range shape {
+			size *= s
+		}
+		fs = append(fs, Field{Name: name, Shape: shape, Offset: off, Size: size})
+		off += size
+	}
+	if cfg.Support != nil {
+		add("W", cfg.Support.NumEdges())
+	} else {
+		add("W", cfg.N, cfg.N)
+	}
+	add("b", cfg.N)
+	add("c", cfg.N)
+	sz := cfg.Sizes()
+	for k := range len(sz) - 1 {
+		add(fmt.Sprintf("eps.%d.W", k), sz[k], sz[k+1])
+		add(fmt.Sprintf("eps.%d.b", k), sz[k+1])
+	}
+	return fs
+}
+
+// NumParams returns len(θ).
+func (cfg Config) NumParams() int {
+	fs := cfg.Layout()
+	last := fs[len(fs)-1]
+	return last.Offset + last.Size
+}
+
+// Init returns an initial θ drawn from rng: rates W ~ U[0, 0.02] (so every
+// infected node starts with a positive intensity), b = 0.1, c = 0.5, ε's
+// weights Glorot-uniform, its hidden biases 0 and its output bias EpsBias0.
+// cfg must be resolved.
+func (cfg Config) Init(rng *rand.Rand) []float64 {
+	x := make([]float64, cfg.NumParams())
+	fs := cfg.Layout()
+	for i := range x[:fs[0].Size] {
+		x[i] = 0.02 * rng.Float64()
+	}
+	for i := range cfg.N {
+		x[fs[1].Offset+i] = 0.1
+		x[fs[2].Offset+i] = 0.5
+	}
+	sz := cfg.Sizes()
+	for k := range len(sz) - 1 {
+		w, b := fs[3+2*k], fs[4+2*k]
+		a := math.Sqrt(6 / float64(sz[k]+sz[k+1]))
+		for i := range w.Size {
+			x[w.Offset+i] = a * (2*rng.Float64() - 1)
+		}
+		if k == len(sz)-2 {
+			for i := range b.Size {
+				x[b.Offset+i] = cfg.EpsBias0
+			}
+		}
+	}
+	return x
+}
+
+// Project applies the constraints of θ in place: A ≥ 0 and c ≥ 0 (the
+// projection after every optimiser step, as the released code's variable
+// constraint).
+func (cfg Config) Project(x []float64) {
+	fs := cfg.Layout()
+	for _, f := range []Field{fs[0], fs[2]} {
+		for i := f.Offset; i < f.Offset+f.Size; i++ {
+			if x[i] < 0 {
+				x[i] = 0
+			}
+		}
+	}
+}
+
+// Grid returns the solver grid t_k = k·T/Steps, k = 0..Steps.
+func (cfg Config) Grid() []float64 {
+	g := make([]float64, cfg.Steps+1)
+	for k := range g {
+		g[k] = cfg.T * float64(k) / float64(cfg.Steps)
+	}
+	return g
+}
