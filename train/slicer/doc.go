@@ -98,6 +98,57 @@
 // determine the iterates and a hash of the data. [Resume] continues from it
 // and returns bit-identical θ and objectives to an uninterrupted run.
 //
+// # Priors and MAP estimation
+//
+// When the cascades are few for the number of edges (ego-Facebook: 50
+// cascades, 176,468 parameters), most edges are never tested, or tested and
+// never fire, and maximum likelihood leaves them at their start or drives
+// them to the box; a constant guess then beats the estimate. Config.Prior
+// adds a prior and Learn maximises the posterior (MAP) instead,
+//
+//	F(α) = O(α) + log p(α),   log p(α) = Σ_e log p(α_e),
+//
+// with, for every entry α_e (every replica alike), the Beta prior of mode m
+// and strength κ
+//
+//	p(α_e) = Beta(α_e; 1 + κm, 1 + κ(1−m)),
+//	log p(α_e) = κ[m log α_e + (1−m) log(1−α_e)] − log B(1 + κm, 1 + κ(1−m)),
+//	∂ log p/∂α_e = κ[m/α_e − (1−m)/(1−α_e)],
+//
+// κm pseudo-activations and κ(1−m) pseudo-failures per edge. We parametrise
+// by the mode, not the mean (the mean is (1 + κm)/(2 + κ)), because both
+// shape parameters are then ≥ 1 for every κ > 0: log p is concave in α, an
+// edge the data say nothing about ends exactly at m, and no prior pushes
+// edges to the box (Beta(κm, κ(1−m)) with κm < 1 does). The learners keep
+// α in [1e-4, 1−1e-4] (SPGMargin), where log p is finite.
+//
+// "beta" ([PriorBeta]) fixes m (Prior.Mean) and κ. "hier" ([PriorHier]) is
+// the hierarchical, empirical Bayes version: m is a global parameter
+// learned with α, maximising F(α, m) = O(α) + Σ_e log p(α_e | m) jointly.
+// [Prior.LogPrior] profiles m out at every evaluation: with S1 = mean_e
+// log α_e and S2 = mean_e log(1−α_e), log p(α | m) = P·{κ[m S1 + (1−m) S2]
+// − log B(1 + κm, 1 + κ(1−m))} is strictly concave in m, its maximiser
+// m*(α) on [1e-4, 1−1e-4] solves
+//
+//	ψ(1 + κm) − ψ(1 + κ(1−m)) = S1 − S2        (ψ: digamma; bisection)
+//
+// or sits at a bound, and by Danskin's theorem the profiled objective
+// O(α) + log p(α | m*(α)) has the gradient ∇O + κ[m*/α_e − (1−m*)/(1−α_e)]:
+// one objective over α alone, for any gradient source ([MAPObjective]).
+// κ itself is not learned this way (the joint maximum over κ is at κ → ∞
+// with every α_e = m, where the density is unbounded): it is chosen by
+// held-out likelihood. [SelectPrior] fits each candidate prior on a part
+// of the cascades (datasets.SplitCascades) and scores the fitted α̂ by the
+// plain SLICER objective of the held-out cascades (no prior term); the
+// caller refits the best on all cascades (spread ic learn -prior hier
+// -validate 0.2). Strong κ gives shrinkage toward the learned global m
+// (κ → ∞: the best constant α); κ → 0 gives maximum likelihood.
+//
+// With a hierarchical prior and small κ on very sparse data, the joint
+// maximum can put m at the lower bound (most edges are tested and never
+// fire, and the density of Beta(1, 1+κ) at 0 rewards it); the held-out
+// likelihood of that fit is poor, so validation rejects it.
+//
 // # Determinism
 //
 // Given the data and the Config, θ is bit-identical for any Workers and
@@ -112,5 +163,6 @@
 //
 // Symbols ↔ identifiers: α ↔ Result.Theta, ε₀ and η₀ ↔ Config.LR, K0 ↔
 // Config.K0, Tol ↔ Config.Tol, δ ↔ Config.Perturb, R ↔ Config.Replicas,
-// O(θ_k) ↔ Stage.History[k].
+// O(θ_k) ↔ Stage.History[k] (F(θ_k) with a prior), m ↔ Prior.Mean (beta)
+// or Prior.Mode (hier), κ ↔ Prior.Strength.
 package slicer
