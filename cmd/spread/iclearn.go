@@ -50,17 +50,19 @@ goes to the -o file and replica r to FILE.r<r> (predict takes them all as
 -alpha FILE,FILE.r2,...). Progress goes to stderr every 50 iterations.
 
 -prior regularises the estimate, which matters when the cascades are few
-for the number of edges: it maximises O(α) + log p(α) (MAP) with the prior
-Beta(1+κm, 1+κ(1−m)) on every α, of mode m (the estimate of an edge the
-data say nothing about) and strength κ (pseudo-trials per edge). -prior
-beta fixes m (-prior-mean, default 0.5); -prior hier learns m from the data
-(empirical Bayes: m is maximised jointly with α). -prior-strength gives κ,
-or a comma-separated list of candidates, 0 standing for no prior; with more
-than one candidate (the default list is 1,10,100,1000) the fraction
+for the number of edges: it maximises O(α) + log p(α) (MAP). -prior beta
+puts Beta(1+κm, 1+κ(1−m)) on every α, of mode m (-prior-mean, default 0.5:
+the estimate of an edge the data say nothing about) and strength κ
+(pseudo-trials per edge). -prior hier is empirical Bayes: a Gaussian of
+precision κ on logit α around a centre learned jointly with α (the learned
+mode m is printed). -prior-strength gives κ, or a comma-separated list of
+candidates, 0 standing for no prior; with more than one candidate
+(default: 1,10,100,1000 for beta, 0.1,1,10 for hier) the fraction
 -validate f of the cascades (default 0.2, drawn with -seed) is held out,
 each candidate is fitted on the rest and scored by the held-out SLICER
-likelihood, the scores and the choice go to stderr, and the best is refitted
-on all cascades. -prior none (the default) is maximum likelihood.
+likelihood, the scores and the choice go to stderr, and the best is
+refitted on all cascades. -prior none (the default) is maximum likelihood.
+
 With -checkpoint the state is saved atomically (every 50 iterations and at
 the end of each stage) and -resume continues from it.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -84,7 +86,7 @@ the end of each stage) and -resume continues from it.`,
 		fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the replica perturbations")
 		priorKind := fs.String("prior", slicer.PriorNone, "prior on α: none, beta (fixed mode -prior-mean) or hier (mode learned)")
 		priorMean := fs.Float64("prior-mean", slicer.DefaultPriorMean, "-prior beta: the prior's mode m in (0,1)")
-		priorStrength := fs.String("prior-strength", "", "-prior beta|hier: strength κ, or comma-separated candidates chosen by -validate (0 = no prior; default 1,10,100,1000)")
+		priorStrength := fs.String("prior-strength", "", "-prior beta|hier: strength κ, or comma-separated candidates chosen by -validate (0 = no prior; default 1,10,100,1000 for beta, 0.1,1,10 for hier)")
 		validate := fs.Float64("validate", 0, "fraction of cascades held out to choose among -prior-strength candidates, in (0,1) (default 0.2 when there is a choice)")
 		ckpt := fs.String("checkpoint", "", "checkpoint file")
 		resume := fs.Bool("resume", false, "continue from -checkpoint")

@@ -47,10 +47,10 @@ func TestICLearnPrior(t *testing.T) {
 	a1, a2 := f.path("a1.txt"), f.path("a2.txt")
 	args := func(out string) []string {
 		return []string{"ic", "learn", "-graph", f.graph, "-cascades", f.cascades, "-T", f.tArg(), "-grad", "adjoint",
-			"-prior", "hier", "-prior-strength", "0,10,1000", "-validate", "0.3", "-seed", "3", "-o", out}
+			"-prior", "hier", "-prior-strength", "0,1,100", "-validate", "0.3", "-seed", "3", "-o", out}
 	}
 	_, stderr := f.must(args(a1)...)
-	for _, w := range []string{"210 cascades, scoring on 90 held out", "prior none ", "prior hier(κ=10)", "prior hier(κ=1000)", "<- chosen", "learned prior mode m="} {
+	for _, w := range []string{"210 cascades, scoring on 90 held out", "prior none ", "prior hier(κ=1)", "prior hier(κ=100)", "<- chosen", "learned prior mode m="} {
 		if !strings.Contains(stderr, w) && !(w == "learned prior mode m=" && strings.Contains(stderr, "prior=none")) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr)
 		}
@@ -58,8 +58,8 @@ func TestICLearnPrior(t *testing.T) {
 	// With 300 cascades on 19 edges and α* ~ U[0,1] the data win: κ = 1000
 	// must not be chosen.
 	for _, line := range strings.Split(stderr, "\n") {
-		if strings.Contains(line, "<- chosen") && strings.Contains(line, "κ=1000") {
-			t.Errorf("chose κ = 1000 on plentiful data: %s", line)
+		if strings.Contains(line, "<- chosen") && strings.Contains(line, "κ=100)") {
+			t.Errorf("chose κ = 100 on plentiful data: %s", line)
 		}
 	}
 	f.must(args(a2)...)

@@ -123,31 +123,32 @@
 // α in [1e-4, 1−1e-4] (SPGMargin), where log p is finite.
 //
 // "beta" ([PriorBeta]) fixes m (Prior.Mean) and κ. "hier" ([PriorHier]) is
-// the hierarchical, empirical Bayes version: m is a global parameter
-// learned with α, maximising F(α, m) = O(α) + Σ_e log p(α_e | m) jointly.
-// [Prior.LogPrior] profiles m out at every evaluation: with S1 = mean_e
-// log α_e and S2 = mean_e log(1−α_e), log p(α | m) = P·{κ[m S1 + (1−m) S2]
-// − log B(1 + κm, 1 + κ(1−m))} is strictly concave in m, its maximiser
-// m*(α) on [1e-4, 1−1e-4] solves
+// the hierarchical, empirical Bayes version: shrinkage of ℓ_e = logit α_e
+// toward a global centre µ learned with α, a Gaussian of precision κ,
 //
-//	ψ(1 + κm) − ψ(1 + κ(1−m)) = S1 − S2        (ψ: digamma; bisection)
+//	F(α, µ) = O(α) − (κ/2) Σ_e (ℓ_e − µ)²,
 //
-// or sits at a bound, and by Danskin's theorem the profiled objective
-// O(α) + log p(α | m*(α)) has the gradient ∇O + κ[m*/α_e − (1−m*)/(1−α_e)]:
-// one objective over α alone, for any gradient source ([MAPObjective]).
-// κ itself is not learned this way (the joint maximum over κ is at κ → ∞
-// with every α_e = m, where the density is unbounded): it is chosen by
-// held-out likelihood. [SelectPrior] fits each candidate prior on a part
-// of the cascades (datasets.SplitCascades) and scores the fitted α̂ by the
+// maximised jointly over α and µ. [Prior.LogPrior] profiles µ out at every
+// evaluation, µ*(α) = mean_e ℓ_e, and since Σ_e (ℓ_e − µ*) = 0 the profiled
+// objective O(α) − (κ/2) Σ_e (ℓ_e − µ*)² has the gradient
+//
+//	∂O/∂α_e − κ (ℓ_e − µ*) / (α_e(1 − α_e)):
+//
+// one objective over α alone, for any gradient source ([MAPObjective]);
+// the learned mode is m = σ(µ*) ([Prior.Mode]). The prior lives on the
+// logit scale because there it is translation invariant: its normaliser
+// does not depend on µ, so the joint maximum cannot gain by moving µ. A
+// hierarchical Beta prior with a free mode fails exactly there (we tried
+// it first): at fixed κ its peak density grows as m → 0, and on ego-Facebook
+// with 50 cascades (most edges tested and never firing) the joint maximum
+// drove m and most α to the box bound 1e-4. κ is not learned jointly either
+// (the joint maximum over κ is at κ → ∞, every ℓ_e = µ): it is chosen by
+// held-out likelihood. [SelectPrior] fits each candidate prior on a part of
+// the cascades (datasets.SplitCascades) and scores the fitted α̂ by the
 // plain SLICER objective of the held-out cascades (no prior term); the
 // caller refits the best on all cascades (spread ic learn -prior hier
-// -validate 0.2). Strong κ gives shrinkage toward the learned global m
-// (κ → ∞: the best constant α); κ → 0 gives maximum likelihood.
-//
-// With a hierarchical prior and small κ on very sparse data, the joint
-// maximum can put m at the lower bound (most edges are tested and never
-// fire, and the density of Beta(1, 1+κ) at 0 rewards it); the held-out
-// likelihood of that fit is poor, so validation rejects it.
+// -validate 0.2). Large κ is shrinkage to the best constant α, κ → 0 is
+// maximum likelihood.
 //
 // # Determinism
 //
@@ -164,5 +165,5 @@
 // Symbols ↔ identifiers: α ↔ Result.Theta, ε₀ and η₀ ↔ Config.LR, K0 ↔
 // Config.K0, Tol ↔ Config.Tol, δ ↔ Config.Perturb, R ↔ Config.Replicas,
 // O(θ_k) ↔ Stage.History[k] (F(θ_k) with a prior), m ↔ Prior.Mean (beta)
-// or Prior.Mode (hier), κ ↔ Prior.Strength.
+// or Prior.Mode = σ(µ*) (hier), κ ↔ Prior.Strength.
 package slicer

@@ -16,33 +16,34 @@ const (
 	// PriorBeta is a fixed Beta prior with mode Prior.Mean and strength
 	// Prior.Strength on every α_e.
 	PriorBeta = "beta"
-	// PriorHier is the hierarchical (empirical Bayes) prior: the Beta prior
-	// of PriorBeta whose mode m is a free global parameter, maximised
-	// jointly with α (profiled out at every evaluation).
+	// PriorHier is the hierarchical (empirical Bayes) prior: a Gaussian on
+	// logit α_e with precision Prior.Strength around a global centre µ that
+	// is maximised jointly with α (profiled out at every evaluation).
 	PriorHier = "hier"
 )
 
-// PriorMargin bounds the profiled mode m of PriorHier to [PriorMargin,
-// 1−PriorMargin], the box the learners keep α in.
+// PriorMargin is the smallest distance of Prior.Mean from 0 and 1: the box
+// the learners keep α in.
 const PriorMargin = SPGMargin
 
 // DefaultPriorMean is Prior.Mean when it is zero: 0.5, the paper's starting
 // point, the prior mode that favours neither end of (0, 1).
 const DefaultPriorMean = 0.5
 
-// DefaultStrengths are the candidate strengths κ that SelectPrior's
-// callers (spread ic learn -validate) try when none are given: pseudo-counts
-// of 1, 10, 100 and 1000 trials per edge.
-var DefaultStrengths = []float64{1, 10, 100, 1000}
+// DefaultStrengths are the candidate strengths κ of PriorCandidates when
+// none are given, per kind: for "beta" pseudo-counts of 1, 10, 100 and 1000
+// trials per edge; for "hier" logit-scale precisions 0.1, 1 and 10
+// (standard deviations of about 3.2, 1 and 0.32 in logit α).
+var DefaultStrengths = map[string][]float64{PriorBeta: {1, 10, 100, 1000}, PriorHier: {0.1, 1, 10}}
 
-// Prior is a prior on every learned α_e (all replicas alike): the Beta
-// distribution with mode m and strength κ,
+// Prior is a prior on every learned α_e (all replicas alike). "beta" is
+// the Beta distribution with mode m and strength κ,
 //
 //	p(α_e) = Beta(α_e; 1 + κm, 1 + κ(1−m)),
-//	log p(α_e) = κ[m log α_e + (1−m) log(1−α_e)] − log B(1 + κm, 1 + κ(1−m)),
 //
-// κm pseudo-activations and κ(1−m) pseudo-failures per edge. The zero value
-// is no prior.
+// κm pseudo-activations and κ(1−m) pseudo-failures per edge; "hier" is a
+// Gaussian on logit α_e of precision κ around a learned centre (see
+// LogPrior). The zero value is no prior.
 type Prior struct {
 	// Kind is "none", "beta" or "hier". Empty means "none".
 	Kind string `json:"kind,omitempty"`
@@ -50,8 +51,9 @@ type Prior struct {
 	// edge the data say nothing about). Zero means 0.5. It must be zero for
 	// "hier", whose m is learned, and for "none".
 	Mean float64 `json:"mean,omitempty"`
-	// Strength is κ > 0, the number of pseudo-trials per edge, for "beta"
-	// and "hier"; it must be zero for "none".
+	// Strength is κ > 0: the number of pseudo-trials per edge for "beta",
+	// the precision 1/σ² of logit α_e for "hier"; it must be zero for
+	// "none".
 	Strength float64 `json:"strength,omitempty"`
 }
 
@@ -102,35 +104,32 @@ func (p Prior) Validate() error {
 }
 
 // Mode returns the prior's mode m at θ: Mean (or its default) for "beta",
-// the profiled m*(θ) for "hier" (see LogPrior), NaN for "none". It panics
-// if θ has an entry outside (0, 1) and p is "hier".
+// the learned m*(θ) = σ(µ*(θ)) for "hier" (see LogPrior), NaN for "none".
 func (p Prior) Mode(theta []float64) float64 {
 	switch p.Kind {
 	case PriorBeta:
 		return p.mean()
 	case PriorHier:
-		s1, s2 := logMeans(theta)
-		return hierMode(s1, s2, p.Strength)
+		return sigmoid(meanLogit(theta))
 	}
 	return math.NaN()
 }
 
 // LogPrior returns log p(θ) = Σ_e log p(θ_e) and, when grad is not nil,
-// adds ∂ log p/∂θ_e to grad[e]:
+// adds ∂ log p/∂θ_e to grad[e]. For "beta",
 //
+//	log p(θ_e) = κ[m log θ_e + (1−m) log(1−θ_e)] − log B(1 + κm, 1 + κ(1−m)),
 //	∂ log p/∂θ_e = κ[m/θ_e − (1−m)/(1−θ_e)].
 //
-// For "hier", m is m*(θ) = argmax over m ∈ [PriorMargin, 1−PriorMargin] of
-// log p(θ | m), found by bisection on the stationarity condition
+// For "hier", a Gaussian penalty on ℓ_e = logit θ_e around a learned centre
+// µ, with precision κ, profiled over µ:
 //
-//	ψ(1 + κm) − ψ(1 + κ(1−m)) = S1 − S2,   S1 = mean log θ_e, S2 = mean log(1−θ_e)
+//	log p(θ) = max_µ −(κ/2) Σ_e (ℓ_e − µ)² = −(κ/2) Σ_e (ℓ_e − µ*)²,   µ* = mean_e ℓ_e,
+//	∂ log p/∂θ_e = −κ (ℓ_e − µ*) / (θ_e(1−θ_e))
 //
-// (ψ the digamma function; the left side increases with m and log p(θ | m)
-// is strictly concave in m, so the maximiser is unique), and log p(θ) is the
-// profiled value log p(θ | m*(θ)); by Danskin's theorem its gradient is the
-// fixed-m gradient at m*. For "none" it returns 0 and leaves grad alone.
-// θ_e ∉ (0, 1) gives −Inf or NaN. It panics if grad is not nil and
-// len(grad) != len(theta).
+// (the µ* dependence drops out: Σ_e (ℓ_e − µ*) = 0). For "none" it returns
+// 0 and leaves grad alone. θ_e ∉ (0, 1) gives −Inf or NaN. It panics if
+// grad is not nil and len(grad) != len(theta).
 func (p Prior) LogPrior(grad, theta []float64) float64 {
 	if p.IsNone() {
 		return 0
@@ -139,65 +138,43 @@ func (p Prior) LogPrior(grad, theta []float64) float64 {
 		panic("slicer: Prior.LogPrior: len(grad) != len(theta)")
 	}
 	k := p.Strength
-	var m float64
-	s1, s2 := logMeans(theta)
 	if p.Kind == PriorHier {
-		m = hierMode(s1, s2, k)
-	} else {
-		m = p.mean()
-	}
-	n := float64(len(theta))
-	lp := n * (k*(m*s1+(1-m)*s2) - logBeta(1+k*m, 1+k*(1-m)))
-	if grad != nil {
+		mu := meanLogit(theta)
+		var ss float64
 		for e, a := range theta {
+			d := logit(a) - mu
+			ss += d * d
+			if grad != nil {
+				grad[e] -= k * d / (a * (1 - a))
+			}
+		}
+		return -k / 2 * ss
+	}
+	m := p.mean()
+	var s1, s2 float64
+	for e, a := range theta {
+		s1 += math.Log(a)
+		s2 += math.Log1p(-a)
+		if grad != nil {
 			grad[e] += k * (m/a - (1-m)/(1-a))
 		}
 	}
-	return lp
+	return k*(m*s1+(1-m)*s2) - float64(len(theta))*logBeta(1+k*m, 1+k*(1-m))
 }
 
-// logMeans returns S1 = mean log θ_e and S2 = mean log(1−θ_e) (0, 0 for an
-// empty θ).
-func logMeans(theta []float64) (s1, s2 float64) {
+func logit(a float64) float64   { return math.Log(a) - math.Log1p(-a) }
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// meanLogit returns µ* = mean_e logit θ_e (0 for an empty θ).
+func meanLogit(theta []float64) float64 {
 	if len(theta) == 0 {
-		return 0, 0
+		return 0
 	}
+	var s float64
 	for _, a := range theta {
-		s1 += math.Log(a)
-		s2 += math.Log1p(-a)
+		s += logit(a)
 	}
-	n := float64(len(theta))
-	return s1 / n, s2 / n
-}
-
-// hierMode returns argmax over m ∈ [PriorMargin, 1−PriorMargin] of
-// κ[m·s1 + (1−m)·s2] − log B(1+κm, 1+κ(1−m)), by bisection on its
-// derivative κ[(s1 − s2) − ψ(1+κm) + ψ(1+κ(1−m))], which decreases in m.
-func hierMode(s1, s2, k float64) float64 {
-	d := s1 - s2
-	slope := func(m float64) float64 { return d - digamma(1+k*m) + digamma(1+k*(1-m)) }
-	lo, hi := PriorMargin, 1-PriorMargin
-	if math.IsNaN(d) {
-		return math.NaN()
-	}
-	if slope(lo) <= 0 {
-		return lo
-	}
-	if slope(hi) >= 0 {
-		return hi
-	}
-	for range 200 {
-		mid := lo + (hi-lo)/2
-		if mid <= lo || mid >= hi {
-			break
-		}
-		if slope(mid) > 0 {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return lo + (hi-lo)/2
+	return s / float64(len(theta))
 }
 
 // logBeta returns log B(a, b) for a, b > 0.
@@ -206,18 +183,6 @@ func logBeta(a, b float64) float64 {
 	lb, _ := math.Lgamma(b)
 	lab, _ := math.Lgamma(a + b)
 	return la + lb - lab
-}
-
-// digamma returns ψ(x) for x > 0: the recurrence ψ(x) = ψ(x+1) − 1/x up to
-// x ≥ 12, then the asymptotic series to x^−10 (error below 1e-14).
-func digamma(x float64) float64 {
-	var r float64
-	for x < 12 {
-		r -= 1 / x
-		x++
-	}
-	f := 1 / (x * x)
-	return r + math.Log(x) - 0.5/x - f*(1.0/12-f*(1.0/120-f*(1.0/252-f*(1.0/240-f*(1.0/132)))))
 }
 
 // MAPObjective returns the maximum a posteriori objective of base under p,

@@ -79,14 +79,14 @@ func SelectPrior(g *graphs.Graph, fit, held *ic.Observations, cfg Config, candid
 
 // PriorCandidates returns the candidates of a prior kind: for "none" the
 // single zero Prior; for "beta" (mode mean, 0 meaning DefaultPriorMean) and
-// "hier", one prior per strength κ (DefaultStrengths when strengths is
-// empty), in the given order, preceded by "none" when withNone is true.
+// "hier", one prior per strength κ (DefaultStrengths[kind] when strengths
+// is empty), in the given order, preceded by "none" when withNone is true.
 func PriorCandidates(kind string, mean float64, strengths []float64, withNone bool) []Prior {
 	if kind == "" || kind == PriorNone {
 		return []Prior{{}}
 	}
 	if len(strengths) == 0 {
-		strengths = DefaultStrengths
+		strengths = DefaultStrengths[kind]
 	}
 	var out []Prior
 	if withNone {
