@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 
 var icLearnCmd = &command{
 	name:      "learn",
-	usageLine: "spread ic learn -graph G [-undirected] -cascades C.csv -T T [-p0 c] [-hidden FILE] [-replicas R] [-grad autodiff|adjoint] [-method pqn|spg|paper|adam] [-iters K] [-grad-tol x] [-tol x] [-lr x] [-init a] [-checkpoint FILE [-resume]] -o alpha.txt",
+	usageLine: "spread ic learn -graph G [-undirected] -cascades C.csv -T T [-p0 c] [-hidden FILE] [-replicas R] [-grad autodiff|adjoint] [-method pqn|spg|paper|adam] [-iters K] [-grad-tol x] [-tol x] [-lr x] [-init a] [-prior none|beta|hier [-prior-mean m] [-prior-strength k1,k2,...] [-validate f]] [-checkpoint FILE [-resume]] -o alpha.txt",
 	short:     "learn edge probabilities from cascades with SLICER",
 	long: `Learn estimates the transmission probability α of every edge (one per
 undirected edge for undirected graphs) by maximising the SLICER objective,
@@ -47,6 +48,21 @@ The output has one "u v alpha" line per edge with external ids. With
 -replicas R > 1 a mixture of R replicas is learned by continuation; replica 1
 goes to the -o file and replica r to FILE.r<r> (predict takes them all as
 -alpha FILE,FILE.r2,...). Progress goes to stderr every 50 iterations.
+
+-prior regularises the estimate, which matters when the cascades are few
+for the number of edges: it maximises O(α) + log p(α) (MAP). -prior beta
+puts Beta(1+κm, 1+κ(1−m)) on every α, of mode m (-prior-mean, default 0.5:
+the estimate of an edge the data say nothing about) and strength κ
+(pseudo-trials per edge). -prior hier is empirical Bayes: a Gaussian of
+precision κ on logit α around a centre learned jointly with α (the learned
+mode m is printed). -prior-strength gives κ, or a comma-separated list of
+candidates, 0 standing for no prior; with more than one candidate
+(default: 1,10,100,1000 for beta, 0.1,1,10 for hier) the fraction
+-validate f of the cascades (default 0.2, drawn with -seed) is held out,
+each candidate is fitted on the rest and scored by the held-out SLICER
+likelihood, the scores and the choice go to stderr, and the best is
+refitted on all cascades. -prior none (the default) is maximum likelihood.
+
 With -checkpoint the state is saved atomically (every 50 iterations and at
 the end of each stage) and -resume continues from it.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -68,6 +84,10 @@ the end of each stage) and -resume continues from it.`,
 		fs.Float64Var(&cfg.Init, "init", cfg.Init, "initial α of every edge, in (0,1)")
 		fs.Float64Var(&cfg.Perturb, "perturb", cfg.Perturb, "replica continuation perturbation δ")
 		fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the replica perturbations")
+		priorKind := fs.String("prior", slicer.PriorNone, "prior on α: none, beta (fixed mode -prior-mean) or hier (mode learned)")
+		priorMean := fs.Float64("prior-mean", slicer.DefaultPriorMean, "-prior beta: the prior's mode m in (0,1)")
+		priorStrength := fs.String("prior-strength", "", "-prior beta|hier: strength κ, or comma-separated candidates chosen by -validate (0 = no prior; default 1,10,100,1000 for beta, 0.1,1,10 for hier)")
+		validate := fs.Float64("validate", 0, "fraction of cascades held out to choose among -prior-strength candidates, in (0,1) (default 0.2 when there is a choice)")
 		ckpt := fs.String("checkpoint", "", "checkpoint file")
 		resume := fs.Bool("resume", false, "continue from -checkpoint")
 		out := fs.String("o", "", "output file of \"u v alpha\" lines")
@@ -89,8 +109,18 @@ the end of each stage) and -resume continues from it.`,
 			c.floatRange("init", cfg.Init, 0, 1, true, true, false)
 			c.floatRange("perturb", cfg.Perturb, 0, 1, false, false, false)
 			c.floatRange("p0", *p0c, 0, math.Inf(1), true, true, false)
+			c.oneOf("prior", *priorKind, slicer.PriorNone, slicer.PriorBeta, slicer.PriorHier)
+			c.floatRange("prior-mean", *priorMean, slicer.PriorMargin, 1-slicer.PriorMargin, false, false, false)
+			c.floatRange("validate", *validate, 0, 1, true, true, false)
 			if err := c.err(); err != nil {
 				return err
+			}
+			cands, valFrac, err := priorCandidates(c, *priorKind, *priorMean, *priorStrength, *validate)
+			if err != nil {
+				return err
+			}
+			if valFrac > 0 && *resume {
+				return usagef("-resume cannot be combined with a -validate choice: give the chosen -prior-strength")
 			}
 			lineSearch := cfg.Method == slicer.MethodPQN || cfg.Method == slicer.MethodSPG
 			if lineSearch && cfg.LR != 0 {
@@ -151,13 +181,39 @@ the end of each stage) and -resume continues from it.`,
 					}
 				}
 			}
-			obs := datasets.Counts(casc, observed, p0 == nil, p0)
+			counts := func(c *datasets.Cascades) *ic.Observations { return datasets.Counts(c, observed, p0 == nil, p0) }
+			obs := counts(casc)
+			cfg.Prior = cands[0]
+			if valFrac > 0 {
+				fitC, heldC, err := datasets.SplitCascades(casc, valFrac, cfg.Seed)
+				if err != nil {
+					return fmt.Errorf("-validate %v: %w", valFrac, err)
+				}
+				fmt.Fprintf(e.stderr, "validation: fitting %d candidate priors on %d cascades, scoring on %d held out (-validate %v, -seed %d)\n",
+					len(cands), fitC.M(), heldC.M(), valFrac, cfg.Seed)
+				best, scores, err := slicer.SelectPrior(g, counts(fitC), counts(heldC), cfg, cands, progressRecorder(e))
+				if err != nil {
+					return err
+				}
+				for _, sc := range scores {
+					mode := ""
+					if !math.IsNaN(sc.Mode) {
+						mode = fmt.Sprintf("  m=%.4g", sc.Mode)
+					}
+					mark := ""
+					if sc.Prior == best {
+						mark = "  <- chosen"
+					}
+					fmt.Fprintf(e.stderr, "  prior %-20s held-out O=%.8g%s  (%d iterations, %s)%s\n", sc.Prior, sc.Held, mode, sc.Iters, sc.Status, mark)
+				}
+				cfg.Prior = best
+			}
 			cfg.Checkpoint = *ckpt
 			if *ckpt != "" {
 				cfg.CheckpointEvery = 50
 			}
-			fmt.Fprintf(e.stderr, "learning %d parameters from %d cascades in %d classes (T=%d, grad=%s, method=%s)\n",
-				ic.NumParams(g)*max(cfg.Replicas, 1), casc.M(), len(obs.Classes), *T, cfg.Grad, cfg.Method)
+			fmt.Fprintf(e.stderr, "learning %d parameters from %d cascades in %d classes (T=%d, grad=%s, method=%s, prior=%v)\n",
+				ic.NumParams(g)*max(cfg.Replicas, 1), casc.M(), len(obs.Classes), *T, cfg.Grad, cfg.Method, cfg.Prior)
 			res, err := learnWithProgress(g, obs, cfg, *resume, e)
 			if err != nil {
 				return err
@@ -167,6 +223,9 @@ the end of each stage) and -resume continues from it.`,
 				crit = " (" + res.Stages[n-1].Criterion + ")"
 			}
 			fmt.Fprintf(e.stderr, "done: %s%s after %d iterations, objective %.6g, %v\n", res.Status, crit, res.Iters, res.Objective, res.Stats.Runtime.Round(time.Millisecond))
+			if cfg.Prior.Kind == slicer.PriorHier {
+				fmt.Fprintf(e.stderr, "learned prior mode m=%.6g (κ=%g)\n", cfg.Prior.Mode(res.Theta), cfg.Prior.Strength)
+			}
 			if h := res.Stages[0].History; len(h) > 0 && res.Objective < h[0] { // Learn succeeded: Stages is not empty
 				return fmt.Errorf("learning made the objective worse, from %.6g at the start to %.6g (is -lr too large?): nothing written", h[0], res.Objective)
 			}
@@ -177,7 +236,16 @@ the end of each stage) and -resume continues from it.`,
 
 // learnWithProgress runs (or resumes) SLICER, reporting every 50 iterations.
 func learnWithProgress(g *graphs.Graph, obs *ic.Observations, cfg slicer.Config, resume bool, e *env) (*slicer.Result, error) {
-	rec := train.RecorderFunc(func(p train.Progress) error {
+	rec := progressRecorder(e)
+	if resume {
+		return slicer.Resume(cfg.Checkpoint, g, obs, cfg, rec)
+	}
+	return slicer.Learn(g, obs, cfg, rec)
+}
+
+// progressRecorder reports SLICER's progress to stderr every 50 iterations.
+func progressRecorder(e *env) train.Recorder {
+	return train.RecorderFunc(func(p train.Progress) error {
 		if p.Iter%50 == 0 {
 			extra := ""
 			for _, m := range p.Metrics {
@@ -187,10 +255,53 @@ func learnWithProgress(g *graphs.Graph, obs *ic.Observations, cfg slicer.Config,
 		}
 		return nil
 	})
-	if resume {
-		return slicer.Resume(cfg.Checkpoint, g, obs, cfg, rec)
+}
+
+// priorCandidates turns the -prior flags into the candidate priors and the
+// validation fraction (0: no validation, the single candidate is used).
+func priorCandidates(c *flagCheck, kind string, mean float64, strengths string, validate float64) ([]slicer.Prior, float64, error) {
+	if kind == slicer.PriorNone {
+		for _, f := range []string{"prior-mean", "prior-strength", "validate"} {
+			if c.isSet(f) {
+				return nil, 0, usagef("-%s needs -prior beta or -prior hier", f)
+			}
+		}
+		return []slicer.Prior{{}}, 0, nil
 	}
-	return slicer.Learn(g, obs, cfg, rec)
+	if kind == slicer.PriorHier && c.isSet("prior-mean") {
+		return nil, 0, usagef("-prior-mean: -prior hier learns the mode from the data (use -prior beta to fix it)")
+	}
+	var ks []float64
+	if strengths != "" {
+		for _, f := range strings.Split(strengths, ",") {
+			k, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || math.IsNaN(k) || math.IsInf(k, 0) || k < 0 {
+				return nil, 0, usagef("-prior-strength: %q is not a finite κ ≥ 0", f)
+			}
+			ks = append(ks, k)
+		}
+	} else if c.isSet("prior-strength") {
+		return nil, 0, usagef("-prior-strength is empty")
+	}
+	var cands []slicer.Prior
+	for _, p := range slicer.PriorCandidates(kind, mean, ks, false) {
+		if p.Strength == 0 {
+			p = slicer.Prior{} // κ = 0: no prior
+		}
+		if !slices.Contains(cands, p) {
+			cands = append(cands, p)
+		}
+	}
+	if len(cands) == 1 {
+		if c.isSet("validate") {
+			return nil, 0, usagef("-validate: a single -prior-strength leaves nothing to choose")
+		}
+		return cands, 0, nil
+	}
+	if !c.isSet("validate") {
+		validate = 0.2
+	}
+	return cands, validate, nil
 }
 
 // readReplicas reads comma-separated α files (one per replica) into one

@@ -166,6 +166,10 @@ type Config struct {
 	// CheckpointEvery is the checkpoint interval in iterations. Zero means
 	// only at the end of each stage.
 	CheckpointEvery int `json:"checkpoint_every"`
+	// Prior is the prior on α (package documentation, "Priors and MAP
+	// estimation"): Learn maximises O(α) + log p(α) instead of O(α). The
+	// zero Prior is none (maximum likelihood).
+	Prior Prior `json:"prior,omitzero"`
 	// Workers is the number of goroutines of the gradient. Zero means
 	// GOMAXPROCS. Results do not depend on it.
 	Workers int `json:"workers"`
@@ -281,6 +285,12 @@ func (c Config) resolve(g *graphs.Graph, obs *ic.Observations) (Config, error) {
 	case c.CheckpointEvery < 0:
 		return bad("CheckpointEvery = %d, want ≥ 0", c.CheckpointEvery)
 	}
+	if err := c.Prior.Validate(); err != nil {
+		return c, fmt.Errorf("slicer: config: %w", err)
+	}
+	if c.Prior.Kind == PriorNone {
+		c.Prior.Kind = ""
+	}
 	if c.LR == 0 {
 		switch c.Method {
 		case MethodPaper:
@@ -312,6 +322,7 @@ type hashedConfig struct {
 	Replicas     int
 	Perturb      float64
 	Seed         uint64
+	Prior        Prior `json:",omitzero"`
 }
 
 // hash returns a hex SHA-256 of the resolved settings that determine the
@@ -320,6 +331,7 @@ func (c *Config) hash() string {
 	b, err := json.Marshal(hashedConfig{
 		Method: c.Method, Grad: c.Grad, LR: c.LR, K0: c.K0, Init: c.Init,
 		MaxIters: c.MaxIters, Tol: c.Tol, GradTol: c.GradTol, Patience: c.Patience, Replicas: c.Replicas, Perturb: c.Perturb, Seed: c.Seed,
+		Prior: c.Prior,
 	})
 	if err != nil { // only finite floats reach here
 		panic("slicer: hash config: " + err.Error())

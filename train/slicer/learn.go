@@ -101,6 +101,7 @@ func (r *run) setup(R int, theta []float64) error {
 	if err != nil {
 		return err
 	}
+	f = MAPObjective(f, r.cfg.Prior)
 	r.close()
 	r.f = f
 	r.loop = &train.Loop{
