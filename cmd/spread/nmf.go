@@ -61,9 +61,6 @@ the trained model (a JSON file) to -o.`,
 		seed := fs.Uint64("seed", 1, "random seed (initial θ, batch order)")
 		out := fs.String("o", "", "output model file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			c := newFlagCheck(fs)
 			c.required("cascades", *cascades)
 			c.required("o", *out)
@@ -162,9 +159,6 @@ infection probabilities x_v(t) at t = 0, 1, …, ⌊T⌋ as CSV "node,t,p"
 		T := fs.Float64("T", 0, "horizon of the prediction")
 		out := fs.String("o", "", "output CSV file")
 		return func(ctx context.Context, e *env, args []string) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q", args)
-			}
 			c := newFlagCheck(fs)
 			c.required("model", *model)
 			c.required("sources", *sources)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ode"
@@ -23,23 +24,14 @@ const (
 	Nearest
 )
 
+var eventModes = []string{"interp", "nearest"}
+
 // String returns "interp" or "nearest".
-func (e EventMode) String() string {
-	if e == Nearest {
-		return "nearest"
-	}
-	return "interp"
-}
+func (e EventMode) String() string { return nameOf(eventModes, e) }
 
 // ParseEventMode parses "interp" or "nearest".
 func ParseEventMode(s string) (EventMode, error) {
-	switch s {
-	case "interp":
-		return Interp, nil
-	case "nearest":
-		return Nearest, nil
-	}
-	return 0, fmt.Errorf("models/nmf: unknown event mode %q (valid: interp, nearest; exact is not implemented)", s)
+	return parseName[EventMode]("event mode", eventModes, s, "; exact is not implemented")
 }
 
 // LossForm selects the terminal term of the negative log-likelihood.
@@ -53,23 +45,32 @@ const (
 	Poisson
 )
 
+var lossForms = []string{"survival", "poisson"}
+
 // String returns "survival" or "poisson".
-func (l LossForm) String() string {
-	if l == Poisson {
-		return "poisson"
-	}
-	return "survival"
-}
+func (l LossForm) String() string { return nameOf(lossForms, l) }
 
 // ParseLossForm parses "survival" or "poisson".
 func ParseLossForm(s string) (LossForm, error) {
-	switch s {
-	case "survival":
-		return Survival, nil
-	case "poisson":
-		return Poisson, nil
+	return parseName[LossForm]("loss form", lossForms, s, "")
+}
+
+// nameOf returns the name of enum value v (its index in names).
+func nameOf[T ~int](names []string, v T) string {
+	if v >= 0 && int(v) < len(names) {
+		return names[v]
 	}
-	return 0, fmt.Errorf("models/nmf: unknown loss form %q (valid: survival, poisson)", s)
+	return fmt.Sprintf("%d", int(v))
+}
+
+// parseName returns the enum value named s.
+func parseName[T ~int](kind string, names []string, s, note string) (T, error) {
+	for i, n := range names {
+		if n == s {
+			return T(i), nil
+		}
+	}
+	return 0, fmt.Errorf("models/nmf: unknown %s %q (valid: %s%s)", kind, s, strings.Join(names, ", "), note)
 }
 
 // Floor is the one floor of the likelihood: log(max(v, Floor)) for every

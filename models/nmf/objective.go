@@ -24,12 +24,9 @@ type Objective struct {
 // NewObjective compiles the loss of batches of B cascades under cfg
 // (resolved here).
 func NewObjective(cfg Config, B int) (*Objective, error) {
-	cfg, err := cfg.Resolve()
+	cfg, err := resolveBatch(cfg, B)
 	if err != nil {
 		return nil, err
-	}
-	if B < 1 {
-		return nil, fmt.Errorf("models/nmf: batch size %d, want ≥ 1", B)
 	}
 	prog, err := compiled.FromNodes(func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
 		net, err := NewNet(g, cfg, B)
@@ -89,12 +86,9 @@ type Predictor struct {
 // NewPredictor compiles the forward unroll for batches of up to B source
 // sets under cfg (resolved here).
 func NewPredictor(cfg Config, B int) (*Predictor, error) {
-	cfg, err := cfg.Resolve()
+	cfg, err := resolveBatch(cfg, B)
 	if err != nil {
 		return nil, err
-	}
-	if B < 1 {
-		return nil, fmt.Errorf("models/nmf: batch size %d, want ≥ 1", B)
 	}
 	var net *Net
 	prog, err := compiled.New(func(d *compiled.Def) (*G.Node, error) {
@@ -177,3 +171,15 @@ func (cfg Config) At(traj []float64, ts []float64) []float64 {
 func (p *Predictor) Close() error { return p.prog.Close() }
 
 var _ train.Objective = (*Objective)(nil)
+
+// resolveBatch resolves cfg and checks the batch size B.
+func resolveBatch(cfg Config, B int) (Config, error) {
+	cfg, err := cfg.Resolve()
+	if err != nil {
+		return cfg, err
+	}
+	if B < 1 {
+		return cfg, fmt.Errorf("models/nmf: batch size %d, want ≥ 1", B)
+	}
+	return cfg, nil
+}

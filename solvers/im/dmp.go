@@ -223,27 +223,13 @@ func (m *DMPInfMax) Run(p *Problem, s *Settings) (*Result, error) {
 		pool = DefaultDMPPool(p.K)
 	}
 	pool = max(p.K, min(pool, len(st.cand)))
-	order := slices.Clone(st.cand)
-	u, grad := st.u, st.grad
-	slices.SortFunc(order, func(x, y int) int {
-		switch {
-		case u[x] > u[y]:
-			return -1
-		case u[x] < u[y]:
-			return 1
-		case grad[x] > grad[y]:
-			return -1
-		case grad[x] < grad[y]:
-			return 1
-		}
-		return x - y
-	})
+	order := rankRelaxed(st.cand, st.u, st.grad)
 	imm := m.IMM
 	res, err := imm.Run(&Problem{Model: m.model, N: p.N, K: p.K, Candidates: order[:pool]}, s)
 	if err != nil {
 		return nil, fmt.Errorf("im: DMPInfMax: %w", err)
 	}
-	res.Relaxed = slices.Clone(u)
+	res.Relaxed = slices.Clone(st.u)
 	res.Status = st.status
 	res.Stats.Iterations = st.iters
 	res.Stats.Evaluations = st.iters + 1

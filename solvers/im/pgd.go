@@ -206,16 +206,7 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 
 	// Rank candidates by u (ties to the smaller index); the top K are the
 	// seeds, the next Polish the swap pool.
-	order := slices.Clone(cand)
-	slices.SortFunc(order, func(x, y int) int {
-		switch {
-		case u[x] > u[y]:
-			return -1
-		case u[x] < u[y]:
-			return 1
-		}
-		return x - y
-	})
+	order := rankRelaxed(cand, u, nil)
 	seeds := slices.Clone(order[:K])
 	res := &Result{Seeds: seeds, Status: status, Relaxed: relaxed, Stats: Stats{Stats: train.Stats{Iterations: t, Evaluations: t + 1}}}
 	if o == nil {
@@ -263,4 +254,25 @@ func (a *ProjectedGradient) Run(p *Problem, s *Settings) (*Result, error) {
 	res.Spread, res.StdErr = cur, se
 	res.Stats.OracleCalls = o.calls
 	return res, nil
+}
+
+// rankRelaxed returns the candidates ordered by decreasing relaxed value
+// u, ties broken by decreasing tie[v] when tie is not nil, then by the
+// smaller index.
+func rankRelaxed(cand []int, u, tie []float64) []int {
+	order := slices.Clone(cand)
+	slices.SortFunc(order, func(x, y int) int {
+		switch {
+		case u[x] > u[y]:
+			return -1
+		case u[x] < u[y]:
+			return 1
+		case tie != nil && tie[x] > tie[y]:
+			return -1
+		case tie != nil && tie[x] < tie[y]:
+			return 1
+		}
+		return x - y
+	})
+	return order
 }
