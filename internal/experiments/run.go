@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"github.com/spread-dev/spread/internal/parallel"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,22 +20,13 @@ const (
 	tagSources
 )
 
-// splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a
-// bijective mixer of 64-bit words.
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
 // subSeed derives the seed of one random stream from the experiment seed and
 // the indices naming the draw (a tag, then e.g. topology, instance, α*
 // set). It depends only on its arguments, never on the worker that uses it.
 func subSeed(seed uint64, parts ...uint64) uint64 {
-	h := splitmix64(seed)
+	h := parallel.SplitMix64(seed)
 	for _, p := range parts {
-		h = splitmix64(h ^ splitmix64(p+0x632be59bd9b4e019))
+		h = parallel.SplitMix64(h ^ parallel.SplitMix64(p+0x632be59bd9b4e019))
 	}
 	return h
 }

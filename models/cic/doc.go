@@ -45,7 +45,7 @@
 // infector (the u of the arc u→v that attains the minimum) and the root
 // source of its infection tree. Delays are drawn lazily: the delays of v's
 // out-edges when v is settled by Dijkstra, in edge order, from the
-// cascade's own PCG stream seeded with (seed, splitmix64(index)), so
+// cascade's own PCG stream seeded with (seed, SplitMix64(index)) (internal/parallel), so
 // cascade k is the same whatever the number of workers. Marginals estimates
 // the ground-truth curves x*_v(t) = P(t_v ≤ t) on a time grid by averaging
 // K simulated cascades (the NMF paper's ground truth, He, Zha and Ye 2021).

@@ -2,11 +2,9 @@ package cic
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/internal/parallel"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/diffusion"
@@ -163,15 +161,6 @@ func (s *Simulator) relax(rng *rand.Rand, v int32, tv float64) {
 	}
 }
 
-// splitmix64 is the SplitMix64 finaliser; it spreads cascade indices over
-// the PCG state space so neighbouring streams are unrelated.
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
 // workers returns n simulators sharing s's graph and parameters: s itself
 // first, then cached peers (allocated once, reused by later calls).
 func (s *Simulator) workers(n int) []*Simulator {
@@ -181,19 +170,10 @@ func (s *Simulator) workers(n int) []*Simulator {
 	return append([]*Simulator{s}, s.peer[:n-1]...)
 }
 
-// clampWorkers resolves a worker count: ≤ 0 means GOMAXPROCS, and never
-// more workers than items.
-func clampWorkers(workers, items int) int {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	return max(1, min(workers, items))
-}
-
 // SimulateMany runs M cascades, cascade idx from sources(idx), and calls
 // visit(worker, idx, c) for each, idx = 0..M-1. Cascade idx draws its
 // uniforms from its own stream, a PCG seeded with (seed,
-// splitmix64(idx)), so it is the same whatever the number of workers and
+// parallel.SplitMix64(idx)), so it is the same whatever the number of workers and
 // whichever worker runs it.
 //
 // workers ≤ 0 means runtime.GOMAXPROCS(0). sources and visit run on up to
@@ -206,32 +186,13 @@ func (s *Simulator) SimulateMany(M int, seed uint64, workers int, sources func(i
 	if M <= 0 {
 		return
 	}
-	workers = clampWorkers(workers, M)
+	workers = parallel.Workers(workers, M)
 	sims := s.workers(workers)
-	run := func(w int, next *atomic.Int64) {
+	parallel.For(M, workers, 8, func(w, idx int) {
 		sim := sims[w]
-		const chunk = 8
-		for {
-			lo := int(next.Add(chunk)) - chunk
-			if lo >= M {
-				return
-			}
-			for idx := lo; idx < min(lo+chunk, M); idx++ {
-				sim.pcg.Seed(seed, splitmix64(uint64(idx)))
-				visit(w, idx, sim.SimulateOne(sim.rng, sources(idx)))
-			}
-		}
-	}
-	var next atomic.Int64
-	if workers == 1 {
-		run(0, &next)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() { run(w, &next) })
-	}
-	wg.Wait()
+		sim.pcg.Seed(seed, parallel.SplitMix64(uint64(idx)))
+		visit(w, idx, sim.SimulateOne(sim.rng, sources(idx)))
+	})
 }
 
 // Cascades is a set of M simulated cascades on N nodes with horizon T, in
@@ -322,7 +283,7 @@ func (s *Simulator) Marginals(dst []float64, sources []int, grid []float64, K in
 	if err := CheckSources(sources, N); err != nil {
 		return nil, err
 	}
-	workers = clampWorkers(workers, K)
+	workers = parallel.Workers(workers, K)
 	// first[w][l*N+v] counts the cascades of worker w in which v's
 	// infection time falls in (grid[l-1], grid[l]]; a prefix sum over l
 	// gives the counts of t_v ≤ grid[l].

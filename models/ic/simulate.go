@@ -14,12 +14,10 @@ package ic
 // (until a slot activates nobody), which is what influence spread needs.
 
 import (
+	"github.com/spread-dev/spread/internal/parallel"
 	"math"
 	"math/bits"
 	"math/rand/v2"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/spread-dev/spread/graphs"
 )
@@ -263,15 +261,6 @@ func (s *Simulator) Times(dst []int32) []int32 {
 	return Cascade{Nodes: s.nodes, Times: s.times}.Dense(dst, s.g.N, censored)
 }
 
-// splitmix64 is the SplitMix64 finaliser; it spreads cascade indices over
-// the PCG state space so neighbouring streams are unrelated.
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
 // workers returns n simulators sharing s's graph and alpha: s itself first,
 // then cached peers (allocated once and reused by later calls).
 func (s *Simulator) workers(n int) []*Simulator {
@@ -281,18 +270,9 @@ func (s *Simulator) workers(n int) []*Simulator {
 	return append([]*Simulator{s}, s.peer[:n-1]...)
 }
 
-// clampWorkers resolves the worker count: ≤ 0 means GOMAXPROCS, and never
-// more workers than items.
-func clampWorkers(workers, items int) int {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	return max(1, min(workers, items))
-}
-
 // SimulateMany runs M cascades from init and calls visit(worker, idx, c) for
 // each, idx = 0..M-1. Cascade idx draws its random numbers from its own
-// stream, a PCG seeded with (seed, splitmix64(idx)), so cascade idx is the
+// stream, a PCG seeded with (seed, parallel.SplitMix64(idx)), so cascade idx is the
 // same whatever the number of workers and whichever worker runs it.
 //
 // workers ≤ 0 means runtime.GOMAXPROCS(0). visit runs on up to workers
@@ -306,32 +286,13 @@ func (s *Simulator) SimulateMany(M int, seed uint64, workers int, init Init, vis
 	if M <= 0 {
 		return
 	}
-	workers = clampWorkers(workers, M)
+	workers = parallel.Workers(workers, M)
 	sims := s.workers(workers)
-	run := func(w int, next *atomic.Int64) {
+	parallel.For(M, workers, 16, func(w, idx int) {
 		sim := sims[w]
-		const chunk = 16
-		for {
-			lo := int(next.Add(chunk)) - chunk
-			if lo >= M {
-				return
-			}
-			for idx := lo; idx < min(lo+chunk, M); idx++ {
-				sim.pcg.Seed(seed, splitmix64(uint64(idx)))
-				visit(w, idx, sim.SimulateOne(sim.rng, init))
-			}
-		}
-	}
-	var next atomic.Int64
-	if workers == 1 {
-		run(0, &next)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() { run(w, &next) })
-	}
-	wg.Wait()
+		sim.pcg.Seed(seed, parallel.SplitMix64(uint64(idx)))
+		visit(w, idx, sim.SimulateOne(sim.rng, init))
+	})
 }
 
 // Spread estimates the influence spread σ(S), the expected number of nodes
@@ -347,7 +308,7 @@ func (s *Simulator) Spread(seeds []int, runs int, seed uint64, workers int) (mea
 	if runs <= 0 {
 		return 0, 0
 	}
-	workers = clampWorkers(workers, runs)
+	workers = parallel.Workers(workers, runs)
 	type acc struct {
 		sum, sumSq uint64
 		_          [48]byte // keep workers on separate cache lines
@@ -409,7 +370,7 @@ func (s *Simulator) Marginals(dst []float64, init Init, runs int, seed uint64, w
 		panic("models/ic: Marginals: len(dst) != T*N")
 	}
 	clear(dst)
-	workers = clampWorkers(workers, runs)
+	workers = parallel.Workers(workers, runs)
 	// counts[w][τ*N+i] = number of cascades with τ_i = τ; worker 0 counts in dst.
 	counts := make([][]float64, workers)
 	counts[0] = dst
