@@ -188,9 +188,13 @@ func TrainFinder(samples []Sample, cfg FinderConfig, rec train.Recorder) (*Finde
 		if err != nil {
 			return nil, nil, err
 		}
-		pred := G.Must(G.Reshape(h, tensor.Shape{n}))
-		diff := G.Must(G.Sub(pred, vec(g, "omega", target)))
-		sq := G.Must(G.HadamardProd(diff, diff))
+		// Element-wise ops on the N×1 matrices, then a reshape of the
+		// result (an element-wise op on a reshaped view may run in place
+		// on the viewed buffer).
+		om := G.NewMatrix(g, tensor.Float64, G.WithName("omega"), G.WithShape(n, 1),
+			G.WithValue(tensor.New(tensor.WithShape(n, 1), tensor.WithBacking(target))))
+		diff := G.Must(G.Sub(h, om))
+		sq := G.Must(G.Reshape(G.Must(G.HadamardProd(diff, diff)), tensor.Shape{n}))
 		// Σ_v w_v (ω − ω̂)²: G.Mul of two vectors is their dot product.
 		cost, err := G.Mul(sq, vec(g, "weight", weight))
 		return cost, p.Nodes(), err
