@@ -1,6 +1,7 @@
 package ppo
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -126,6 +127,70 @@ func TestLossGradCheck(t *testing.T) {
 		t.Logf("clip_vloss %v: %d entries, max rel err %.2g, max abs err %.2g", clipV, rep.N, rep.MaxRelErr, rep.MaxAbsErr)
 		if !rep.Pass {
 			t.Errorf("clip_vloss %v: gradient check failed:\n%v", clipV, rep)
+		}
+	}
+}
+
+// TestLossValues runs the loss graph on newLossCase and holds pg_loss,
+// v_loss and entropy_loss against a plain-Go evaluation of the textbook
+// formulas, L^CLIP = mean min(r·Â, clip(r, 1−ε, 1+ε)·Â), pg_loss = −L^CLIP,
+// to 1e-12, after checking that the case puts samples on both sides of the
+// clip (r > 1+ε and r < 1−ε) and inside it.
+func TestLossValues(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Hidden = []int{5, 4}
+	c := newLossCase(rand.New(rand.NewPCG(3, 1)))
+	cur := currentLogp(t, cfg, c)
+	ln, err := newLossNet(G.NewGraph(), cfg, c.B, c.A, c.F)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.fill(t, ln, cur)
+	var pg, vl, el, lp, pr, lgp, val G.Value
+	for n, v := range map[*G.Node]*G.Value{ln.pgLoss: &pg, ln.vLoss: &vl, ln.entLoss: &el, ln.newLogp: &lp, ln.prob: &pr, ln.logp: &lgp, ln.value: &val} {
+		G.Read(n, v)
+	}
+	vm := G.NewTapeMachine(ln.g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	eps := cfg.ClipCoef
+	newLogp, prob, logp, value := lp.Data().([]float64), pr.Data().([]float64), lgp.Data().([]float64), val.Data().([]float64)
+	var wantPG, wantV, wantH float64
+	var above, below, inside int
+	for b := range c.B {
+		r := math.Exp(newLogp[b] - (cur[b] + c.logpShift[b]))
+		switch {
+		case r > 1+eps:
+			above++
+		case r < 1-eps:
+			below++
+		default:
+			inside++
+		}
+		clipped := math.Min(math.Max(r, 1-eps), 1+eps)
+		wantPG -= math.Min(r*c.adv[b], clipped*c.adv[b]) / float64(c.B)
+		vc := c.oldV[b] + math.Min(math.Max(value[b]-c.oldV[b], -eps), eps)
+		wantV += 0.5 * math.Max(math.Pow(value[b]-c.ret[b], 2), math.Pow(vc-c.ret[b], 2)) / float64(c.B)
+		for a := range c.A {
+			if q := prob[b*c.A+a]; q > 0 {
+				wantH -= q * math.Log(q) / float64(c.B)
+			}
+			if !c.mask[b*c.A+a] && (prob[b*c.A+a] != 0 || logp[b*c.A+a] != 0) {
+				t.Errorf("state %d: masked action %d has π = %v, log π = %v; want 0, 0", b, a, prob[b*c.A+a], logp[b*c.A+a])
+			}
+		}
+	}
+	if above == 0 || below == 0 || inside == 0 {
+		t.Fatalf("ratios: %d above 1+ε, %d below 1−ε, %d inside; the case must cover all three", above, below, inside)
+	}
+	for _, x := range []struct {
+		name      string
+		got, want float64
+	}{{"pg_loss", scalar(pg), wantPG}, {"v_loss", scalar(vl), wantV}, {"entropy_loss", scalar(el), wantH}} {
+		if math.Abs(x.got-x.want) > 1e-12*(1+math.Abs(x.want)) {
+			t.Errorf("%s = %.15g, want %.15g", x.name, x.got, x.want)
 		}
 	}
 }
