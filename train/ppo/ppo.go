@@ -491,14 +491,13 @@ func (r *run) loop() (*Result, error) {
 
 		// ALGO LOGIC: rollout. Each update starts a fresh episode; the
 		// episode running at step T is bootstrapped with V(s_T).
-		epReturn, epSum, episodes, lastValue, err := r.rollout(rng, resets)
+		epSum, episodes, lastValue, err := r.rollout(rng, resets)
 		if err != nil {
 			return nil, err
 		}
 		if err := GAE(r.adv, r.ret, r.rewards, r.values, r.dones, lastValue, cfg.Gamma, cfg.GAELambda); err != nil {
 			return nil, err
 		}
-		_ = epReturn
 
 		// ALGO LOGIC: optimise the policy and value networks.
 		m, err := r.optimise(rng)
@@ -541,35 +540,36 @@ func (r *run) elapsed() time.Duration { return r.before + time.Since(r.started) 
 
 // rollout fills the storage with cfg.NumSteps steps of the current policy
 // and returns the value of the state after the last step.
-func (r *run) rollout(rng, resets *rand.Rand) (epReturn, epSum float64, episodes int, lastValue float64, err error) {
+func (r *run) rollout(rng, resets *rand.Rand) (epSum float64, episodes int, lastValue float64, err error) {
+	var epReturn float64
 	A, F := r.A, r.F
 	if err := r.syncActor(); err != nil {
-		return 0, 0, 0, 0, err
+		return 0, 0, 0, err
 	}
 	obs, mask, err := r.env.Reset(resets.Uint64())
 	if err != nil {
-		return 0, 0, 0, 0, fmt.Errorf("train/ppo: update %d: Reset: %w", r.update+1, err)
+		return 0, 0, 0, fmt.Errorf("train/ppo: update %d: Reset: %w", r.update+1, err)
 	}
 	for t := range r.cfg.NumSteps {
 		if len(obs) != A*F || len(mask) != A {
-			return 0, 0, 0, 0, fmt.Errorf("train/ppo: update %d step %d: observation of %d values and mask of %d, want %d and %d", r.update+1, t, len(obs), len(mask), A*F, A)
+			return 0, 0, 0, fmt.Errorf("train/ppo: update %d step %d: observation of %d values and mask of %d, want %d and %d", r.update+1, t, len(obs), len(mask), A*F, A)
 		}
 		copy(r.obs[t*A*F:(t+1)*A*F], obs)
 		copy(r.masks[t*A:(t+1)*A], mask)
 		prob, logp, v, err := r.pol.forward(obs, mask)
 		if err != nil {
-			return 0, 0, 0, 0, err
+			return 0, 0, 0, err
 		}
 		a, err := sample(prob, mask, rng)
 		if err != nil {
-			return 0, 0, 0, 0, fmt.Errorf("train/ppo: update %d step %d: %w", r.update+1, t, err)
+			return 0, 0, 0, fmt.Errorf("train/ppo: update %d step %d: %w", r.update+1, t, err)
 		}
 		r.actions[t], r.logprobs[t], r.values[t] = a, logp[a], v
 		var rew float64
 		var done bool
 		obs, mask, rew, done, err = r.env.Step(a)
 		if err != nil {
-			return 0, 0, 0, 0, fmt.Errorf("train/ppo: update %d step %d: Step(%d): %w", r.update+1, t, a, err)
+			return 0, 0, 0, fmt.Errorf("train/ppo: update %d step %d: Step(%d): %w", r.update+1, t, a, err)
 		}
 		r.rewards[t], r.dones[t] = rew, done
 		epReturn += rew
@@ -578,15 +578,15 @@ func (r *run) rollout(rng, resets *rand.Rand) (epReturn, epSum float64, episodes
 			episodes++
 			epReturn = 0
 			if obs, mask, err = r.env.Reset(resets.Uint64()); err != nil {
-				return 0, 0, 0, 0, fmt.Errorf("train/ppo: update %d: Reset: %w", r.update+1, err)
+				return 0, 0, 0, fmt.Errorf("train/ppo: update %d: Reset: %w", r.update+1, err)
 			}
 		}
 	}
 	if len(obs) != A*F || len(mask) != A {
-		return 0, 0, 0, 0, fmt.Errorf("train/ppo: update %d: final observation of %d values and mask of %d, want %d and %d", r.update+1, len(obs), len(mask), A*F, A)
+		return 0, 0, 0, fmt.Errorf("train/ppo: update %d: final observation of %d values and mask of %d, want %d and %d", r.update+1, len(obs), len(mask), A*F, A)
 	}
 	_, _, lastValue, err = r.pol.forward(obs, mask)
-	return epReturn, epSum, episodes, lastValue, err
+	return epSum, episodes, lastValue, err
 }
 
 func scalar(v G.Value) float64 {
