@@ -541,6 +541,60 @@ func appendID(buf []byte, g *Graph, i int) []byte {
 	return append(buf, g.ids[i]...)
 }
 
+// edgeWriter writes the edge lines "[prefix ]u v[ w]\n" of every line
+// format (SNAP, MatrixMarket, IMM, multiplex) through one buffered writer
+// and one scratch buffer, so no line allocates.
+type edgeWriter struct {
+	bw   *bufio.Writer
+	buf  []byte
+	what string // names the format in errors: "graphs: write WHAT: ..."
+}
+
+func newEdgeWriter(w io.Writer, what string) *edgeWriter {
+	return &edgeWriter{bw: bufio.NewWriterSize(w, 256<<10), buf: make([]byte, 0, 256), what: what}
+}
+
+// nodeFormat appends the token of node i.
+type nodeFormat func(buf []byte, i int) []byte
+
+// externalIDs formats nodes by g's external ids; indexFrom by index+base.
+func externalIDs(g *Graph) nodeFormat {
+	return func(buf []byte, i int) []byte { return appendID(buf, g, i) }
+}
+
+func indexFrom(base int) nodeFormat {
+	return func(buf []byte, i int) []byte { return strconv.AppendInt(buf, int64(i+base), 10) }
+}
+
+// edge writes one line for edge e = u→v: the prefix (a layer name) if not
+// empty, the two node tokens, and weights[e] when weights is not nil.
+func (w *edgeWriter) edge(prefix string, u, v int, node nodeFormat, weights []float64, e int) {
+	b := w.buf[:0]
+	if prefix != "" {
+		b = append(b, prefix...)
+		b = append(b, ' ')
+	}
+	b = node(b, u)
+	b = append(b, ' ')
+	b = node(b, v)
+	if weights != nil {
+		b = append(b, ' ')
+		b = appendWeight(b, weights[e])
+	}
+	b = append(b, '\n')
+	w.bw.Write(b)
+	w.buf = b
+}
+
+// flush flushes the writer; a bufio.Writer keeps its first error, so the
+// lines need no checks of their own.
+func (w *edgeWriter) flush() error {
+	if err := w.bw.Flush(); err != nil {
+		return fmt.Errorf("graphs: write %s: %w", w.what, err)
+	}
+	return nil
+}
+
 // appendWeight appends x in the shortest form that parses back exactly.
 func appendWeight(buf []byte, x float64) []byte {
 	return strconv.AppendFloat(buf, x, 'g', -1, 64)

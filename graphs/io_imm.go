@@ -1,7 +1,6 @@
 package graphs
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -169,21 +168,11 @@ func WriteIMMInf(w io.Writer, g *Graph) error {
 			return fmt.Errorf("graphs: write IMM: edge %d has weight %v, not a probability in [0,1]", e, p)
 		}
 	}
-	bw := bufio.NewWriterSize(w, 256<<10)
-	buf := make([]byte, 0, 64)
+	ew := newEdgeWriter(w, "IMM")
 	for e := range g.Src {
-		buf = strconv.AppendInt(buf[:0], int64(g.Src[e]), 10)
-		buf = append(buf, ' ')
-		buf = strconv.AppendInt(buf, int64(g.Dst[e]), 10)
-		buf = append(buf, ' ')
-		buf = appendWeight(buf, g.Weight[e])
-		buf = append(buf, '\n')
-		bw.Write(buf)
+		ew.edge("", g.Src[e], g.Dst[e], indexFrom(0), g.Weight, e)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("graphs: write IMM: %w", err)
-	}
-	return nil
+	return ew.flush()
 }
 
 // WriteIMM writes g as an IMM dataset directory: dir/infName via WriteIMMInf

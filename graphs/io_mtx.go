@@ -1,7 +1,6 @@
 package graphs
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -190,7 +189,8 @@ func ReadMatrixMarketFile(path string, opt ReadOptions) (*Graph, BuildStats, err
 // undirected edge once in the lower triangle (row > column), in PairEdge
 // order, with the weight of PairEdge[p].
 func WriteMatrixMarket(w io.Writer, g *Graph) error {
-	bw := bufio.NewWriterSize(w, 256<<10)
+	ew := newEdgeWriter(w, "MatrixMarket")
+	bw := ew.bw
 	field, sym := "pattern", "general"
 	if g.Weight != nil {
 		field = "real"
@@ -199,26 +199,15 @@ func WriteMatrixMarket(w io.Writer, g *Graph) error {
 		sym = "symmetric"
 	}
 	fmt.Fprintf(bw, "%%%%MatrixMarket matrix coordinate %s %s\n%% written by spread graphs: node index i is row/column i+1\n%d %d %d\n", field, sym, g.N, g.N, g.NumPairs())
-	buf := make([]byte, 0, 64)
+	node := indexFrom(1)
 	for _, e := range snapEdges(g) {
 		u, v := g.Src[e], g.Dst[e]
 		if g.Undirected() {
 			u, v = v, u // lower triangle
 		}
-		buf = strconv.AppendInt(buf[:0], int64(u+1), 10)
-		buf = append(buf, ' ')
-		buf = strconv.AppendInt(buf, int64(v+1), 10)
-		if g.Weight != nil {
-			buf = append(buf, ' ')
-			buf = appendWeight(buf, g.Weight[e])
-		}
-		buf = append(buf, '\n')
-		bw.Write(buf)
+		ew.edge("", u, v, node, g.Weight, e)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("graphs: write MatrixMarket: %w", err)
-	}
-	return nil
+	return ew.flush()
 }
 
 // WriteMatrixMarketFile writes g with WriteMatrixMarket to path atomically

@@ -1,7 +1,6 @@
 package graphs
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -303,7 +302,8 @@ func WriteMultiplex(w io.Writer, m *Multiplex) error {
 			return fmt.Errorf("graphs: write multiplex: layer name %q cannot be written (empty, contains whitespace or a comma, or starts with # or %%)", s)
 		}
 	}
-	bw := bufio.NewWriterSize(w, 256<<10)
+	ew := newEdgeWriter(w, "multiplex")
+	bw := ew.bw
 	kind, weighted, edges := "directed", "", 0
 	for _, g := range m.Layers {
 		edges += g.NumPairs()
@@ -320,7 +320,6 @@ func WriteMultiplex(w io.Writer, m *Multiplex) error {
 		bw.WriteString(" " + s)
 	}
 	bw.WriteString("\n")
-	buf := make([]byte, 0, 256)
 	if len(m.Layers) > 0 {
 		ord := newNaturalOrder(m.N())
 		for _, g := range m.Layers {
@@ -330,28 +329,16 @@ func WriteMultiplex(w io.Writer, m *Multiplex) error {
 			}
 		}
 		if !ord.complete() {
-			buf = writeNodesDirective(bw, m.Layers[0], buf)
+			ew.buf = writeNodesDirective(bw, m.Layers[0], ew.buf)
 		}
 	}
 	for l, g := range m.Layers {
+		node := externalIDs(g)
 		for _, e := range snapEdges(g) {
-			buf = append(buf[:0], m.Names[l]...)
-			buf = append(buf, ' ')
-			buf = appendID(buf, g, g.Src[e])
-			buf = append(buf, ' ')
-			buf = appendID(buf, g, g.Dst[e])
-			if g.Weight != nil {
-				buf = append(buf, ' ')
-				buf = appendWeight(buf, g.Weight[e])
-			}
-			buf = append(buf, '\n')
-			bw.Write(buf)
+			ew.edge(m.Names[l], g.Src[e], g.Dst[e], node, g.Weight, e)
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("graphs: write multiplex: %w", err)
-	}
-	return nil
+	return ew.flush()
 }
 
 // WriteMultiplexFile writes m with WriteMultiplex to path atomically (see

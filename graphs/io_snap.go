@@ -1,7 +1,6 @@
 package graphs
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -185,7 +184,8 @@ func WriteSNAP(w io.Writer, g *Graph) error {
 	if err := checkWritableIDs(g, "an edge list"); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 256<<10)
+	ew := newEdgeWriter(w, "edge list")
+	bw := ew.bw
 	kind := "directed"
 	if g.Undirected() {
 		kind = "undirected (each edge once)"
@@ -204,25 +204,14 @@ func WriteSNAP(w io.Writer, g *Graph) error {
 		ord.visit(g.Src[e])
 		ord.visit(g.Dst[e])
 	}
-	buf := make([]byte, 0, 256)
 	if !ord.complete() {
-		buf = writeNodesDirective(bw, g, buf)
+		ew.buf = writeNodesDirective(bw, g, ew.buf)
 	}
+	node := externalIDs(g)
 	for _, e := range edges {
-		buf = appendID(buf[:0], g, g.Src[e])
-		buf = append(buf, ' ')
-		buf = appendID(buf, g, g.Dst[e])
-		if g.Weight != nil {
-			buf = append(buf, ' ')
-			buf = appendWeight(buf, g.Weight[e])
-		}
-		buf = append(buf, '\n')
-		bw.Write(buf)
+		ew.edge("", g.Src[e], g.Dst[e], node, g.Weight, e)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("graphs: write edge list: %w", err)
-	}
-	return nil
+	return ew.flush()
 }
 
 // snapEdges returns the edges a line format writes: all of them for a
