@@ -267,6 +267,26 @@ func commentLine(line []byte) (rest []byte, skip bool) {
 	return rest, len(rest) == 0 || rest[0] == '#' || rest[0] == '%'
 }
 
+// data returns the next line that is neither blank nor a comment, from its
+// first non-separator byte; every comment line on the way (directives
+// included) goes to onComment when it is not nil. ok is false at the end
+// of the input (check lr.err).
+func (lr *lineReader) data(onComment func(rest []byte)) (rest []byte, ok bool) {
+	for {
+		line, ok := lr.next()
+		if !ok {
+			return nil, false
+		}
+		rest, skip := commentLine(line)
+		if !skip {
+			return rest, true
+		}
+		if onComment != nil {
+			onComment(rest)
+		}
+	}
+}
+
 // directive returns the arguments of a "#@name a b c" line, or ok=false.
 func directive(rest []byte, name string) (args []byte, ok bool) {
 	if len(rest) < 2+len(name) || rest[0] != '#' || rest[1] != '@' || string(rest[2:2+len(name)]) != name {

@@ -61,13 +61,9 @@ func ReadIMMAttributes(r io.Reader, name string) (n, m int, err error) {
 	lr := newLineReader(r, name)
 	n, m = -1, -1
 	for {
-		line, ok := lr.next()
+		rest, ok := lr.data(nil)
 		if !ok {
 			break
-		}
-		rest, skip := commentLine(line)
-		if skip {
-			continue
 		}
 		key, val, found := bytes.Cut(rest, []byte("="))
 		if !found {
@@ -121,13 +117,9 @@ func ReadIMMInf(r io.Reader, name string, n, m int, opt ReadOptions) (*Graph, Bu
 	}
 	var f [3][]byte
 	for {
-		line, ok := lr.next()
+		rest, ok := lr.data(nil)
 		if !ok {
 			break
-		}
-		rest, skip := commentLine(line)
-		if skip {
-			continue
 		}
 		if nf := splitFields(rest, f[:]); nf != 3 {
 			return nil, BuildStats{}, parseErr(name, lr.line, "want \"u v p\", got %d columns", nf)

@@ -52,13 +52,9 @@ func ReadMatrixMarket(r io.Reader, name string, opt ReadOptions) (*Graph, BuildS
 		el.weighted = true
 	}
 	for {
-		line, ok := lr.next()
+		rest, ok := lr.data(nil)
 		if !ok {
 			break
-		}
-		rest, skip := commentLine(line)
-		if skip {
-			continue
 		}
 		nf := splitFields(rest, f[:])
 		if n < 0 {

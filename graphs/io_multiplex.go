@@ -74,20 +74,18 @@ func (mr *multiplexReader) layer(tok []byte) int {
 func (mr *multiplexReader) read(r io.Reader, name string) error {
 	lr := newLineReader(r, name)
 	var f [4][]byte
+	directives := func(rest []byte) {
+		if args, ok := directive(rest, "nodes"); ok {
+			eachField(args, func(tok []byte) { mr.nodes.id(tok) })
+		} else if args, ok := directive(rest, "layers"); ok {
+			mr.declared = true
+			eachField(args, func(tok []byte) { mr.layer(tok) })
+		}
+	}
 	for {
-		line, ok := lr.next()
+		rest, ok := lr.data(directives)
 		if !ok {
 			break
-		}
-		rest, skip := commentLine(line)
-		if skip {
-			if args, ok := directive(rest, "nodes"); ok {
-				eachField(args, func(tok []byte) { mr.nodes.id(tok) })
-			} else if args, ok := directive(rest, "layers"); ok {
-				mr.declared = true
-				eachField(args, func(tok []byte) { mr.layer(tok) })
-			}
-			continue
 		}
 		nf := splitFields(rest, f[:])
 		if nf < 3 || nf > 4 {

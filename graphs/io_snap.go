@@ -47,23 +47,21 @@ func ReadSNAP(r io.Reader, name string, opt ReadOptions) (*Graph, BuildStats, er
 		preN       int // nodes numbered before it (by #@nodes)
 	}
 	detect := !opt.CountsLine && !opt.NoCountsLine
+	directives := func(rest []byte) {
+		if detect && bytes.HasPrefix(rest, snapHeader) {
+			detect = false // our own files have no counts line
+		}
+		if args, ok := directive(rest, "nodes"); ok {
+			eachField(args, func(tok []byte) { t.id(tok) })
+		}
+		if _, ok := directive(rest, "undirected"); ok {
+			opt.Undirected = true
+		}
+	}
 	for {
-		line, ok := lr.next()
+		rest, ok := lr.data(directives)
 		if !ok {
 			break
-		}
-		rest, skip := commentLine(line)
-		if skip {
-			if detect && bytes.HasPrefix(rest, snapHeader) {
-				detect = false // our own files have no counts line
-			}
-			if args, ok := directive(rest, "nodes"); ok {
-				eachField(args, func(tok []byte) { t.id(tok) })
-			}
-			if _, ok := directive(rest, "undirected"); ok {
-				opt.Undirected = true
-			}
-			continue
 		}
 		nf := splitFields(rest, f[:])
 		if countsPending {
