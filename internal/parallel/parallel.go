@@ -62,3 +62,28 @@ func For(n, workers, chunk int, body func(w, idx int)) {
 	}
 	wg.Wait()
 }
+
+// Ordered is For with chunks of one item and an ordered reduction: after
+// work(w, i) it calls reduce(w, i) for i = 0, 1, …, n−1 strictly in that
+// order and one at a time, so a floating-point sum over items gives the
+// same bits whatever the number of workers. A worker holds its result
+// until its turn comes, so reduce may read per-worker buffers that work
+// filled.
+func Ordered(n, workers int, work, reduce func(w, i int)) {
+	var (
+		mu   sync.Mutex
+		cond = sync.NewCond(&mu)
+		turn int
+	)
+	For(n, workers, 1, func(w, i int) {
+		work(w, i)
+		mu.Lock()
+		for turn != i {
+			cond.Wait()
+		}
+		reduce(w, i)
+		turn++
+		cond.Broadcast()
+		mu.Unlock()
+	})
+}

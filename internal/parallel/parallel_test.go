@@ -40,3 +40,27 @@ func TestWorkersAndMixer(t *testing.T) {
 		t.Errorf("SplitMix64(0) = %#x, want 0xe220a8397b1dcdaf", got)
 	}
 }
+
+// TestOrdered checks that reductions run in item order, one at a time,
+// each after its own work, for several worker counts.
+func TestOrdered(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		const n = 57
+		done := make([]atomic.Bool, n)
+		var order []int
+		Ordered(n, workers, func(w, i int) { done[i].Store(true) }, func(w, i int) {
+			if !done[i].Load() {
+				t.Errorf("reduce %d before its work", i)
+			}
+			order = append(order, i) // serialised by Ordered
+		})
+		for i, v := range order {
+			if v != i {
+				t.Fatalf("workers %d: reduction order %v", workers, order)
+			}
+		}
+		if len(order) != n {
+			t.Fatalf("workers %d: %d reductions", workers, len(order))
+		}
+	}
+}

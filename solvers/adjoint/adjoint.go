@@ -2,6 +2,7 @@ package adjoint
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/internal/parallel"
 	"math"
 	"runtime"
 	"sync"
@@ -245,39 +246,14 @@ func (w *Workspace) run(theta []float64, R int, obs *ic.Observations, grad bool)
 	}
 	if nw == 1 || nc >= nw {
 		// Whole classes per worker; ordered reduction by ticket.
-		var (
-			next atomic.Int64
-			mu   sync.Mutex
-			cond = sync.NewCond(&mu)
-			turn int
-			wg   sync.WaitGroup
-		)
-		for k := 0; k < nw; k++ {
-			wk := w.workers[k]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					s := int(next.Add(1)) - 1
-					if s >= nc {
-						return
-					}
-					w.class(wk, nil, R, obs, s, grad)
-					mu.Lock()
-					for turn != s {
-						cond.Wait()
-					}
-					obj += wk.obj
-					if grad {
-						addTo(w.total, wk.gClass)
-					}
-					turn++
-					cond.Broadcast()
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
+		parallel.Ordered(nc, nw, func(k, s int) {
+			w.class(w.workers[k], nil, R, obs, s, grad)
+		}, func(k, s int) {
+			obj += w.workers[k].obj
+			if grad {
+				addTo(w.total, w.workers[k].gClass)
+			}
+		})
 		return obj, nil
 	}
 	// Fewer classes than workers: split each time step among the workers.

@@ -1,8 +1,7 @@
 package adjoint
 
 import (
-	"sync"
-	"sync/atomic"
+	"github.com/spread-dev/spread/internal/parallel"
 
 	"github.com/spread-dev/spread/models/ic"
 )
@@ -165,43 +164,18 @@ func (w *Workspace) runBlocks(R int, obs *ic.Observations, grad bool, nw int) fl
 	for len(w.blocks) < nw {
 		w.blocks = append(w.blocks, &block{})
 	}
-	var (
-		next atomic.Int64
-		mu   sync.Mutex
-		cond = sync.NewCond(&mu)
-		turn int
-		wg   sync.WaitGroup
-		obj  float64
-	)
-	for k := 0; k < nw; k++ {
+	obj := 0.0
+	parallel.Ordered(nb, nw, func(k, b int) {
+		w.evalBlock(w.blocks[k], R, obs, w.bounds[b], w.bounds[b+1], grad)
+	}, func(k, b int) {
 		bk := w.blocks[k]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				b := int(next.Add(1)) - 1
-				if b >= nb {
-					return
-				}
-				lo, hi := w.bounds[b], w.bounds[b+1]
-				w.evalBlock(bk, R, obs, lo, hi, grad)
-				mu.Lock()
-				for turn != b {
-					cond.Wait()
-				}
-				for _, o := range bk.obj[:bk.C] {
-					obj += o
-				}
-				if grad {
-					w.reduceBlock(bk, R, obs.T)
-				}
-				turn++
-				cond.Broadcast()
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+		for _, o := range bk.obj[:bk.C] {
+			obj += o
+		}
+		if grad {
+			w.reduceBlock(bk, R, obs.T)
+		}
+	})
 	return obj
 }
 

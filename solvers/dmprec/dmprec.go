@@ -2,9 +2,8 @@ package dmprec
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/internal/parallel"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ic"
@@ -168,24 +167,12 @@ func (w *Workspace) run(obs *ic.Observations) {
 		w.obj = w.workers[0].objective(w, obs)
 		return
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for k := 0; k < nw; k++ {
-		wk := w.workers[k]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				b := int(next.Add(1)) - 1
-				if b >= nb {
-					return
-				}
-				q0 := b * B
-				wk.block(w, obs, q0, min(B, P-q0), b == 0)
-			}
-		}()
-	}
-	wg.Wait()
+	// Each block writes its own gradient entries, so the order of blocks
+	// does not matter.
+	parallel.For(nb, nw, 1, func(k, b int) {
+		q0 := b * B
+		w.workers[k].block(w, obs, q0, min(B, P-q0), b == 0)
+	})
 }
 
 // objective returns Σ_s O_s in class order, as ic.Objective.
