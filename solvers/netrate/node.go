@@ -206,8 +206,8 @@ func (p *NodeProblem) grad(dst, s []float64) {
 
 // scratch holds a worker's buffers across nodes.
 type scratch struct {
-	s, g, d, xt, st, hess, vals []float64
-	free                        []int32
+	s, g, d, xt, st, hess, vals, fv []float64
+	free, fi                        []int32
 }
 
 func grow(b []float64, n int) []float64 {
@@ -281,20 +281,21 @@ func (p *NodeProblem) solve(maxIter int, tol float64, sc *scratch) ([]float64, s
 		H := sc.hess
 		for c := range C {
 			inv := 1 / sc.s[c]
-			lo, hi := p.Off[c], p.Off[c+1]
-			for e := lo; e < hi; e++ {
-				a := fpos[p.Idx[e]]
-				if a < 0 {
-					continue
+			// The free entries of term c, compressed, so that the quadratic
+			// loop skips the active coordinates (most of them near the
+			// optimum).
+			fi, fv := sc.fi[:0], sc.fv[:0]
+			for e := p.Off[c]; e < p.Off[c+1]; e++ {
+				if a := fpos[p.Idx[e]]; a >= 0 {
+					fi, fv = append(fi, a), append(fv, p.H[e]*inv)
 				}
-				va := p.H[e] * inv
-				row := H[int(a)*nf:]
-				for q := lo; q < hi; q++ {
-					b := fpos[p.Idx[q]]
-					if b < 0 || b > a {
-						continue
-					}
-					row[b] += va * p.H[q] * inv
+			}
+			sc.fi, sc.fv = fi, fv
+			for x, a := range fi {
+				va := fv[x]
+				for y, b := range fi[:x+1] {
+					lo, hi := min(a, b), max(a, b)
+					H[int(hi)*nf+int(lo)] += va * fv[y]
 				}
 			}
 		}
