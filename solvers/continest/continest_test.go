@@ -125,3 +125,16 @@ func TestNewErrors(t *testing.T) {
 		t.Error("infinite T accepted")
 	}
 }
+
+// BenchmarkNew128: least-label lists for n = 128 (hierarchical Kronecker,
+// 512 edges, exponential), T = 20, m = 1000, r = 5.
+func BenchmarkNew128(b *testing.B) {
+	init, _ := graphs.KroneckerPreset("hier")
+	g, _ := graphs.Kronecker(7, init, 4, 1)
+	p, _ := cic.RandomParams(g, cic.Exponential(), cic.DefaultRanges(), 1)
+	for b.Loop() {
+		if _, err := New(g, cic.Exponential(), p, 20, &Settings{Samples: 1000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
