@@ -27,7 +27,8 @@
 // cascades c whose source set does not contain j, under the smoothed
 // Bernoulli p = (1 − 2λ) f + λ (to keep log p finite), with exponentiated
 // gradient: w ← w ⊙ exp(η ∇ℓ(w)) / Z, η halved whenever a step would lower
-// the likelihood (so every accepted step raises it). The prediction is
+// the likelihood (so every accepted step raises it) and doubled after every
+// accepted step. The prediction is
 // x_j(t; S) = f_j(S) (1 for the sources).
 //
 // # Choices, recorded

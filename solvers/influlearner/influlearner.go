@@ -37,7 +37,8 @@ type Settings struct {
 	// time. Zero means DefaultMaxIter.
 	MaxIter int
 	// Step is the initial exponentiated-gradient step η (halved whenever a
-	// step would lower the likelihood). Zero means DefaultStep.
+	// step would lower the likelihood, doubled after every accepted step).
+	// Zero means DefaultStep.
 	Step float64
 	// Tol stops the iterations when an accepted step raises the mean
 	// log-likelihood by at most Tol. Zero means DefaultTol.
@@ -365,6 +366,7 @@ func (m *Model) fitOne(d *data, l, j int, rng *rand.Rand, set *Settings, sc *fit
 			break
 		}
 		copy(w, sc.wNew)
+		eta *= 2 // let the step grow back after a success
 		done := next-cur <= set.Tol
 		cur = next
 		if done {
