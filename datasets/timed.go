@@ -363,3 +363,60 @@ func WriteNetRate(w io.Writer, c *TimedCascades, g *graphs.Graph) error {
 func WriteNetRateFile(path string, c *TimedCascades, g *graphs.Graph) error {
 	return atomicfile.WriteFile(path, func(w io.Writer) error { return WriteNetRate(w, c, g) })
 }
+
+// ReadNetRateNetwork reads a network in NetRate's text format: a first
+// block of "id,name" node lines, a blank line, then one "src,dst,alpha"
+// line per directed edge. Ids are resolved in g (g.ID). It returns the
+// edges as node indices with their rates. Errors name the input and line:
+// a malformed line, an unknown id, or a rate that is not a finite number
+// ≥ 0.
+func ReadNetRateNetwork(r io.Reader, name string, g *graphs.Graph) (src, dst []int, alpha []float64, err error) {
+	where := readWhere(name)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	line, second := 0, false
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if !second {
+			if s == "" {
+				second = true
+			}
+			continue
+		}
+		if s == "" {
+			continue
+		}
+		f := strings.Split(s, ",")
+		if len(f) != 3 {
+			return nil, nil, nil, fmt.Errorf("%s line %d: want \"src,dst,alpha\", got %d fields", where, line, len(f))
+		}
+		u, ok1 := g.Index(strings.TrimSpace(f[0]))
+		v, ok2 := g.Index(strings.TrimSpace(f[1]))
+		if !ok1 || !ok2 {
+			return nil, nil, nil, fmt.Errorf("%s line %d: unknown node id in %q", where, line, s)
+		}
+		a, err := strconv.ParseFloat(strings.TrimSpace(f[2]), 64)
+		if err != nil || !(a >= 0) || math.IsInf(a, 0) {
+			return nil, nil, nil, fmt.Errorf("%s line %d: rate %q is not a finite number ≥ 0", where, line, f[2])
+		}
+		src, dst, alpha = append(src, u), append(dst, v), append(alpha, a)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s line %d: %w", where, line+1, err)
+	}
+	return src, dst, alpha, nil
+}
+
+// ReadNetRateNetworkFile is ReadNetRateNetwork on the named file.
+func ReadNetRateNetworkFile(path string, g *graphs.Graph) (src, dst []int, alpha []float64, err error) {
+	type edges struct {
+		src, dst []int
+		alpha    []float64
+	}
+	e, err := openFile(path, func(r io.Reader) (edges, error) {
+		s, d, a, err := ReadNetRateNetwork(r, path, g)
+		return edges{s, d, a}, err
+	})
+	return e.src, e.dst, e.alpha, err
+}

@@ -50,31 +50,38 @@ func (f *cicModelFlags) bind(fs *flag.FlagSet) {
 
 // simulator validates the flags and returns the graph and its simulator.
 func (f *cicModelFlags) simulator(e *env) (*graphs.Graph, *cic.Simulator, error) {
-	d, err := cic.ParseDelay(f.model)
-	if err != nil {
-		return nil, nil, usagef("-model: %v", err)
-	}
-	if !(f.T > 0) || math.IsInf(f.T, 0) {
-		return nil, nil, usagef("-T %v: want a finite horizon > 0", f.T)
-	}
-	if f.gf.path == "" {
-		return nil, nil, usagef("-graph is required")
-	}
-	g, err := f.gf.load(e)
-	if err != nil {
-		return nil, nil, err
-	}
-	var p cic.Params
-	if f.params != "" {
-		p, err = datasets.ReadDelayParamsFile(f.params, g, d)
-	} else {
-		p, err = cic.RandomParams(g, d, cic.DefaultRanges(), f.seed)
-	}
+	g, d, p, err := f.load(e)
 	if err != nil {
 		return nil, nil, err
 	}
 	sim, err := cic.NewSimulator(g, d, p, f.T)
 	return g, sim, err
+}
+
+// load validates the flags and returns the graph, the delay family and the
+// per-edge parameters (-params, or drawn from -seed).
+func (f *cicModelFlags) load(e *env) (*graphs.Graph, cic.Delay, cic.Params, error) {
+	var p cic.Params
+	d, err := cic.ParseDelay(f.model)
+	if err != nil {
+		return nil, d, p, usagef("-model: %v", err)
+	}
+	if !(f.T > 0) || math.IsInf(f.T, 0) {
+		return nil, d, p, usagef("-T %v: want a finite horizon > 0", f.T)
+	}
+	if f.gf.path == "" {
+		return nil, d, p, usagef("-graph is required")
+	}
+	g, err := f.gf.load(e)
+	if err != nil {
+		return nil, d, p, err
+	}
+	if f.params != "" {
+		p, err = datasets.ReadDelayParamsFile(f.params, g, d)
+	} else {
+		p, err = cic.RandomParams(g, d, cic.DefaultRanges(), f.seed)
+	}
+	return g, d, p, err
 }
 
 // parseSizeRange parses "a-b" or "a" into 1 ≤ a ≤ b.
