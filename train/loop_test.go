@@ -232,3 +232,14 @@ func TestCheckFinite(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestDefault checks the zero-means-default helper on numbers and strings.
+func TestDefault(t *testing.T) {
+	a, b, s := 0, 5, ""
+	train.Default(&a, 3)
+	train.Default(&b, 3)
+	train.Default(&s, "x")
+	if a != 3 || b != 5 || s != "x" {
+		t.Errorf("Default: %d %d %q", a, b, s)
+	}
+}

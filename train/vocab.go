@@ -208,3 +208,13 @@ func CheckFinite(op string, f float64, grad []float64) error {
 	}
 	return nil
 }
+
+// Default sets *field to def when it holds its zero value: the rule of
+// every Settings and Config in spread ("a zero field means its documented
+// default") in one line per field.
+func Default[T comparable](field *T, def T) {
+	var zero T
+	if *field == zero {
+		*field = def
+	}
+}

@@ -3,6 +3,7 @@ package continest
 import (
 	"cmp"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -63,12 +64,8 @@ func New(g *graphs.Graph, d cic.Delay, p cic.Params, T float64, s *Settings) (*E
 	if s != nil {
 		set = *s
 	}
-	if set.Samples == 0 {
-		set.Samples = DefaultSamples
-	}
-	if set.Labels == 0 {
-		set.Labels = DefaultLabels
-	}
+	train.Default(&set.Samples, DefaultSamples)
+	train.Default(&set.Labels, DefaultLabels)
 	switch {
 	case set.Samples < 0:
 		return nil, fmt.Errorf("continest: Samples = %d", set.Samples)

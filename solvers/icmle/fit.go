@@ -99,21 +99,11 @@ func resolve(s *Settings, P int) (config, error) {
 		s = &z
 	}
 	c := config{maxIter: s.MaxIter, gradTol: s.GradTol, funcTol: s.FuncTol, thetaMx: s.ThetaMax, init: s.Init, initAlpha: s.InitAlpha, rec: s.Recorder}
-	if c.maxIter == 0 {
-		c.maxIter = DefaultMaxIter
-	}
-	if c.gradTol == 0 {
-		c.gradTol = DefaultGradTol
-	}
-	if c.funcTol == 0 {
-		c.funcTol = DefaultFuncTol
-	}
-	if c.thetaMx == 0 {
-		c.thetaMx = DefaultThetaMax
-	}
-	if c.initAlpha == 0 {
-		c.initAlpha = DefaultInitAlpha
-	}
+	train.Default(&c.maxIter, DefaultMaxIter)
+	train.Default(&c.gradTol, DefaultGradTol)
+	train.Default(&c.funcTol, DefaultFuncTol)
+	train.Default(&c.thetaMx, DefaultThetaMax)
+	train.Default(&c.initAlpha, DefaultInitAlpha)
 	switch {
 	case c.maxIter < 0:
 		return c, fmt.Errorf("icmle: MaxIter = %d, want ≥ 0", c.maxIter)

@@ -2,6 +2,7 @@ package influlearner
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -76,21 +77,11 @@ func Fit(c *cic.Cascades, times []float64, s *Settings) (*Model, error) {
 	if s != nil {
 		set = *s
 	}
-	if set.Features == 0 {
-		set.Features = DefaultFeatures
-	}
-	if set.Smoothing == 0 {
-		set.Smoothing = DefaultSmoothing
-	}
-	if set.MaxIter == 0 {
-		set.MaxIter = DefaultMaxIter
-	}
-	if set.Step == 0 {
-		set.Step = DefaultStep
-	}
-	if set.Tol == 0 {
-		set.Tol = DefaultTol
-	}
+	train.Default(&set.Features, DefaultFeatures)
+	train.Default(&set.Smoothing, DefaultSmoothing)
+	train.Default(&set.MaxIter, DefaultMaxIter)
+	train.Default(&set.Step, DefaultStep)
+	train.Default(&set.Tol, DefaultTol)
 	switch {
 	case c.Root == nil || c.Parent == nil:
 		return nil, fmt.Errorf("influlearner: the cascades carry no source attribution (root of each infection)")

@@ -3,6 +3,7 @@ package netrate
 import (
 	"errors"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"runtime"
 	"sync"
@@ -98,12 +99,8 @@ func Infer(c *datasets.TimedCascades, n int, s *Settings) (*Result, error) {
 	case !(set.Threshold >= 0) || math.IsInf(set.Threshold, 0):
 		return nil, fmt.Errorf("netrate: Threshold = %v", set.Threshold)
 	}
-	if set.MaxIter == 0 {
-		set.MaxIter = DefaultMaxIter
-	}
-	if set.Tol == 0 {
-		set.Tol = DefaultTol
-	}
+	train.Default(&set.MaxIter, DefaultMaxIter)
+	train.Default(&set.Tol, DefaultTol)
 	idx := newIndex(c, n, set.Delay)
 	type nodeOut struct {
 		cand  []int32

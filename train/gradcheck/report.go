@@ -2,6 +2,7 @@ package gradcheck
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 	"strconv"
 	"strings"
@@ -46,18 +47,10 @@ func resolve(s *Settings) (Settings, error) {
 	if r.Worst < 0 {
 		return r, fmt.Errorf("gradcheck: Settings.Worst = %d, want ≥ 0", r.Worst)
 	}
-	if r.Step == 0 {
-		r.Step = DefaultStep
-	}
-	if r.RelTol == 0 {
-		r.RelTol = DefaultRelTol
-	}
-	if r.AbsTol == 0 {
-		r.AbsTol = DefaultAbsTol
-	}
-	if r.Worst == 0 {
-		r.Worst = DefaultWorst
-	}
+	train.Default(&r.Step, DefaultStep)
+	train.Default(&r.RelTol, DefaultRelTol)
+	train.Default(&r.AbsTol, DefaultAbsTol)
+	train.Default(&r.Worst, DefaultWorst)
 	return r, nil
 }
 

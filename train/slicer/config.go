@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/spread-dev/spread/train"
 	"math"
 
 	"github.com/spread-dev/spread/graphs"
@@ -214,27 +215,15 @@ func PaperConfig() Config {
 // resolve fills the zero fields, computes the base rate from the data and
 // validates the result.
 func (c Config) resolve(g *graphs.Graph, obs *ic.Observations) (Config, error) {
-	if c.Method == "" {
-		c.Method = MethodPQN
-	}
+	train.Default(&c.Method, MethodPQN)
 	if c.Method == MethodAscent {
 		c.Method = MethodPaper
 	}
-	if c.Grad == "" {
-		c.Grad = GradAutodiff
-	}
-	if c.LRDivisor == 0 {
-		c.LRDivisor = DefaultLRDivisor
-	}
-	if c.Init == 0 {
-		c.Init = DefaultInit
-	}
-	if c.MaxIters == 0 {
-		c.MaxIters = DefaultMaxIters
-	}
-	if c.Replicas == 0 {
-		c.Replicas = 1
-	}
+	train.Default(&c.Grad, GradAutodiff)
+	train.Default(&c.LRDivisor, DefaultLRDivisor)
+	train.Default(&c.Init, DefaultInit)
+	train.Default(&c.MaxIters, DefaultMaxIters)
+	train.Default(&c.Replicas, 1)
 	if c.Patience == 0 {
 		switch c.Method {
 		case MethodAdam:
