@@ -2,6 +2,7 @@ package cic
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/internal/distheap"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/diffusion"
@@ -122,7 +123,7 @@ type sampler struct {
 	mark diffusion.Marks // dist[v] is valid
 	done diffusion.Marks // v is settled
 	dist []float64
-	heap minHeap
+	heap distheap.Heap
 }
 
 // Params returns the per-edge parameters (p.B nil for one-parameter
@@ -170,7 +171,7 @@ func (s *sampler) relax(w diffusion.World, a *arcs, v int32, dv float64) {
 		if !s.mark.Has(x) || d < s.dist[x] {
 			s.mark.Add(x)
 			s.dist[x] = d
-			s.heap.push(d, x)
+			s.heap.Push(d, x)
 		}
 	}
 }
@@ -179,13 +180,13 @@ func (s *sampler) relax(w diffusion.World, a *arcs, v int32, dv float64) {
 // dst and relaxing its arcs, and returns the extended slice.
 func (s *sampler) drain(dst []int32, w diffusion.World, a *arcs) []int32 {
 	for len(s.heap) > 0 {
-		it := s.heap.pop()
-		if s.done.Has(it.v) || it.d > s.dist[it.v] {
+		it := s.heap.Pop()
+		if s.done.Has(it.V) || it.D > s.dist[it.V] {
 			continue
 		}
-		s.done.Add(it.v)
-		dst = append(dst, it.v)
-		s.relax(w, a, it.v, it.d)
+		s.done.Add(it.V)
+		dst = append(dst, it.V)
+		s.relax(w, a, it.V, it.D)
 	}
 	return dst
 }
@@ -224,6 +225,6 @@ func (s *sampler) RRSet(dst []int32, w diffusion.World, root int) []int32 {
 	r := int32(root)
 	s.mark.Add(r)
 	s.dist[r] = 0
-	s.heap.push(0, r)
+	s.heap.Push(0, r)
 	return s.drain(dst, w, &m.in)
 }

@@ -2,6 +2,7 @@ package cic
 
 import (
 	"fmt"
+	"github.com/spread-dev/spread/internal/distheap"
 	"github.com/spread-dev/spread/internal/parallel"
 	"math"
 	"math/rand/v2"
@@ -33,7 +34,7 @@ type Simulator struct {
 	dist   []float64
 	parent []int32
 	pos    []int32 // position of a settled node in the current cascade
-	heap   minHeap
+	heap   distheap.Heap
 	c      Cascade // buffers of the last cascade
 	pcg    *rand.PCG
 	rng    *rand.Rand
@@ -120,19 +121,19 @@ func (s *Simulator) SimulateOne(rng *rand.Rand, sources []int) Cascade {
 		s.relax(rng, c.Node[i], 0)
 	}
 	for len(s.heap) > 0 {
-		it := s.heap.pop()
-		v := it.v
-		if s.done.Has(v) || it.d > s.dist[v] {
+		it := s.heap.Pop()
+		v := it.V
+		if s.done.Has(v) || it.D > s.dist[v] {
 			continue
 		}
 		s.done.Add(v)
 		s.pos[v] = int32(len(c.Node))
 		u := s.parent[v]
 		c.Node = append(c.Node, v)
-		c.Time = append(c.Time, it.d)
+		c.Time = append(c.Time, it.D)
 		c.Parent = append(c.Parent, u)
 		c.Root = append(c.Root, c.Root[s.pos[u]])
-		s.relax(rng, v, it.d)
+		s.relax(rng, v, it.D)
 	}
 	s.c = c
 	return c
@@ -156,7 +157,7 @@ func (s *Simulator) relax(rng *rand.Rand, v int32, tv float64) {
 			s.mark.Add(x)
 			s.dist[x] = d
 			s.parent[x] = v
-			s.heap.push(d, x)
+			s.heap.Push(d, x)
 		}
 	}
 }

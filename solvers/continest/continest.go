@@ -3,6 +3,7 @@ package continest
 import (
 	"cmp"
 	"fmt"
+	"github.com/spread-dev/spread/internal/distheap"
 	"github.com/spread-dev/spread/train"
 	"math"
 	"math/rand/v2"
@@ -136,7 +137,7 @@ type worker struct {
 	dist  []float64
 	seen  []int32 // epoch marks
 	epoch int32
-	heap  minHeap
+	heap  distheap.Heap
 	// last entry's distance per node in the current block (+Inf: none)
 	lastDist []float64
 	ev       []int32
@@ -192,27 +193,27 @@ func (w *worker) lists(rng *rand.Rand, T float64) (off []int32, label, dist []fl
 		lu := float32(w.lab[u])
 		w.heap = w.heap[:0]
 		w.dist[u], w.seen[u] = 0, w.epoch
-		w.heap.push(0, u)
+		w.heap.Push(0, u)
 		for len(w.heap) > 0 {
-			it := w.heap.pop()
-			v := it.v
-			if it.d > w.dist[v] {
+			it := w.heap.Pop()
+			v := it.V
+			if it.D > w.dist[v] {
 				continue
 			}
-			if w.lastDist[v] <= it.d {
+			if w.lastDist[v] <= it.D {
 				continue // dominated: an earlier label reaches v at least as fast
 			}
-			w.lastDist[v] = it.d
-			w.ev, w.el, w.ed = append(w.ev, v), append(w.el, lu), append(w.ed, float32(it.d))
+			w.lastDist[v] = it.D
+			w.ev, w.el, w.ed = append(w.ev, v), append(w.el, lu), append(w.ed, float32(it.D))
 			for s := g.InOff[v]; s < g.InOff[v+1]; s++ {
 				x := int32(g.Src[g.InEdges[s]])
-				dx := it.d + w.tau[s]
+				dx := it.D + w.tau[s]
 				if dx > T {
 					continue
 				}
 				if w.seen[x] != w.epoch || dx < w.dist[x] {
 					w.seen[x], w.dist[x] = w.epoch, dx
-					w.heap.push(dx, x)
+					w.heap.Push(dx, x)
 				}
 			}
 		}
@@ -311,26 +312,26 @@ func (e *Estimator) ExactInfluence(S []int, t float64) float64 {
 				panic(fmt.Sprintf("continest: seed %d is not a node (0..%d)", s, g.N-1))
 			}
 			w.dist[s], w.seen[s] = 0, w.epoch
-			w.heap.push(0, int32(s))
+			w.heap.Push(0, int32(s))
 		}
 		clear(settled)
 		for len(w.heap) > 0 {
-			it := w.heap.pop()
-			v := it.v
-			if settled[v] || it.d > w.dist[v] {
+			it := w.heap.Pop()
+			v := it.V
+			if settled[v] || it.D > w.dist[v] {
 				continue
 			}
 			settled[v] = true
 			total++
 			for ed := g.OutOff[v]; ed < g.OutOff[v+1]; ed++ {
 				x := int32(g.Dst[ed])
-				dx := it.d + w.tau[g.InPos[ed]]
+				dx := it.D + w.tau[g.InPos[ed]]
 				if dx > t {
 					continue
 				}
 				if w.seen[x] != w.epoch || dx < w.dist[x] {
 					w.seen[x], w.dist[x] = w.epoch, dx
-					w.heap.push(dx, x)
+					w.heap.Push(dx, x)
 				}
 			}
 		}
@@ -351,51 +352,4 @@ func splitmix64(x uint64) uint64 {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
-}
-
-type heapItem struct {
-	d float64
-	v int32
-}
-
-type minHeap []heapItem
-
-func (h *minHeap) push(d float64, v int32) {
-	*h = append(*h, heapItem{d, v})
-	a := *h
-	i := len(a) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if a[p].d <= a[i].d {
-			break
-		}
-		a[p], a[i] = a[i], a[p]
-		i = p
-	}
-}
-
-func (h *minHeap) pop() heapItem {
-	a := *h
-	top := a[0]
-	last := len(a) - 1
-	a[0] = a[last]
-	a = a[:last]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= len(a) {
-			break
-		}
-		c := l
-		if r := l + 1; r < len(a) && a[r].d < a[l].d {
-			c = r
-		}
-		if a[i].d <= a[c].d {
-			break
-		}
-		a[i], a[c] = a[c], a[i]
-		i = c
-	}
-	*h = a
-	return top
 }
