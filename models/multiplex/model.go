@@ -224,6 +224,9 @@ func (m *Model) NumLayers() int { return len(m.kinds) }
 // Kinds returns the model of every layer (a fresh slice).
 func (m *Model) Kinds() []Kind { return append([]Kind(nil), m.kinds...) }
 
+// Layer returns the graph of layer i.
+func (m *Model) Layer(i int) *graphs.Graph { return m.layers[i] }
+
 // Rounds returns the round limit (0: until quiescence).
 func (m *Model) Rounds() int { return m.rounds }
 
