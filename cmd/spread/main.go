@@ -52,7 +52,7 @@ picks seed sets that maximise influence.`,
 }
 
 func init() {
-	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, imCmd, experimentCmd}
+	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, imCmd, mimCmd, experimentCmd}
 }
 
 func main() {
