@@ -52,7 +52,7 @@ picks seed sets that maximise influence.`,
 }
 
 func init() {
-	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, nmfCmd, imCmd, netrateCmd, continestCmd, influlearnerCmd, experimentCmd}
+	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, nmfCmd, imCmd, mimCmd, netrateCmd, continestCmd, influlearnerCmd, experimentCmd}
 }
 
 func main() {
