@@ -64,4 +64,3 @@ func TestNMF(t *testing.T) {
 	}
 }
 
-func itoa(k int) string { return string(rune('0' + k)) }
