@@ -63,4 +63,3 @@ func TestNMF(t *testing.T) {
 		}
 	}
 }
-

@@ -2,11 +2,8 @@ package im
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/spread-dev/spread/models/diffusion"
 )
@@ -27,10 +24,6 @@ type Oracle interface {
 
 // DefaultRuns is the number of Monte-Carlo runs used when MC.Runs is zero.
 const DefaultRuns = 10000
-
-// mcChunk is the number of runs per work item: the partition of the runs is
-// fixed, whatever the number of workers.
-const mcChunk = 64
 
 // MC is the Monte-Carlo spread oracle: it averages |Reach(w_r, S)| over the
 // worlds w_r = diffusion.NewWorld(Seed, ·, r), r = 0..Runs-1, run in parallel. The
@@ -53,14 +46,8 @@ type MC struct {
 	// Workers is the number of goroutines. Zero means runtime.GOMAXPROCS(0).
 	Workers int
 
-	mu   sync.Mutex
-	free []*mcWorker
-}
-
-type mcWorker struct {
-	s         diffusion.Sampler
-	buf       []int32
-	sum, sum2 acc128
+	once sync.Once
+	est  diffusion.MC
 }
 
 // Spread returns the MC mean of the spread over R worlds and its standard
@@ -77,105 +64,11 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 	if R < 0 {
 		panic(fmt.Sprintf("im: MC.Runs = %d", R))
 	}
-	n := o.Model.NumNodes()
-	for _, s := range seeds {
-		diffusion.CheckNode(s, n)
-	}
-	key := diffusion.NewStream(o.Seed, streamMC)
-	chunks := (R + mcChunk - 1) / mcChunk
-	nw := o.Workers
-	if nw <= 0 {
-		nw = runtime.GOMAXPROCS(0)
-	}
-	nw = min(nw, chunks)
-	var next atomic.Int64
-	ws := o.get(nw)
-	work := func(wk *mcWorker) {
-		wk.sum, wk.sum2 = acc128{}, acc128{}
-		for {
-			c := int(next.Add(1) - 1)
-			if c >= chunks {
-				break
-			}
-			for r := c * mcChunk; r < min(R, (c+1)*mcChunk); r++ {
-				wk.buf = wk.s.Reach(wk.buf[:0], key.World(uint64(r)), seeds)
-				x := uint64(len(wk.buf))
-				wk.sum.add(x)
-				wk.sum2.add(x * x)
-			}
-		}
-	}
-	if nw == 1 {
-		work(ws[0])
-	} else {
-		var wg sync.WaitGroup
-		for _, wk := range ws {
-			wg.Add(1)
-			go func() { defer wg.Done(); work(wk) }()
-		}
-		wg.Wait()
-	}
-	var sum, sum2 acc128
-	for _, wk := range ws {
-		sum.addAcc(wk.sum)
-		sum2.addAcc(wk.sum2)
-	}
-	o.put(ws)
-	return meanStderr(sum, sum2, R)
-}
-
-// acc128 is an exact unsigned 128-bit accumulator, so that the MC sums do
-// not depend on the order in which workers add them.
-type acc128 struct{ hi, lo uint64 }
-
-func (a *acc128) add(x uint64) {
-	var c uint64
-	a.lo, c = bits.Add64(a.lo, x, 0)
-	a.hi += c
-}
-
-func (a *acc128) addAcc(b acc128) {
-	var c uint64
-	a.lo, c = bits.Add64(a.lo, b.lo, 0)
-	a.hi += b.hi + c
-}
-
-func (a acc128) float() float64 { return float64(a.hi)*0x1p64 + float64(a.lo) }
-
-// meanStderr turns exact sums into the mean and its standard error.
-func meanStderr(sum, sum2 acc128, R int) (mean, stderr float64) {
-	fr := float64(R)
-	mean = sum.float() / fr
-	if R < 2 {
-		return mean, math.NaN()
-	}
-	// Σ(x-mean)² = Σx² - (Σx)²/R from the exact sums.
-	ss := sum2.float() - sum.float()*mean
-	if ss < 0 {
-		ss = 0
-	}
-	return mean, math.Sqrt(ss / (fr - 1) / fr)
-}
-
-func (o *MC) get(k int) []*mcWorker {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	ws := make([]*mcWorker, k)
-	for i := range ws {
-		if l := len(o.free); l > 0 {
-			ws[i] = o.free[l-1]
-			o.free = o.free[:l-1]
-		} else {
-			ws[i] = &mcWorker{s: o.Model.NewSampler()}
-		}
-	}
-	return ws
-}
-
-func (o *MC) put(ws []*mcWorker) {
-	o.mu.Lock()
-	o.free = append(o.free, ws...)
-	o.mu.Unlock()
+	o.once.Do(func() {
+		o.est = diffusion.MC{N: o.Model.NumNodes(), NewReacher: func() diffusion.Reacher { return o.Model.NewSampler() },
+			Runs: R, Seed: o.Seed, Stream: streamMC, Workers: o.Workers}
+	})
+	return o.est.Spread(seeds)
 }
 
 // MaxExactWorlds bounds NewExact: the number of live-edge worlds times the
