@@ -221,3 +221,40 @@ func grow(s []float64, n int) []float64 {
 	}
 	return make([]float64, n)
 }
+
+// SeedSpread is the DMP spread of seed sets: σ_DMP(S) = Σ_i p_i(T−1) with
+// p̄ the indicator of S, for fixed per-edge transmission probabilities —
+// the expected number of nodes active by slot T−1, exact on trees (for T
+// beyond the longest path) and an upper bound on loopy graphs. It is the
+// spread oracle influence maximisation uses (solvers/im, models/multiplex).
+// Not safe for concurrent use.
+type SeedSpread struct {
+	dmp   *DMP
+	alpha []float64
+	p0    []float64
+	t     int
+}
+
+// NewSeedSpread returns the oracle on g with per-edge probabilities alpha
+// (edge order, kept, not copied) and horizon T ≥ 1 (a programmer error
+// otherwise: it panics).
+func NewSeedSpread(g *graphs.Graph, alpha []float64, T int) *SeedSpread {
+	if T < 1 || len(alpha) != g.NumEdges() {
+		panic(fmt.Sprintf("models/ic: NewSeedSpread: T = %d, %d probabilities for %d edges", T, len(alpha), g.NumEdges()))
+	}
+	return &SeedSpread{dmp: NewDMP(g), alpha: alpha, p0: make([]float64, g.N), t: T}
+}
+
+// Spread returns σ_DMP(seeds) and a zero standard error (the estimate is
+// deterministic). It panics if a seed is outside 0..N−1.
+func (o *SeedSpread) Spread(seeds []int) (mean, stderr float64) {
+	clear(o.p0)
+	for _, s := range seeds {
+		o.p0[s] = 1
+	}
+	o.dmp.Forward(o.alpha, o.p0, o.t)
+	for _, x := range o.dmp.Marginals(o.t - 1) {
+		mean += x
+	}
+	return mean, 0
+}

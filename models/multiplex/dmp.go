@@ -67,10 +67,7 @@ func (m *Model) UnionIC() (*graphs.Graph, []float64, error) {
 // is deterministic (standard error 0) and implements solvers/im's Oracle.
 // Not safe for concurrent use.
 type DMP struct {
-	dmp   *ic.DMP
-	alpha []float64
-	p0    []float64
-	t     int
+	*ic.SeedSpread
 }
 
 // NewDMP returns the DMP oracle of m with horizon T ≥ 1. It returns
@@ -83,19 +80,6 @@ func NewDMP(m *Model, T int) (*DMP, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DMP{dmp: ic.NewDMP(u), alpha: p, p0: make([]float64, m.n), t: T}, nil
+	return &DMP{ic.NewSeedSpread(u, p, T)}, nil
 }
 
-// Spread returns σ_DMP(seeds) and a zero standard error. It panics if a
-// seed is outside 0..n-1.
-func (o *DMP) Spread(seeds []int) (mean, stderr float64) {
-	clear(o.p0)
-	for _, s := range seeds {
-		o.p0[s] = 1
-	}
-	o.dmp.Forward(o.alpha, o.p0, o.t)
-	for _, x := range o.dmp.Marginals(o.t - 1) {
-		mean += x
-	}
-	return mean, 0
-}

@@ -16,10 +16,7 @@ import (
 // path, and an upper bound of the true spread on loopy graphs. It is
 // deterministic, so its standard error is 0. Not safe for concurrent use.
 type DMPOracle struct {
-	dmp   *ic.DMP
-	alpha []float64
-	p0    []float64
-	t     int
+	*ic.SeedSpread
 }
 
 // NewDMPOracle returns the DMP oracle on g with per-edge probabilities p
@@ -33,21 +30,9 @@ func NewDMPOracle(g *graphs.Graph, p []float64, T int) (*DMPOracle, error) {
 	if T < 1 {
 		return nil, fmt.Errorf("im: NewDMPOracle: horizon T = %d, want ≥ 1", T)
 	}
-	return &DMPOracle{dmp: ic.NewDMP(g), alpha: p, p0: make([]float64, g.N), t: T}, nil
+	return &DMPOracle{ic.NewSeedSpread(g, p, T)}, nil
 }
 
-// Spread implements Oracle.
-func (o *DMPOracle) Spread(seeds []int) (mean, stderr float64) {
-	clear(o.p0)
-	for _, s := range seeds {
-		o.p0[s] = 1
-	}
-	o.dmp.Forward(o.alpha, o.p0, o.t)
-	for _, x := range o.dmp.Marginals(o.t - 1) {
-		mean += x
-	}
-	return mean, 0
-}
 
 // edgeProbs validates per-edge probabilities (nil: g.Weight).
 func edgeProbs(g *graphs.Graph, p []float64) ([]float64, error) {
