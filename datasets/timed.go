@@ -275,44 +275,32 @@ func ReadNetRate(r io.Reader, name string, g *graphs.Graph, T float64) (*TimedCa
 		return nil, err
 	}
 	declared := make(map[string]bool)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 64<<20)
-	line, second := 0, false
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if !second {
-			if s == "" {
-				second = true
-				continue
-			}
-			id, _, ok := strings.Cut(s, ",")
-			if !ok || strings.TrimSpace(id) == "" {
-				return nil, fmt.Errorf("%s line %d: want a node line \"id,name\"", where, line)
-			}
-			declared[strings.TrimSpace(id)] = true
-			continue
+	err = readTwoBlocks(r, where, func(line int, s string) error {
+		id, _, ok := strings.Cut(s, ",")
+		if !ok || strings.TrimSpace(id) == "" {
+			return fmt.Errorf("%s line %d: want a node line \"id,name\"", where, line)
 		}
-		if s == "" {
-			continue
-		}
+		declared[strings.TrimSpace(id)] = true
+		return nil
+	}, func(line int, s string) error {
 		f := strings.Split(s, ",")
 		if len(f)%2 != 0 {
-			return nil, fmt.Errorf("%s line %d: want \"id,t,id,t,…\" pairs, got %d fields", where, line, len(f))
+			return fmt.Errorf("%s line %d: want \"id,t,id,t,…\" pairs, got %d fields", where, line, len(f))
 		}
 		k := b.cascade(strconv.Itoa(len(b.ids)))
 		for j := 0; j < len(f); j += 2 {
 			id := strings.TrimSpace(f[j])
 			if !declared[id] {
-				return nil, fmt.Errorf("%s line %d: node %q not declared in the first block", where, line, id)
+				return fmt.Errorf("%s line %d: node %q not declared in the first block", where, line, id)
 			}
 			if err := b.add(line, k, id, strings.TrimSpace(f[j+1])); err != nil {
-				return nil, err
+				return err
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s line %d: %w", where, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return b.build()
 }
@@ -372,38 +360,25 @@ func WriteNetRateFile(path string, c *TimedCascades, g *graphs.Graph) error {
 // ≥ 0.
 func ReadNetRateNetwork(r io.Reader, name string, g *graphs.Graph) (src, dst []int, alpha []float64, err error) {
 	where := readWhere(name)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	line, second := 0, false
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if !second {
-			if s == "" {
-				second = true
-			}
-			continue
-		}
-		if s == "" {
-			continue
-		}
+	err = readTwoBlocks(r, where, nil, func(line int, s string) error {
 		f := strings.Split(s, ",")
 		if len(f) != 3 {
-			return nil, nil, nil, fmt.Errorf("%s line %d: want \"src,dst,alpha\", got %d fields", where, line, len(f))
+			return fmt.Errorf("%s line %d: want \"src,dst,alpha\", got %d fields", where, line, len(f))
 		}
 		u, ok1 := g.Index(strings.TrimSpace(f[0]))
 		v, ok2 := g.Index(strings.TrimSpace(f[1]))
 		if !ok1 || !ok2 {
-			return nil, nil, nil, fmt.Errorf("%s line %d: unknown node id in %q", where, line, s)
+			return fmt.Errorf("%s line %d: unknown node id in %q", where, line, s)
 		}
 		a, err := strconv.ParseFloat(strings.TrimSpace(f[2]), 64)
 		if err != nil || !(a >= 0) || math.IsInf(a, 0) {
-			return nil, nil, nil, fmt.Errorf("%s line %d: rate %q is not a finite number ≥ 0", where, line, f[2])
+			return fmt.Errorf("%s line %d: rate %q is not a finite number ≥ 0", where, line, f[2])
 		}
 		src, dst, alpha = append(src, u), append(dst, v), append(alpha, a)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, nil, fmt.Errorf("%s line %d: %w", where, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	return src, dst, alpha, nil
 }
@@ -419,4 +394,37 @@ func ReadNetRateNetworkFile(path string, g *graphs.Graph) (src, dst []int, alpha
 		return edges{s, d, a}, err
 	})
 	return e.src, e.dst, e.alpha, err
+}
+
+// readTwoBlocks reads NetInf/NetRate's two-block text: node lines, a blank
+// line, then data lines. node gets each line of the first block (nil: the
+// block is skipped) and data each non-blank line of the second, both with
+// their 1-based line numbers; the first error stops the read. Scanner
+// errors name the line.
+func readTwoBlocks(r io.Reader, where string, node, data func(line int, s string) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	line, second := 0, false
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		var err error
+		switch {
+		case !second && s == "":
+			second = true
+		case !second:
+			if node != nil {
+				err = node(line, s)
+			}
+		case s != "":
+			err = data(line, s)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s line %d: %w", where, line+1, err)
+	}
+	return nil
 }
