@@ -66,10 +66,8 @@ type mcWorker struct {
 // Spread returns the MC mean of the spread over R worlds and its standard
 // error sqrt(s²/R), s² the unbiased sample variance (NaN when R = 1). It
 // panics if Model is nil, Runs < 0 or a seed is outside 0..n-1.
+// It equals o.Sums(seeds, 0, R).MeanStderr().
 func (o *MC) Spread(seeds []int) (mean, stderr float64) {
-	if o.Model == nil {
-		panic("im: MC.Model is nil")
-	}
 	R := o.Runs
 	if R == 0 {
 		R = DefaultRuns
@@ -77,12 +75,55 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 	if R < 0 {
 		panic(fmt.Sprintf("im: MC.Runs = %d", R))
 	}
+	return o.Sums(seeds, 0, R).MeanStderr()
+}
+
+// Sums are the exact integer sums of the Monte-Carlo spread over a range of
+// worlds: the number of worlds, Σ|Reach| and Σ|Reach|², the last two as
+// unsigned 128-bit integers (Hi·2^64 + Lo). Sums of disjoint ranges add
+// exactly, in any order.
+type Sums struct {
+	Runs             int
+	SumHi, SumLo     uint64
+	SumSqHi, SumSqLo uint64
+}
+
+// Add returns the sums of the union of the two (disjoint) ranges.
+func (s Sums) Add(t Sums) Sums {
+	a, b := acc128{s.SumHi, s.SumLo}, acc128{s.SumSqHi, s.SumSqLo}
+	a.addAcc(acc128{t.SumHi, t.SumLo})
+	b.addAcc(acc128{t.SumSqHi, t.SumSqLo})
+	return Sums{Runs: s.Runs + t.Runs, SumHi: a.hi, SumLo: a.lo, SumSqHi: b.hi, SumSqLo: b.lo}
+}
+
+// MeanStderr returns the mean over the worlds and its standard error, as
+// MC.Spread does (NaN stderr for one world; NaN mean for none).
+func (s Sums) MeanStderr() (mean, stderr float64) {
+	return meanStderr(acc128{s.SumHi, s.SumLo}, acc128{s.SumSqHi, s.SumSqLo}, s.Runs)
+}
+
+// Sums returns the exact sums of |Reach(w_r, seeds)| over the worlds
+// r = lo..hi-1 of Spread (the same worlds, keyed by Seed and r alone), so
+// that MC.Spread = Σ_k o.Sums(seeds, r_k, r_{k+1}) for any split
+// 0 = r_0 < r_1 < … < r_m = R, bit for bit. This is the hook for sharding
+// the oracle across machines. Runs is ignored. It panics if Model is nil,
+// lo < 0 or a seed is outside 0..n-1; an empty range gives zero sums.
+func (o *MC) Sums(seeds []int, lo, hi int) Sums {
+	if o.Model == nil {
+		panic("im: MC.Model is nil")
+	}
+	if lo < 0 {
+		panic(fmt.Sprintf("im: MC.Sums from world %d", lo))
+	}
 	n := o.Model.NumNodes()
 	for _, s := range seeds {
 		diffusion.CheckNode(s, n)
 	}
+	if hi <= lo {
+		return Sums{}
+	}
 	key := diffusion.NewStream(o.Seed, streamMC)
-	chunks := (R + mcChunk - 1) / mcChunk
+	chunks := (hi - lo + mcChunk - 1) / mcChunk
 	nw := o.Workers
 	if nw <= 0 {
 		nw = runtime.GOMAXPROCS(0)
@@ -97,7 +138,7 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 			if c >= chunks {
 				break
 			}
-			for r := c * mcChunk; r < min(R, (c+1)*mcChunk); r++ {
+			for r := lo + c*mcChunk; r < min(hi, lo+(c+1)*mcChunk); r++ {
 				wk.buf = wk.s.Reach(wk.buf[:0], key.World(uint64(r)), seeds)
 				x := uint64(len(wk.buf))
 				wk.sum.add(x)
@@ -121,7 +162,7 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 		sum2.addAcc(wk.sum2)
 	}
 	o.put(ws)
-	return meanStderr(sum, sum2, R)
+	return Sums{Runs: hi - lo, SumHi: sum.hi, SumLo: sum.lo, SumSqHi: sum2.hi, SumSqLo: sum2.lo}
 }
 
 // acc128 is an exact unsigned 128-bit accumulator, so that the MC sums do
