@@ -1,6 +1,7 @@
 package diffusion
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"sync"
@@ -53,22 +54,61 @@ type mcWorker struct {
 // sqrt(s²/R), s² the unbiased sample variance (NaN when R = 1). It panics
 // if a seed is outside 0..N−1 or Runs < 1.
 func (o *MC) Spread(seeds []int) (mean, stderr float64) {
-	R := o.Runs
-	if R < 1 {
+	if o.Runs < 1 {
 		panic("diffusion: MC.Runs < 1")
+	}
+	return o.Sums(seeds, 0, o.Runs).MeanStderr()
+}
+
+// Sums are the exact integer sums of the Monte-Carlo spread over a range of
+// worlds: the number of worlds, Σ|Reach| and Σ|Reach|², the last two as
+// unsigned 128-bit integers (Hi·2^64 + Lo). Sums of disjoint ranges add
+// exactly, in any order.
+type Sums struct {
+	Runs             int
+	SumHi, SumLo     uint64
+	SumSqHi, SumSqLo uint64
+}
+
+// Add returns the sums of the union of the two (disjoint) ranges.
+func (s Sums) Add(t Sums) Sums {
+	a, b := acc128{s.SumHi, s.SumLo}, acc128{s.SumSqHi, s.SumSqLo}
+	a.addAcc(acc128{t.SumHi, t.SumLo})
+	b.addAcc(acc128{t.SumSqHi, t.SumSqLo})
+	return Sums{Runs: s.Runs + t.Runs, SumHi: a.hi, SumLo: a.lo, SumSqHi: b.hi, SumSqLo: b.lo}
+}
+
+// MeanStderr returns the mean over the worlds and its standard error, as
+// MC.Spread does (NaN stderr for one world; NaN mean for none).
+func (s Sums) MeanStderr() (mean, stderr float64) {
+	return meanStderr(acc128{s.SumHi, s.SumLo}, acc128{s.SumSqHi, s.SumSqLo}, s.Runs)
+}
+
+// Sums returns the exact sums of |Reach(w_r, seeds)| over the worlds
+// r = lo..hi−1 of Spread (keyed by Seed, Stream and r alone), so that
+// Spread = Σ_k Sums(seeds, r_k, r_{k+1}) for any split 0 = r_0 < … < r_m =
+// Runs, bit for bit: the hook for sharding the estimate across machines.
+// Runs is ignored. It panics if lo < 0 or a seed is outside 0..N−1; an
+// empty range gives zero sums.
+func (o *MC) Sums(seeds []int, lo, hi int) Sums {
+	if lo < 0 {
+		panic(fmt.Sprintf("diffusion: MC.Sums from world %d", lo))
 	}
 	for _, s := range seeds {
 		CheckNode(s, o.N)
 	}
+	if hi <= lo {
+		return Sums{}
+	}
 	key := NewStream(o.Seed, o.Stream)
-	chunks := (R + mcChunk - 1) / mcChunk
+	chunks := (hi - lo + mcChunk - 1) / mcChunk
 	ws := o.get(parallel.Workers(o.Workers, chunks))
 	for _, wk := range ws {
 		wk.sum, wk.sum2 = acc128{}, acc128{}
 	}
 	parallel.For(chunks, len(ws), 1, func(w, c int) {
 		wk := ws[w]
-		for r := c * mcChunk; r < min(R, (c+1)*mcChunk); r++ {
+		for r := lo + c*mcChunk; r < min(hi, lo+(c+1)*mcChunk); r++ {
 			wk.buf = wk.r.Reach(wk.buf[:0], key.World(uint64(r)), seeds)
 			x := uint64(len(wk.buf))
 			wk.sum.add(x)
@@ -81,7 +121,7 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 		sum2.addAcc(wk.sum2)
 	}
 	o.put(ws)
-	return meanStderr(sum, sum2, R)
+	return Sums{Runs: hi - lo, SumHi: sum.hi, SumLo: sum.lo, SumSqHi: sum2.hi, SumSqLo: sum2.lo}
 }
 
 func (o *MC) get(k int) []*mcWorker {

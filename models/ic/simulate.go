@@ -283,15 +283,22 @@ func (s *Simulator) workers(n int) []*Simulator {
 // during the call. s must not be used concurrently with SimulateMany. It
 // panics as SimulateOne does.
 func (s *Simulator) SimulateMany(M int, seed uint64, workers int, init Init, visit func(worker, idx int, c Cascade)) {
-	if M <= 0 {
+	s.simulateRange(0, M, seed, workers, init, visit)
+}
+
+// simulateRange is SimulateMany over the cascades idx = lo..hi-1 only: the
+// cascades of disjoint ranges that cover 0..M-1 are exactly those of
+// SimulateMany(M, ...), which is what lets a run be split into shards.
+func (s *Simulator) simulateRange(lo, hi int, seed uint64, workers int, init Init, visit func(worker, idx int, c Cascade)) {
+	if hi <= lo {
 		return
 	}
-	workers = parallel.Workers(workers, M)
+	workers = parallel.Workers(workers, hi-lo)
 	sims := s.workers(workers)
-	parallel.For(M, workers, 16, func(w, idx int) {
+	parallel.For(hi-lo, workers, 16, func(w, idx int) {
 		sim := sims[w]
-		sim.pcg.Seed(seed, parallel.SplitMix64(uint64(idx)))
-		visit(w, idx, sim.SimulateOne(sim.rng, init))
+		sim.pcg.Seed(seed, parallel.SplitMix64(uint64(lo+idx)))
+		visit(w, lo+idx, sim.SimulateOne(sim.rng, init))
 	})
 }
 
@@ -355,29 +362,58 @@ func Spread(g *graphs.Graph, alpha []float64, seeds []int, runs int, seed uint64
 // over workers, so the result does not depend on workers. It panics if the
 // simulator has no horizon, if runs ≤ 0, if dst is non-nil with length
 // other than T·N, or as SimulateOne does.
+//
+// Marginals is ActivationCounts over 0..runs-1 followed by
+// MarginalsFromCounts; a distributed run computes the counts of disjoint
+// ranges of cascades, adds them and finishes the same way, with the same
+// result bit for bit.
 func (s *Simulator) Marginals(dst []float64, init Init, runs int, seed uint64, workers int) []float64 {
-	T, n := s.t, s.g.N
-	if T == NoHorizon {
+	if s.t == NoHorizon {
 		panic("models/ic: Marginals needs a horizon T ≥ 1")
 	}
 	if runs <= 0 {
 		panic("models/ic: Marginals needs runs ≥ 1")
 	}
+	if dst != nil && len(dst) != s.t*s.g.N {
+		panic("models/ic: Marginals: len(dst) != T*N")
+	}
+	if dst != nil {
+		clear(dst)
+	}
+	dst = s.ActivationCounts(dst, init, 0, runs, seed, workers)
+	return MarginalsFromCounts(dst, s.g.N, runs)
+}
+
+// ActivationCounts adds to dst[τ*N+i] the number of cascades idx = lo..hi-1
+// of SimulateMany(·, seed, workers, init, ...) in which node i activates at
+// slot τ (τ = 0..T-1; length T·N, allocated zeroed when nil) and returns dst.
+// Cascade idx has its own stream (seed, idx), so the counts of disjoint
+// ranges covering 0..runs-1 add up (exactly: they are integers below 2^53)
+// to the counts of the whole run, whatever the split and the workers. It
+// panics if the simulator has no horizon, if dst is non-nil with length other
+// than T·N, or as SimulateOne does.
+func (s *Simulator) ActivationCounts(dst []float64, init Init, lo, hi int, seed uint64, workers int) []float64 {
+	T, n := s.t, s.g.N
+	if T == NoHorizon {
+		panic("models/ic: ActivationCounts needs a horizon T ≥ 1")
+	}
 	if dst == nil {
 		dst = make([]float64, T*n)
 	}
 	if len(dst) != T*n {
-		panic("models/ic: Marginals: len(dst) != T*N")
+		panic("models/ic: ActivationCounts: len(dst) != T*N")
 	}
-	clear(dst)
-	workers = parallel.Workers(workers, runs)
+	if hi <= lo {
+		return dst
+	}
+	workers = parallel.Workers(workers, hi-lo)
 	// counts[w][τ*N+i] = number of cascades with τ_i = τ; worker 0 counts in dst.
 	counts := make([][]float64, workers)
 	counts[0] = dst
 	for w := 1; w < workers; w++ {
 		counts[w] = make([]float64, T*n)
 	}
-	s.SimulateMany(runs, seed, workers, init, func(w, _ int, c Cascade) {
+	s.simulateRange(lo, hi, seed, workers, init, func(w, _ int, c Cascade) {
 		cw := counts[w]
 		for k, v := range c.Nodes {
 			cw[int(c.Times[k])*n+int(v)]++
@@ -388,15 +424,33 @@ func (s *Simulator) Marginals(dst []float64, init Init, runs int, seed uint64, w
 			dst[j] += x
 		}
 	}
+	return dst
+}
+
+// MarginalsFromCounts turns activation counts of runs cascades (the layout
+// of ActivationCounts, length T·N for n nodes) into the marginals p_i(t) in
+// place: it cumulates over time, p_i(t) ∝ #{τ_i ≤ t}, divides by runs and
+// returns counts. It panics if len(counts) is not a multiple of n or runs ≤ 0.
+func MarginalsFromCounts(counts []float64, n, runs int) []float64 {
+	if n < 0 || (n == 0 && len(counts) != 0) || (n > 0 && len(counts)%n != 0) {
+		panic("models/ic: MarginalsFromCounts: len(counts) is not a multiple of N")
+	}
+	if runs <= 0 {
+		panic("models/ic: MarginalsFromCounts needs runs ≥ 1")
+	}
+	if n == 0 {
+		return counts
+	}
+	T := len(counts) / n
 	// Cumulate over time (exact integers), then normalise.
 	for t := 1; t < T; t++ {
-		row, prev := dst[t*n:(t+1)*n], dst[(t-1)*n:t*n]
+		row, prev := counts[t*n:(t+1)*n], counts[(t-1)*n:t*n]
 		for i := range row {
 			row[i] += prev[i]
 		}
 	}
-	for j := range dst {
-		dst[j] /= float64(runs)
+	for j := range counts {
+		counts[j] /= float64(runs)
 	}
-	return dst
+	return counts
 }

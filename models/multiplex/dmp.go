@@ -82,4 +82,3 @@ func NewDMP(m *Model, T int) (*DMP, error) {
 	}
 	return &DMP{ic.NewSeedSpread(u, p, T)}, nil
 }
-

@@ -33,7 +33,6 @@ func NewDMPOracle(g *graphs.Graph, p []float64, T int) (*DMPOracle, error) {
 	return &DMPOracle{ic.NewSeedSpread(g, p, T)}, nil
 }
 
-
 // edgeProbs validates per-edge probabilities (nil: g.Weight).
 func edgeProbs(g *graphs.Graph, p []float64) ([]float64, error) {
 	if p == nil {

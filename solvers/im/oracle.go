@@ -53,10 +53,8 @@ type MC struct {
 // Spread returns the MC mean of the spread over R worlds and its standard
 // error sqrt(s²/R), s² the unbiased sample variance (NaN when R = 1). It
 // panics if Model is nil, Runs < 0 or a seed is outside 0..n-1.
+// It equals o.Sums(seeds, 0, R).MeanStderr().
 func (o *MC) Spread(seeds []int) (mean, stderr float64) {
-	if o.Model == nil {
-		panic("im: MC.Model is nil")
-	}
 	R := o.Runs
 	if R == 0 {
 		R = DefaultRuns
@@ -64,11 +62,28 @@ func (o *MC) Spread(seeds []int) (mean, stderr float64) {
 	if R < 0 {
 		panic(fmt.Sprintf("im: MC.Runs = %d", R))
 	}
+	return o.Sums(seeds, 0, R).MeanStderr()
+}
+
+// Sums are the exact integer sums of the Monte-Carlo spread over a range of
+// worlds (diffusion.Sums): they add exactly across shards.
+type Sums = diffusion.Sums
+
+// Sums returns the exact sums of |Reach(w_r, seeds)| over the worlds
+// r = lo..hi-1 of Spread (the same worlds, keyed by Seed and r alone), so
+// that MC.Spread = Σ_k o.Sums(seeds, r_k, r_{k+1}) for any split
+// 0 = r_0 < r_1 < … < r_m = R, bit for bit. This is the hook for sharding
+// the oracle across machines. Runs is ignored. It panics if Model is nil,
+// lo < 0 or a seed is outside 0..n-1; an empty range gives zero sums.
+func (o *MC) Sums(seeds []int, lo, hi int) Sums {
+	if o.Model == nil {
+		panic("im: MC.Model is nil")
+	}
 	o.once.Do(func() {
 		o.est = diffusion.MC{N: o.Model.NumNodes(), NewReacher: func() diffusion.Reacher { return o.Model.NewSampler() },
-			Runs: R, Seed: o.Seed, Stream: streamMC, Workers: o.Workers}
+			Seed: o.Seed, Stream: streamMC, Workers: o.Workers}
 	})
-	return o.est.Spread(seeds)
+	return o.est.Sums(seeds, lo, hi)
 }
 
 // MaxExactWorlds bounds NewExact: the number of live-edge worlds times the
