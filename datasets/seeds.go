@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/atomicfile"
@@ -66,4 +67,27 @@ func WriteSeeds(w io.Writer, g *graphs.Graph, seeds []int) error {
 // and rename).
 func WriteSeedsFile(path string, g *graphs.Graph, seeds []int) error {
 	return atomicfile.WriteFile(path, func(w io.Writer) error { return WriteSeeds(w, g, seeds) })
+}
+
+// ParseNodeIDs parses a list of external node ids separated by commas or
+// blanks ("3,7 12") into node indices, in order. It returns an error for an
+// unknown id, an id given twice and an empty list.
+func ParseNodeIDs(g *graphs.Graph, s string) ([]int, error) {
+	var out []int
+	seen := make(map[int]bool)
+	for _, id := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		i, ok := g.Index(id)
+		if !ok {
+			return nil, fmt.Errorf("unknown node id %q", id)
+		}
+		if seen[i] {
+			return nil, fmt.Errorf("node id %q given twice", id)
+		}
+		seen[i] = true
+		out = append(out, i)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no node ids in %q", s)
+	}
+	return out, nil
 }

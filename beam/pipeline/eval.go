@@ -174,13 +174,7 @@ func init() {
 // Eval adds the spread-evaluation pipeline to s. Call Check first.
 func Eval(s beam.Scope, cfg EvalConfig) {
 	s = s.Scope("spread.eval")
-	cuts := shardRanges(cfg.Runs, max(1, cfg.Shards))
-	var shards []evalShard
-	for set := range cfg.SeedSets {
-		for k := 0; k+1 < len(cuts); k++ {
-			shards = append(shards, evalShard{Set: set, Lo: cuts[k], Hi: cuts[k+1]})
-		}
-	}
+	shards := shardsOf(len(cfg.SeedSets), cfg.Runs, cfg.Shards, func(set, lo, hi int) evalShard { return evalShard{Set: set, Lo: lo, Hi: hi} })
 	col := beam.CreateList(s, shards)
 	if !cfg.NoReshuffle {
 		col = beam.Reshuffle(s, col)

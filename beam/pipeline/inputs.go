@@ -43,26 +43,9 @@ func (s GraphSpec) Load() (*graphs.Graph, error) {
 }
 
 // ParseNodeSet parses "id,id ..." (commas or blanks between ids) into node
-// indices, refusing unknown and repeated ids and an empty list.
-func ParseNodeSet(g *graphs.Graph, s string) ([]int, error) {
-	var out []int
-	seen := make(map[int]bool)
-	for _, id := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		i, ok := g.Index(id)
-		if !ok {
-			return nil, fmt.Errorf("unknown node id %q", id)
-		}
-		if seen[i] {
-			return nil, fmt.Errorf("node id %q given twice", id)
-		}
-		seen[i] = true
-		out = append(out, i)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no node ids in %q", s)
-	}
-	return out, nil
-}
+// indices, refusing unknown and repeated ids and an empty list
+// (datasets.ParseNodeIDs).
+func ParseNodeSet(g *graphs.Graph, s string) ([]int, error) { return datasets.ParseNodeIDs(g, s) }
 
 // ReadNodeSets reads a file of node sets, one per line (ids separated by
 // commas or blanks; blank lines and '#' comments skipped), in file order.
@@ -147,6 +130,19 @@ func NewModel(g *graphs.Graph, p []float64, model string) (diffusion.Model, erro
 
 // shardRanges splits 0..total-1 into at most shards contiguous ranges of
 // nearly equal size, as cut points 0 = c_0 < c_1 < … < c_m = total.
+// shardsOf returns one element per (set, shard) pair: mk(set, lo, hi) for
+// the runs lo..hi-1 of each shard of the total runs.
+func shardsOf[T any](sets, total, shards int, mk func(set, lo, hi int) T) []T {
+	cuts := shardRanges(total, max(1, shards))
+	var out []T
+	for set := range sets {
+		for k := 0; k+1 < len(cuts); k++ {
+			out = append(out, mk(set, cuts[k], cuts[k+1]))
+		}
+	}
+	return out
+}
+
 func shardRanges(total, shards int) []int {
 	shards = max(1, min(shards, total))
 	cuts := make([]int, shards+1)

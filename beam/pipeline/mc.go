@@ -175,13 +175,7 @@ func init() {
 // first.
 func MC(s beam.Scope, cfg MCConfig) {
 	s = s.Scope("spread.mc")
-	cuts := shardRanges(cfg.Samples, max(1, cfg.Shards))
-	var shards []mcShard
-	for set := range cfg.Sources {
-		for k := 0; k+1 < len(cuts); k++ {
-			shards = append(shards, mcShard{Set: set, Lo: cuts[k], Hi: cuts[k+1]})
-		}
-	}
+	shards := shardsOf(len(cfg.Sources), cfg.Samples, cfg.Shards, func(set, lo, hi int) mcShard { return mcShard{Set: set, Lo: lo, Hi: hi} })
 	col := beam.CreateList(s, shards)
 	if !cfg.NoReshuffle {
 		col = beam.Reshuffle(s, col)

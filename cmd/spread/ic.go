@@ -298,25 +298,12 @@ The output is CSV "node,t,p" with external node ids.`,
 // parseNodeList parses "id,id,..." into node indices, rejecting unknown and
 // repeated ids.
 func parseNodeList(g *graphs.Graph, s string) ([]int, error) {
-	var out []int
-	seen := make(map[int]bool)
-	for _, id := range strings.Split(s, ",") {
-		id = strings.TrimSpace(id)
-		if id == "" {
-			continue
-		}
-		i, ok := g.Index(id)
-		if !ok {
-			return nil, fmt.Errorf("-sources: unknown node id %q", id)
-		}
-		if seen[i] {
-			return nil, fmt.Errorf("-sources: node id %q given twice", id)
-		}
-		seen[i] = true
-		out = append(out, i)
+	if strings.Trim(s, ", \t") == "" {
+		return nil, usagef("no node ids in %q", s) // a flag error, not a data one
 	}
-	if len(out) == 0 {
-		return nil, usagef("no node ids in %q", s)
+	ids, err := datasets.ParseNodeIDs(g, s)
+	if err != nil {
+		return nil, fmt.Errorf("-sources: %w", err)
 	}
-	return out, nil
+	return ids, nil
 }
