@@ -154,14 +154,11 @@ func Fig1a(ctx context.Context, cfg Fig1aConfig, opt Options) (*Output, error) {
 		return tr.add(idx[2][mi], a, slicer.MeanAbsError(res.Alpha, alphaStar, nil),
 			runInfo{secs: time.Since(t0).Seconds(), iters: res.Stats.Iterations, atLimit: res.Status == train.IterationLimit})
 	})
+	out, err := tr.output(err, cfg, opt.Seed, nil)
 	if err != nil {
 		return nil, err
 	}
-	pts, err := tr.result()
-	if err != nil {
-		return nil, err
-	}
-	out := &Output{Name: name, Config: cfg, Seed: opt.Seed, Points: pts}
+	pts := out.Points
 	out.Figures = []FigureFile{
 		figureSpec{file: name + ".png", title: fmt.Sprintf("Fig. 1a: 3-regular tree, N=%d, T=%d (T_code=%d), full observation", cfg.N, cfg.T, cfg.T+1),
 			xlabel: "number of cascades M", ylabel: "mean |α − α*|", logX: true, logY: true, metric: "mae"}.build(pts),
@@ -328,11 +325,11 @@ func Fig1b(ctx context.Context, cfg Fig1bConfig, opt Options) (*Output, error) {
 			}
 		}
 	}
-	pts, err := tr.result()
+	out, err := tr.output(nil, cfg, opt.Seed, notes)
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Name: name, Config: cfg, Seed: opt.Seed, Points: pts, Notes: notes}
+	pts := out.Points
 	out.Figures = []FigureFile{
 		figureSpec{file: name + ".png", title: fmt.Sprintf("Fig. 1b: 3-regular trees, M=%d cascades, T=%d (T_code=%d), one core", cfg.M, cfg.T, cfg.T+1),
 			xlabel: "number of nodes N", ylabel: "seconds per gradient evaluation", logX: true, logY: true, metric: "seconds_per_gradient"}.build(pts),

@@ -261,14 +261,11 @@ func Fig5(ctx context.Context, cfg Fig5Config, opt Options) (*Output, error) {
 		}
 		return tr.add(iMAE[mi], a, slicer.MeanAbsError(res.Theta, s.alphaStar, nil), ri)
 	})
+	out, err := tr.output(err, cfg, opt.Seed, nil)
 	if err != nil {
 		return nil, err
 	}
-	pts, err := tr.result()
-	if err != nil {
-		return nil, err
-	}
-	out := &Output{Name: name, Config: cfg, Seed: opt.Seed, Points: pts}
+	pts := out.Points
 	title := fmt.Sprintf("%d×%d lattice, T=%d (T_code=%d), %d MC runs/source", cfg.Side, cfg.Side, cfg.T, cfg.T+1, cfg.MCRuns)
 	isDP := func(p *Point) bool { return p.Metric == metricDP || p.Metric == metricDPEq }
 	out.Figures = []FigureFile{
@@ -389,14 +386,11 @@ func Fig6(ctx context.Context, cfg Fig6Config, opt Options) (*Output, error) {
 		notes[j] = msg
 		return nil
 	})
+	out, err := tr.output(err, cfg, opt.Seed, notes)
 	if err != nil {
 		return nil, err
 	}
-	pts, err := tr.result()
-	if err != nil {
-		return nil, err
-	}
-	out := &Output{Name: name, Config: cfg, Seed: opt.Seed, Points: pts, Notes: notes}
+	pts := out.Points
 	// The reference (DMP with α*, constant in R) is left out of the plots,
 	// which would otherwise squeeze the curves; the title gives its value.
 	title := fmt.Sprintf("Fig. 6: %d×%d lattice, T=%d, M=%d (DMP with α*: %%.3f)", cfg.Side, cfg.Side, cfg.T, cfg.M)

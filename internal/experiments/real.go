@@ -247,14 +247,11 @@ func Real(ctx context.Context, cfg RealConfig, opt Options) (*Output, error) {
 		}
 		return tr.add(jb.point, jb.r, slicer.MeanAbsError(res.Theta, nt.alphaStar, nil), learnInfo(res, time.Since(t0).Seconds()))
 	})
+	out, err := tr.output(err, cfg, opt.Seed, notes)
 	if err != nil {
 		return nil, err
 	}
-	pts, err := tr.result()
-	if err != nil {
-		return nil, err
-	}
-	out := &Output{Name: name, Config: cfg, Seed: opt.Seed, Points: pts, Notes: notes}
+	pts := out.Points
 	out.Figures = []FigureFile{
 		figureSpec{file: name + ".png", title: fmt.Sprintf("Fig. 4: real networks, p̄=%g/N, T=%d (T_code=%d), %s from α=%g", cfg.Seeds, cfg.T, cfg.T+1, methodName(cfg.Learn.Method), init),
 			xlabel: "number of cascades M", ylabel: "mean |α − α*|", logX: true, logY: true, metric: "mae"}.build(pts),

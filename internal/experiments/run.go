@@ -171,6 +171,19 @@ func (t *tracker) note(format string, args ...any) error {
 
 // result returns the completed points in planning order, or an error naming
 // the first incomplete one.
+// output finishes an experiment: the error of its runs if any, else the
+// Output with the tracker's points, the configuration, seed and notes.
+func (t *tracker) output(runErr error, cfg any, seed uint64, notes []string) (*Output, error) {
+	if runErr != nil {
+		return nil, runErr
+	}
+	pts, err := t.result()
+	if err != nil {
+		return nil, err
+	}
+	return &Output{Name: t.name, Config: cfg, Seed: seed, Points: pts, Notes: notes}, nil
+}
+
 func (t *tracker) result() ([]Point, error) {
 	for i, p := range t.points {
 		if t.got[i] != len(t.vals[i]) {
