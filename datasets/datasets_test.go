@@ -224,7 +224,7 @@ func TestReadHidden(t *testing.T) {
 	}{
 		{"comments and repeats", "# hidden\n\nb\n e \nb\n", []bool{true, false, true, true, false}, ""},
 		{"empty file", "", []bool{true, true, true, true, true}, ""},
-		{"unknown id", "a\n# x\nq\n", nil, `datasets: read h.txt line 3: unknown node "q"`},
+		{"unknown id", "a\n# x\nq\n", nil, `datasets: read h.txt line 3: unknown node id "q"`},
 		{"two ids on a line", "a b\n", nil, "line 1: want one node id"},
 	}
 	for _, tc := range tests {

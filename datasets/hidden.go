@@ -23,14 +23,7 @@ func ReadHidden(r io.Reader, name string, g *graphs.Graph) ([]bool, error) {
 	for i := range observed {
 		observed[i] = true
 	}
-	err := readLines(r, where, func(line int, s string) error {
-		if strings.ContainsAny(s, " \t") {
-			return fmt.Errorf("%s line %d: want one node id, got %q", where, line, s)
-		}
-		i, ok := g.Index(s)
-		if !ok {
-			return fmt.Errorf("%s line %d: unknown node %q", where, line, s)
-		}
+	err := readNodeLines(r, where, g, func(_, i int, _ string) error {
 		observed[i] = false
 		return nil
 	})

@@ -117,3 +117,19 @@ func lineValue(where string, line int, s string, prob bool) (float64, error) {
 	}
 	return x, nil
 }
+
+// readNodeLines reads a file of one external node id per line (blank lines
+// and '#' comments skipped) and calls fn with each line number and node
+// index. Errors name the line: two fields on a line, an unknown id.
+func readNodeLines(r io.Reader, where string, g *graphs.Graph, fn func(line, i int, id string) error) error {
+	return readLines(r, where, func(line int, s string) error {
+		if strings.ContainsAny(s, " \t") {
+			return fmt.Errorf("%s line %d: want one node id, got %q", where, line, s)
+		}
+		i, ok := g.Index(s)
+		if !ok {
+			return fmt.Errorf("%s line %d: unknown node id %q", where, line, s)
+		}
+		return fn(line, i, s)
+	})
+}

@@ -20,11 +20,7 @@ func ReadSeeds(r io.Reader, name string, g *graphs.Graph) ([]int, error) {
 	where := readWhere(name)
 	var out []int
 	seen := make(map[int]int)
-	err := readLines(r, where, func(line int, s string) error {
-		i, ok := g.Index(s)
-		if !ok {
-			return fmt.Errorf("%s line %d: unknown node id %q", where, line, s)
-		}
+	err := readNodeLines(r, where, g, func(line, i int, s string) error {
 		if l, dup := seen[i]; dup {
 			return fmt.Errorf("%s line %d: node %q already given on line %d", where, line, s, l)
 		}
