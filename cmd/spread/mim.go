@@ -186,7 +186,7 @@ line, '#' comments) with R Monte-Carlo runs, and prints
 			if err != nil {
 				return err
 			}
-			mean, se := (&multiplex.MC{Model: m, Runs: f.mc, Seed: f.seed, Workers: f.workers}).Spread(seeds)
+			mean, se := multiplex.MustMC(m, f.mc, f.seed, f.workers).Spread(seeds)
 			fmt.Fprintf(e.stdout, "spread=%.4f stderr=%.4f\n", mean, se)
 			return nil
 		}

@@ -32,7 +32,7 @@ func benchMC(b *testing.B, mx *graphs.Multiplex) {
 	for i := 0; i < 30; i++ {
 		seeds = append(seeds, i*7%mx.N())
 	}
-	o := &multiplex.MC{Model: md, Runs: 1000, Seed: 1}
+	o := multiplex.MustMC(md, 1000, 1, 0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		o.Spread(seeds)
@@ -76,7 +76,7 @@ func TestDMPReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mc := &multiplex.MC{Model: md, Runs: 10000, Seed: 1}
+		mc := multiplex.MustMC(md, 10000, 1, 0)
 		for _, T := range []int{10, 30} {
 			d, err := multiplex.NewDMP(md, T)
 			if err != nil {

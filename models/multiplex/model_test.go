@@ -20,7 +20,7 @@ import (
 )
 
 var (
-	_ im.Oracle = (*multiplex.MC)(nil)
+	_ im.Oracle = (*diffusion.MC)(nil)
 	_ im.Oracle = (*multiplex.DMP)(nil)
 )
 
@@ -90,7 +90,7 @@ func TestLTThresholdDistribution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &multiplex.MC{Model: md, Runs: 20000, Seed: 5}
+	o := multiplex.MustMC(md, 20000, 5, 0)
 	mean, se := o.Spread([]int{0})
 	if math.Abs(mean-1.5) > 4*se || se > 0.01 {
 		t.Errorf("σ({0}) = %v ± %v, want 1.5", mean, se)
@@ -127,20 +127,20 @@ func TestMCDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	seeds := []int{3, 50, 7, 199}
-	ref, refSE := (&multiplex.MC{Model: md, Runs: 300, Seed: 9, Workers: 1}).Spread(seeds)
+	ref, refSE := multiplex.MustMC(md, 300, 9, 1).Spread(seeds)
 	prev := runtime.GOMAXPROCS(4)
 	defer runtime.GOMAXPROCS(prev)
 	for _, w := range []int{0, 2, 4} {
-		got, se := (&multiplex.MC{Model: md, Runs: 300, Seed: 9, Workers: w}).Spread([]int{199, 7, 3, 50, 3})
+		got, se := multiplex.MustMC(md, 300, 9, w).Spread([]int{199, 7, 3, 50, 3})
 		if got != ref || se != refSE {
 			t.Errorf("workers %d: %v ± %v, want %v ± %v", w, got, se, ref, refSE)
 		}
 	}
 	runtime.GOMAXPROCS(1)
-	if got, _ := (&multiplex.MC{Model: md, Runs: 300, Seed: 9}).Spread(seeds); got != ref {
+	if got, _ := multiplex.MustMC(md, 300, 9, 0).Spread(seeds); got != ref {
 		t.Errorf("GOMAXPROCS 1: %v, want %v", got, ref)
 	}
-	if got, _ := (&multiplex.MC{Model: md, Runs: 300, Seed: 10}).Spread(seeds); got == ref {
+	if got, _ := multiplex.MustMC(md, 300, 10, 0).Spread(seeds); got == ref {
 		t.Errorf("seed 10 gives the same estimate %v as seed 9", got)
 	}
 }
@@ -163,7 +163,7 @@ func TestAllICMatchesUnion(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, seeds := range [][]int{{0}, {5, 17}, {1, 2, 3, 4}} {
-		a, sa := (&multiplex.MC{Model: md, Runs: 20000, Seed: 1}).Spread(seeds)
+		a, sa := multiplex.MustMC(md, 20000, 1, 0).Spread(seeds)
 		b, sb := (&im.MC{Model: icm, Runs: 20000, Seed: 2}).Spread(seeds)
 		if d := math.Abs(a - b); d > 4*math.Hypot(sa, sb) {
 			t.Errorf("seeds %v: multiplex %v ± %v, union IC %v ± %v", seeds, a, sa, b, sb)
@@ -195,7 +195,7 @@ func TestDMPExactOnTree(t *testing.T) {
 	if got, _ := d.Spread([]int{0}); math.Abs(got-want) > 1e-12 {
 		t.Errorf("DMP σ({0}) = %v, want %v", got, want)
 	}
-	mean, se := (&multiplex.MC{Model: md, Runs: 40000, Seed: 3}).Spread([]int{0})
+	mean, se := multiplex.MustMC(md, 40000, 3, 0).Spread([]int{0})
 	if math.Abs(mean-want) > 4*se {
 		t.Errorf("MC σ({0}) = %v ± %v, want %v", mean, se, want)
 	}
@@ -293,7 +293,7 @@ func TestCompatXenopus(t *testing.T) {
 		t.Fatalf("%d rows", len(rows))
 	}
 	spread := func(md *multiplex.Model, seeds []int) int {
-		got, _ := (&multiplex.MC{Model: md, Runs: 10, Seed: 1}).Spread(seeds)
+		got, _ := multiplex.MustMC(md, 10, 1, 0).Spread(seeds)
 		return int(got)
 	}
 	for r, row := range rows[1:] {

@@ -137,7 +137,7 @@ func (s *Settings) oracle(m *multiplex.Model) im.Oracle {
 	if s.Oracle != nil {
 		return s.Oracle
 	}
-	return &multiplex.MC{Model: m, Runs: s.Runs, Seed: s.Seed, Workers: s.Workers}
+	return multiplex.MustMC(m, s.Runs, s.Seed, s.Workers)
 }
 
 // ISF is the Influential Seed Finder of Kuhnle et al. (2018): greedy on the
@@ -250,7 +250,7 @@ func (ph Phase1) Plan(p *Problem, s *Settings) (*Plan, int, error) {
 			plan.Profits[i] = []float64{0}
 			continue
 		}
-		sub := &multiplex.MC{Model: p.Model.Sub(i), Runs: s.Runs, Seed: s.Seed, Workers: s.Workers}
+		sub := multiplex.MustMC(p.Model.Sub(i), s.Runs, s.Seed, s.Workers)
 		r, err := im.Maximize(&im.Problem{Oracle: sub, N: p.Model.NumNodes(), K: l, Candidates: cand},
 			&im.Settings{Recorder: rename(s.Recorder, fmt.Sprintf("layer %d", i))}, im.CELF{})
 		if err != nil {

@@ -120,7 +120,7 @@ func TestISFIsGreedy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := im.Maximize(&im.Problem{Oracle: &multiplex.MC{Model: m, Runs: 50, Seed: 2}, N: m.NumNodes(), K: 4}, nil, im.Greedy{})
+	g, err := im.Maximize(&im.Problem{Oracle: multiplex.MustMC(m, 50, 2, 0), N: m.NumNodes(), K: 4}, nil, im.Greedy{})
 	if err != nil {
 		t.Fatal(err)
 	}
