@@ -2,7 +2,6 @@ package multiplex
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/spread-dev/spread/graphs"
 )
@@ -18,16 +17,7 @@ func NewCompat(m *graphs.Multiplex, rounds int) (*Model, error) {
 	if m == nil || len(m.Layers) == 0 {
 		return nil, fmt.Errorf("multiplex: NewCompat: no layers")
 	}
-	b := graphs.NewBuilder("")
-	g0 := m.Layers[0]
-	for i := 0; i < g0.N; i++ {
-		b.Node(g0.ID(i))
-	}
-	for _, g := range m.Layers {
-		for e := range g.Src {
-			b.AddEdgeIndex(g.Src[e], g.Dst[e], math.NaN(), 0)
-		}
-	}
+	b := unionBuilder(m.Layers, m.Layers[0].N)
 	u, _, err := b.Build(graphs.BuildOptions{Undirected: true})
 	if err != nil {
 		return nil, fmt.Errorf("multiplex: NewCompat: %w", err)

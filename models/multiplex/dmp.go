@@ -27,18 +27,7 @@ func (m *Model) UnionIC() (*graphs.Graph, []float64, error) {
 	if !m.AllIC() {
 		return nil, nil, ErrNotIC
 	}
-	// Build on the multiplex's ids (node i keeps index i); duplicates
-	// across layers collapse to the first.
-	b := graphs.NewBuilder("")
-	g0 := m.layers[0]
-	for i := 0; i < m.n; i++ {
-		b.Node(g0.ID(i))
-	}
-	for _, g := range m.layers {
-		for e := range g.Src {
-			b.AddEdgeIndex(g.Src[e], g.Dst[e], math.NaN(), 0)
-		}
-	}
+	b := unionBuilder(m.layers, m.n)
 	u, _, err := b.Build(graphs.BuildOptions{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("multiplex: union: %w", err)
@@ -81,4 +70,22 @@ func NewDMP(m *Model, T int) (*DMP, error) {
 		return nil, err
 	}
 	return &DMP{ic.NewSeedSpread(u, p, T)}, nil
+}
+
+// unionBuilder returns a builder of the union of the layers: the n nodes of
+// the multiplex with layer 0's ids (node i keeps index i) and every layer's
+// edges, without weights; duplicates across layers collapse to the first
+// when built with the default policy.
+func unionBuilder(layers []*graphs.Graph, n int) *graphs.Builder {
+	b := graphs.NewBuilder("")
+	g0 := layers[0]
+	for i := 0; i < n; i++ {
+		b.Node(g0.ID(i))
+	}
+	for _, g := range layers {
+		for e := range g.Src {
+			b.AddEdgeIndex(g.Src[e], g.Dst[e], math.NaN(), 0)
+		}
+	}
+	return b
 }
