@@ -179,37 +179,24 @@ type Experiment struct {
 	Run func(ctx context.Context, s Scale, opt Options) (*Output, error)
 }
 
+// experiment pairs an experiment's run function with its default
+// configuration at a scale.
+func experiment[C any](name, short, long string, run func(context.Context, C, Options) (*Output, error), def func(Scale) C) Experiment {
+	return Experiment{Name: name, Short: short, Long: long, Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
+		return run(ctx, def(s), opt)
+	}}
+}
+
 // List returns the experiments in the paper's order.
 func List() []Experiment {
 	return []Experiment{
-		{Name: "fig1a", Short: "SLICER = DMPrec, vs MLE: error vs cascades on a 3-regular tree (paper Fig. 1a)", Long: fig1aLong,
-			Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-				return Fig1a(ctx, DefaultFig1a(s), opt)
-			}},
-		{Name: "fig1b", Short: "time per gradient evaluation vs N: adjoint, autodiff, DMPrec (paper Fig. 1b)", Long: fig1bLong,
-			Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-				return Fig1b(ctx, DefaultFig1b(s), opt)
-			}},
-		{Name: "fig2", Short: "full observation: error vs cascades on five topologies, two horizons (paper Fig. 2)", Long: fig2Long,
-			Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-				return Fig2(ctx, DefaultFig2(s), opt)
-			}},
-		{Name: "fig3", Short: "25% hidden nodes: error vs cascades on trees and RRGs (paper Fig. 3)", Long: fig3Long,
-			Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-				return Fig3(ctx, DefaultFig3(s), opt)
-			}},
-		{Name: "fig5", Short: "square lattice, T=19: marginal error δp of true vs learned α (paper Fig. 5)", Long: fig5Long,
-			Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-				return Fig5(ctx, DefaultFig5(s), opt)
-			}},
-		{Name: "fig6", Short: "square lattice: δp vs number of mixture replicas, 0% and 15% hidden (paper Fig. 6)", Long: fig6Long,
-			Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-				return Fig6(ctx, DefaultFig6(s), opt)
-			}},
-		{Name: "real", Short: "real networks (as-22july06, web-sk-2005): error vs cascades (paper Fig. 4)", Long: realLong,
-			Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-				return Real(ctx, DefaultReal(s), opt)
-			}},
+		experiment("fig1a", "SLICER = DMPrec, vs MLE: error vs cascades on a 3-regular tree (paper Fig. 1a)", fig1aLong, Fig1a, DefaultFig1a),
+		experiment("fig1b", "time per gradient evaluation vs N: adjoint, autodiff, DMPrec (paper Fig. 1b)", fig1bLong, Fig1b, DefaultFig1b),
+		experiment("fig2", "full observation: error vs cascades on five topologies, two horizons (paper Fig. 2)", fig2Long, Fig2, DefaultFig2),
+		experiment("fig3", "25% hidden nodes: error vs cascades on trees and RRGs (paper Fig. 3)", fig3Long, Fig3, DefaultFig3),
+		experiment("fig5", "square lattice, T=19: marginal error δp of true vs learned α (paper Fig. 5)", fig5Long, Fig5, DefaultFig5),
+		experiment("fig6", "square lattice: δp vs number of mixture replicas, 0% and 15% hidden (paper Fig. 6)", fig6Long, Fig6, DefaultFig6),
+		experiment("real", "real networks (as-22july06, web-sk-2005): error vs cascades (paper Fig. 4)", realLong, Real, DefaultReal),
 	}
 }
 
