@@ -280,33 +280,37 @@ func WriteCascades(w io.Writer, c *Cascades, g *graphs.Graph) error {
 		}
 		seen[id] = true
 	}
-	bw := bufio.NewWriter(w)
-	bw.WriteString(csvHeader + "\n")
-	var buf []byte
-	for k, id := range c.IDs {
+	for _, v := range c.Node {
+		if nid := g.ID(int(v)); checkToken(nid) != nil {
+			return fmt.Errorf("datasets: write: node id %q %w", nid, checkToken(nid))
+		}
+	}
+	return writeCascadeCSV(w, g, c.IDs, func(k int) ([]int32, func([]byte, int) []byte) {
 		nodes, times := c.Cascade(k)
-		if len(nodes) == 0 {
-			bw.WriteString(id + ",,\n")
-			continue
-		}
-		for j, v := range nodes {
-			nid := g.ID(int(v))
-			if err := checkToken(nid); err != nil {
-				return fmt.Errorf("datasets: write: node id %q %w", nid, err)
+		return nodes, func(buf []byte, j int) []byte { return strconv.AppendInt(buf, int64(times[j]), 10) }
+	})
+}
+
+// writeCascadeCSV writes the cascade CSV of the discrete and the
+// continuous-time cascades: the header, then for cascade k (id ids[k])
+// either "id,," when it is empty or one line "id,node,time" per activation
+// j of its nodes, the time appended by the function cascade returns.
+func writeCascadeCSV(w io.Writer, g *graphs.Graph, ids []string, cascade func(k int) ([]int32, func(buf []byte, j int) []byte)) error {
+	return writeBuffered(w, func(bw *bufio.Writer) {
+		bw.WriteString(csvHeader + "\n")
+		var buf []byte
+		for k, id := range ids {
+			nodes, appendTime := cascade(k)
+			if len(nodes) == 0 {
+				bw.WriteString(id + ",,\n")
 			}
-			buf = append(buf[:0], id...)
-			buf = append(buf, ',')
-			buf = append(buf, nid...)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, int64(times[j]), 10)
-			buf = append(buf, '\n')
-			bw.Write(buf)
+			for j, v := range nodes {
+				buf = append(append(append(append(buf[:0], id...), ','), g.ID(int(v))...), ',')
+				buf = append(appendTime(buf, j), '\n')
+				bw.Write(buf)
+			}
 		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("datasets: write: %w", err)
-	}
-	return nil
+	})
 }
 
 // WriteCascadesFile writes c to path atomically (a temporary file beside

@@ -237,20 +237,9 @@ func WriteTimedCascades(w io.Writer, c *TimedCascades, g *graphs.Graph) error {
 			return fmt.Errorf("datasets: write: cascade id %q %w", id, err)
 		}
 	}
-	return writeBuffered(w, func(bw *bufio.Writer) {
-		bw.WriteString(csvHeader + "\n")
-		var buf []byte
-		for k, id := range c.IDs {
-			nodes, times := c.Cascade(k)
-			if len(nodes) == 0 {
-				bw.WriteString(id + ",,\n")
-			}
-			for j, v := range nodes {
-				buf = append(append(append(append(buf[:0], id...), ','), g.ID(int(v))...), ',')
-				buf = append(appendTime(buf, times[j]), '\n')
-				bw.Write(buf)
-			}
-		}
+	return writeCascadeCSV(w, g, c.IDs, func(k int) ([]int32, func([]byte, int) []byte) {
+		nodes, times := c.Cascade(k)
+		return nodes, func(buf []byte, j int) []byte { return appendTime(buf, times[j]) }
 	})
 }
 
