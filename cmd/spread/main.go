@@ -3,6 +3,7 @@
 package main
 
 import (
+	"os/exec"
 	"context"
 	"errors"
 	"flag"
@@ -25,6 +26,9 @@ type command struct {
 	// its flags; main refuses any other number as a usage error, so run
 	// functions need not check.
 	nargs int
+	// raw passes every argument after the command's name to run unparsed
+	// (a command that forwards to another program: spread beam).
+	raw bool
 	// setFlags declares the flags on fs and returns the run function that
 	// reads them; it is called anew for every invocation.
 	setFlags func(fs *flag.FlagSet) func(ctx context.Context, env *env, args []string) error
@@ -52,7 +56,7 @@ picks seed sets that maximise influence.`,
 }
 
 func init() {
-	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, nmfCmd, imCmd, mimCmd, netrateCmd, continestCmd, influlearnerCmd, experimentCmd}
+	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, nmfCmd, imCmd, mimCmd, netrateCmd, continestCmd, influlearnerCmd, experimentCmd, beamCmd}
 }
 
 func main() {
@@ -100,6 +104,21 @@ func run(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	runFn := cmd.setFlags(fs)
+	if cmd.raw {
+		if err := runFn(ctx, e, rest); err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
+			var ue usageError
+			if errors.As(err, &ue) {
+				return 2
+			}
+			var xe *exec.ExitError
+			if errors.As(err, &xe) {
+				return xe.ExitCode()
+			}
+			return 1
+		}
+		return 0
+	}
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(e.stdout, cmd, name)
