@@ -3,13 +3,13 @@
 package main
 
 import (
-	"os/exec"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 )
 
