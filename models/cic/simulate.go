@@ -184,13 +184,20 @@ func (s *Simulator) workers(n int) []*Simulator {
 // counts) or store by idx. c is valid only during the call. It panics if a
 // source is not a node (check with CheckSources first).
 func (s *Simulator) SimulateMany(M int, seed uint64, workers int, sources func(idx int) []int, visit func(worker, idx int, c Cascade)) {
-	if M <= 0 {
+	s.simulateRange(0, M, seed, workers, sources, visit)
+}
+
+// simulateRange is SimulateMany over the cascades idx = lo..hi−1 only: the
+// cascades of disjoint ranges covering 0..M−1 are exactly those of
+// SimulateMany(M, …), which lets a run be split into shards.
+func (s *Simulator) simulateRange(lo, hi int, seed uint64, workers int, sources func(idx int) []int, visit func(worker, idx int, c Cascade)) {
+	if hi <= lo {
 		return
 	}
-	workers = parallel.Workers(workers, M)
+	workers = parallel.Workers(workers, hi-lo)
 	sims := s.workers(workers)
-	parallel.For(M, workers, 8, func(w, idx int) {
-		sim := sims[w]
+	parallel.For(hi-lo, workers, 8, func(w, i int) {
+		sim, idx := sims[w], lo+i
 		sim.pcg.Seed(seed, parallel.SplitMix64(uint64(idx)))
 		visit(w, idx, sim.SimulateOne(sim.rng, sources(idx)))
 	})
@@ -284,38 +291,79 @@ func (s *Simulator) Marginals(dst []float64, sources []int, grid []float64, K in
 	if err := CheckSources(sources, N); err != nil {
 		return nil, err
 	}
-	workers = parallel.Workers(workers, K)
-	// first[w][l*N+v] counts the cascades of worker w in which v's
-	// infection time falls in (grid[l-1], grid[l]]; a prefix sum over l
-	// gives the counts of t_v ≤ grid[l].
+	first, err := s.FirstCounts(nil, sources, grid, 0, K, seed, workers)
+	if err != nil {
+		return nil, err
+	}
+	return MarginalsFromFirst(dst, first, N, K), nil
+}
+
+// FirstCounts adds to dst[l·N+v] the number of cascades idx = lo..hi−1 of
+// Marginals(·, sources, grid, ·, seed, ·) in which node v is infected in
+// the grid interval (grid[l−1], grid[l]] (l = 0: at or before grid[0]) and
+// returns dst (length len(grid)·N, allocated zeroed when nil). Cascade idx
+// has its own stream (seed, idx), so the counts of disjoint ranges covering
+// 0..K−1 add up exactly to those of the whole run, whatever the split and
+// the workers: the hook for sharding the ground truth across machines. It
+// returns an error for bad sources, a grid that is not increasing or a dst
+// of the wrong length.
+func (s *Simulator) FirstCounts(dst []int64, sources []int, grid []float64, lo, hi int, seed uint64, workers int) ([]int64, error) {
+	N, L := s.g.N, len(grid)
+	if dst == nil {
+		dst = make([]int64, L*N)
+	}
+	if len(dst) != L*N {
+		return nil, fmt.Errorf("cic: FirstCounts: len(dst) = %d, want %d", len(dst), L*N)
+	}
+	for l, t := range grid {
+		if math.IsNaN(t) || (l > 0 && !(t > grid[l-1])) {
+			return nil, fmt.Errorf("cic: FirstCounts: time grid not increasing at index %d (%v)", l, t)
+		}
+	}
+	if err := CheckSources(sources, N); err != nil {
+		return nil, err
+	}
+	if hi <= lo {
+		return dst, nil
+	}
+	workers = parallel.Workers(workers, hi-lo)
+	// first[w] counts worker w's cascades; worker 0 counts into dst.
 	first := make([][]int64, workers)
-	for w := range first {
+	first[0] = dst
+	for w := 1; w < workers; w++ {
 		first[w] = make([]int64, L*N)
 	}
-	s.SimulateMany(K, seed, workers, func(int) []int { return sources }, func(w, _ int, c Cascade) {
+	s.simulateRange(lo, hi, seed, workers, func(int) []int { return sources }, func(w, _ int, c Cascade) {
 		f := first[w]
 		for j, v := range c.Node {
-			l := searchGrid(grid, c.Time[j])
-			if l < L {
+			if l := searchGrid(grid, c.Time[j]); l < L {
 				f[l*N+int(v)]++
 			}
 		}
 	})
-	if dst == nil {
-		dst = make([]float64, L*N)
-	}
-	acc := make([]int64, N)
-	for l := range L {
-		for w := range first {
-			for v, n := range first[w][l*N : (l+1)*N] {
-				acc[v] += n
-			}
-		}
-		for v, n := range acc {
-			dst[l*N+v] = float64(n) / float64(K)
+	for w := 1; w < workers; w++ {
+		for j, n := range first[w] {
+			dst[j] += n
 		}
 	}
 	return dst, nil
+}
+
+// MarginalsFromFirst turns the counts of FirstCounts over K cascades into
+// the marginals P(t_v ≤ grid[l]) (a prefix sum over l, divided by K),
+// written into dst (length len(first), allocated when nil) and returned.
+func MarginalsFromFirst(dst []float64, first []int64, N, K int) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(first))
+	}
+	acc := make([]int64, N)
+	for l := 0; l*N < len(first); l++ {
+		for v, n := range first[l*N : (l+1)*N] {
+			acc[v] += n
+			dst[l*N+v] = float64(acc[v]) / float64(K)
+		}
+	}
+	return dst
 }
 
 // searchGrid returns the first l with grid[l] ≥ t (len(grid) if none).

@@ -296,3 +296,42 @@ func TestSimulatorErrors(t *testing.T) {
 	}
 	_ = rand.New(rand.NewPCG(1, 1))
 }
+
+// TestFirstCountsShards checks the sharding hook: the counts of disjoint
+// ranges add up exactly to the whole run's, for any split and worker
+// count, and finish into the marginals Marginals returns.
+func TestFirstCountsShards(t *testing.T) {
+	g := difftest.RandomGraph(t, 40, 160, 0.3, 2, 5)
+	s, err := NewSimulator(g, Exponential(), Params{}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid, src, K := []float64{0, 0.5, 1, 2, 3}, []int{0, 7}, 500
+	whole, err := s.FirstCounts(nil, src, grid, 0, K, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cuts := range [][]int{{0, 1, K}, {0, 123, 124, 400, K}, {0, 250, K}} {
+		sum := make([]int64, len(whole))
+		for k := 0; k+1 < len(cuts); k++ {
+			if _, err := s.FirstCounts(sum, src, grid, cuts[k], cuts[k+1], 4, k+1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for j := range sum {
+			if sum[j] != whole[j] {
+				t.Fatalf("split %v: count %d = %d, whole run %d", cuts, j, sum[j], whole[j])
+			}
+		}
+	}
+	want, err := s.Marginals(nil, src, grid, K, 4, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := MarginalsFromFirst(nil, whole, g.N, K)
+	for j := range want {
+		if got[j] != want[j] {
+			t.Fatalf("marginal %d = %v, Marginals %v", j, got[j], want[j])
+		}
+	}
+}
