@@ -18,6 +18,7 @@ import (
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/experiments"
+	"github.com/spread-dev/spread/models/cic"
 	"github.com/spread-dev/spread/models/ic"
 	"github.com/spread-dev/spread/solvers/im"
 )
@@ -241,5 +242,60 @@ func TestUnreachableEndpoint(t *testing.T) {
 	}
 	if err := CheckEndpoint(context.Background(), "nohostport", 0); err == nil || !strings.Contains(err.Error(), "HOST:PORT") {
 		t.Errorf("bad endpoint: %v", err)
+	}
+}
+
+// TestCICEqualsSingleMachine: the continuous-time ground truth on Prism
+// writes the same bytes as cic.Simulator.Marginals (the computation of
+// spread cic truth) for 1 and 5 shards.
+func TestCICEqualsSingleMachine(t *testing.T) {
+	dir := t.TempDir()
+	g, gp, _ := instance(t, dir)
+	const T, K, seed = 4.0, 2000, 23
+	d := cic.Exponential()
+	p, err := cic.RandomParams(g, d, cic.DefaultRanges(), seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := cic.NewSimulator(g, d, p, T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid := []float64{0, 1, 2, 3, 4}
+	sources := [][]string{{g.ID(0)}, {g.ID(3), g.ID(8)}}
+	var want [][]byte
+	for k, ids := range sources {
+		s, err := ParseNodeSet(g, strings.Join(ids, ","))
+		if err != nil {
+			t.Fatal(err)
+		}
+		marg, err := sim.Marginals(nil, s, grid, K, seed, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := filepath.Join(dir, fmt.Sprintf("cref%d.csv", k))
+		if err := datasets.WriteMarginalsFile(ref, g, marg, len(grid)); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(ref)
+		want = append(want, b)
+	}
+	for _, shards := range []int{1, 5} {
+		cfg := CICConfig{Graph: GraphSpec{Path: gp}, Model: "exp", T: T, Samples: K, Seed: seed, Sources: sources, Shards: shards, Workers: 1}
+		for k := range sources {
+			cfg.Out = append(cfg.Out, filepath.Join(dir, fmt.Sprintf("cic%d-set%d.csv", shards, k)))
+		}
+		if err := RunCIC(context.Background(), RunOptions{}, cfg); err != nil {
+			t.Fatal(err)
+		}
+		for k, out := range cfg.Out {
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want[k]) {
+				t.Errorf("%d shards, source set %d: pipeline output differs from the single-machine file", shards, k)
+			}
+		}
 	}
 }

@@ -47,7 +47,7 @@ type command struct {
 	setFlags          func(fs *flag.FlagSet) func(ctx context.Context, run pipeline.RunOptions, stderr io.Writer) error
 }
 
-var commands = []*command{mcCmd, evalCmd, sweepCmd}
+var commands = []*command{mcCmd, cicCmd, evalCmd, sweepCmd}
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -238,15 +238,8 @@ OUT is a directory receiving set-1.csv, set-2.csv, ... in line order.`,
 				return err
 			}
 			cfg.Sources = sets
-			if *sourcesFile == "" {
-				cfg.Out = []string{*out}
-			} else {
-				if err := os.MkdirAll(*out, 0o755); err != nil {
-					return err
-				}
-				for k := range sets {
-					cfg.Out = append(cfg.Out, filepath.Join(*out, fmt.Sprintf("set-%d.csv", k+1)))
-				}
+			if cfg.Out, err = setOutputs(*out, *sourcesFile != "", len(sets)); err != nil {
+				return err
 			}
 			cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
 			start := time.Now()
@@ -258,6 +251,78 @@ OUT is a directory receiving set-1.csv, set-2.csv, ... in line order.`,
 			return nil
 		}
 	},
+}
+
+var cicCmd = &command{
+	name:  "cic",
+	usage: `spread-beam cic -graph G [-undirected] [-model exp|rayleigh|weibull] [-params FILE] -T T (-sources "id,id" | -sources-file F) [-samples K] [-seed S] [-shards P] [-workers W] -o OUT`,
+	long: `cic estimates the continuous-time ground truth P(node v infected by t),
+t = 0, 1, …, ⌊T⌋, from each source set, as 'spread cic truth' does, and writes
+the same "node,t,p" CSV, equal byte for byte for the same -seed and -samples
+whatever -shards. Without -params the per-edge delay parameters are drawn
+from -seed as spread cic truth draws them. -sources-file and OUT as for mc.`,
+	setFlags: func(fs *flag.FlagSet) func(context.Context, pipeline.RunOptions, io.Writer) error {
+		var cfg pipeline.CICConfig
+		var sf shardFlags
+		fs.StringVar(&cfg.Graph.Path, "graph", "", "network file")
+		fs.BoolVar(&cfg.Graph.Undirected, "undirected", false, "read an edge list as undirected")
+		fs.StringVar(&cfg.Model, "model", "exp", "delay family: exp, rayleigh or weibull")
+		fs.StringVar(&cfg.Params, "params", "", "per-edge delay parameters (default: drawn from -seed)")
+		fs.Float64Var(&cfg.T, "T", 0, "horizon T > 0: the grid is t = 0..⌊T⌋")
+		fs.IntVar(&cfg.Samples, "samples", 10000, "Monte-Carlo cascades per source set")
+		fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
+		sources := fs.String("sources", "", "comma-separated source node ids (one source set)")
+		sourcesFile := fs.String("sources-file", "", "file of source sets, one per line")
+		out := fs.String("o", "", "output CSV file (-sources) or directory (-sources-file)")
+		sf.bind(fs)
+		return func(ctx context.Context, ro pipeline.RunOptions, stderr io.Writer) error {
+			if cfg.Graph.Path == "" || *out == "" {
+				return usagef("-graph, -T and -o are required")
+			}
+			if !(cfg.T > 0) {
+				return usagef("-T %v: want > 0", cfg.T)
+			}
+			if cfg.Samples < 1 {
+				return usagef("-samples %d: want ≥ 1", cfg.Samples)
+			}
+			if err := sf.check(); err != nil {
+				return err
+			}
+			sets, err := nodeSets(*sources, *sourcesFile, "sources", "sources-file")
+			if err != nil {
+				return err
+			}
+			cfg.Sources = sets
+			cfg.Out, err = setOutputs(*out, *sourcesFile != "", len(sets))
+			if err != nil {
+				return err
+			}
+			cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
+			start := time.Now()
+			if err := pipeline.RunCIC(ctx, ro, cfg); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "cic: %d source sets × %d cascades in %d shards each, %v; wrote %s\n",
+				len(sets), cfg.Samples, sf.shards, time.Since(start).Round(time.Millisecond), *out)
+			return nil
+		}
+	},
+}
+
+// setOutputs returns the output files: out itself for one set, or
+// out/set-1.csv, set-2.csv, … (out created) for a sets file.
+func setOutputs(out string, fromFile bool, n int) ([]string, error) {
+	if !fromFile {
+		return []string{out}, nil
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	var outs []string
+	for k := range n {
+		outs = append(outs, filepath.Join(out, fmt.Sprintf("set-%d.csv", k+1)))
+	}
+	return outs, nil
 }
 
 var evalCmd = &command{
