@@ -13,6 +13,7 @@ import (
 	"github.com/spread-dev/spread/internal/atomicfile"
 	mnmf "github.com/spread-dev/spread/models/nmf"
 	"github.com/spread-dev/spread/models/ode"
+	"github.com/spread-dev/spread/solvers/im"
 	"github.com/spread-dev/spread/train"
 	tnmf "github.com/spread-dev/spread/train/nmf"
 )
@@ -27,7 +28,7 @@ x(t) follow x' = A x − diag(x) A x + s·ε(x, h), h' = b⊙x − c⊙h, with t
 rates A ≥ 0 and the correction network ε learned by maximising the
 point-process likelihood of the infection times. See go doc
 ./models/nmf for the model and every choice the paper leaves open.`,
-	children: []*command{nmfTrainCmd, nmfPredictCmd},
+	children: []*command{nmfTrainCmd, nmfPredictCmd, nmfInfMaxCmd, nmfInferNetworkCmd},
 }
 
 var nmfTrainCmd = &command{
@@ -212,6 +213,130 @@ infection probabilities x_v(t) at t = 0, 1, …, ⌊T⌋ as CSV "node,t,p"
 						buf = strconv.AppendFloat(buf, x[l*n+v], 'g', -1, 64)
 						buf = append(buf, '\n')
 					}
+				}
+				_, err := w.Write(buf)
+				return err
+			})
+		}
+	},
+}
+
+var nmfInfMaxCmd = &command{
+	name:      "infmax",
+	usageLine: "spread nmf infmax -model model.ckpt -k K -T T [-step 0.01 -iters 500 -patience 10 -rho 0] -o seeds.txt",
+	short:     "influence maximisation with a trained NMF model (NMF-InfMax)",
+	long: `Infmax runs NMF-InfMax (He et al. 2020, Algorithm 2): projected gradient
+ascent of the model's predicted influence 1ᵀx(T; u) − rho·Σu(1−u) over
+relaxed seeds u on the capped simplex {u ∈ [0,1]^n, Σu = k}, the gradient
+by reverse mode through the unrolled solver, then the top k entries of u
+as the seed set. T is at most the model's horizon (the solver keeps the
+model's step length). The seeds go to -o, one external id per line; the
+model's predicted influence of the rounded set to stderr.`,
+	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		model := fs.String("model", "", "trained model file (spread nmf train -o)")
+		k := fs.Int("k", 0, "number of seeds")
+		T := fs.Float64("T", 0, "horizon of the influence (at most the model's)")
+		step := fs.Float64("step", 0.01, "PGD step size (the paper's constant 0.01)")
+		iters := fs.Int("iters", 500, "maximum PGD iterations")
+		patience := fs.Int("patience", 10, "stop after this many iterations without change")
+		rho := fs.Float64("rho", 0, "weight of the paper's regulariser Σ u(1−u)")
+		out := fs.String("o", "", "output seed file")
+		return func(ctx context.Context, e *env, args []string) error {
+			c := newFlagCheck(fs)
+			c.required("model", *model)
+			c.required("o", *out)
+			c.intRange("k", *k, 1, 1<<16, true)
+			c.floatRange("T", *T, 0, maxHorizon, true, false, true)
+			c.floatRange("step", *step, 0, math.Inf(1), true, false, true)
+			c.intRange("iters", *iters, 1, 1<<24, true)
+			c.intRange("patience", *patience, 1, 1<<24, true)
+			c.floatRange("rho", *rho, 0, math.Inf(1), false, false, true)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkFiles([]fileArg{{"-model", *model}}, []fileArg{{"-o", *out}}); err != nil {
+				return err
+			}
+			m, err := tnmf.ReadModel(*model)
+			if err != nil {
+				return err
+			}
+			if *T > m.Config.T {
+				return usagef("-T %v beyond the model's horizon %v", *T, m.Config.T)
+			}
+			if *k > m.Config.N {
+				return usagef("-k %d exceeds the model's %d nodes", *k, m.Config.N)
+			}
+			cfg, err := m.Config.AtHorizon(*T)
+			if err != nil {
+				return err
+			}
+			inf, err := mnmf.NewInfluence(cfg, m.Theta, *rho)
+			if err != nil {
+				return err
+			}
+			defer inf.Close()
+			res, err := im.Maximize(&im.Problem{N: cfg.N, K: *k}, nil, &im.ProjectedGradient{Objective: inf, Step: *step, Iterations: *iters, Patience: *patience})
+			if err != nil {
+				return err
+			}
+			g, err := idGraph(e, cfg.N, "")
+			if err != nil {
+				return err
+			}
+			if err := datasets.WriteSeedsFile(*out, g, res.Seeds); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "nmf-infmax: %d seeds, predicted influence %.4g at T = %v (%d iterations, %v)\n", len(res.Seeds), res.Spread, *T, res.Stats.Iterations, res.Status)
+			return nil
+		}
+	},
+}
+
+var nmfInferNetworkCmd = &command{
+	name:      "infer-network",
+	usageLine: "spread nmf infer-network -model model.ckpt [-threshold 0.01] -o edges.txt",
+	short:     "write the network a trained NMF model learned",
+	long: `Infer-network writes the edges u → v whose learned transmission rate
+A[u][v] exceeds -threshold, one "u v a" line each (external ids 0..n-1),
+in (u, v) order; self-loops of a dense A are left out.`,
+	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		model := fs.String("model", "", "trained model file (spread nmf train -o)")
+		threshold := fs.Float64("threshold", 0.01, "keep rates above this")
+		out := fs.String("o", "", "output edge list")
+		return func(ctx context.Context, e *env, args []string) error {
+			c := newFlagCheck(fs)
+			c.required("model", *model)
+			c.required("o", *out)
+			c.floatRange("threshold", *threshold, 0, math.Inf(1), false, false, true)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkFiles([]fileArg{{"-model", *model}}, []fileArg{{"-o", *out}}); err != nil {
+				return err
+			}
+			m, err := tnmf.ReadModel(*model)
+			if err != nil {
+				return err
+			}
+			es, err := m.Config.Network(m.Theta, *threshold)
+			if err != nil {
+				return err
+			}
+			g, err := idGraph(e, m.Config.N, "")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "%d edges above %v\n", len(es), *threshold)
+			return atomicfile.WriteFile(*out, func(w io.Writer) error {
+				var buf []byte
+				for _, ed := range es {
+					buf = append(buf, g.ID(ed.Src)...)
+					buf = append(buf, ' ')
+					buf = append(buf, g.ID(ed.Dst)...)
+					buf = append(buf, ' ')
+					buf = strconv.AppendFloat(buf, ed.A, 'g', -1, 64)
+					buf = append(buf, '\n')
 				}
 				_, err := w.Write(buf)
 				return err

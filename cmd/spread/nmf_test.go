@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	tnmf "github.com/spread-dev/spread/train/nmf"
 )
 
 // TestNMF trains a tiny NMF model from hand-written cascades, predicts
@@ -50,6 +52,84 @@ func TestNMF(t *testing.T) {
 		{"truncated model", 1, []string{"nmf", "predict", "-model", trunc, "-sources", "0", "-T", "3", "-o", x}},
 		{"unknown source", 2, []string{"nmf", "predict", "-model", model, "-sources", "7", "-T", "3", "-o", x}},
 		{"T beyond the model", 2, []string{"nmf", "predict", "-model", model, "-sources", "0", "-T", "9", "-o", x}},
+	} {
+		code, _, stderr := h.run(tc.args...)
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d (stderr %q)", tc.name, code, tc.code, stderr)
+		}
+		if strings.Contains(stderr, "panic") {
+			t.Errorf("%s: panic: %s", tc.name, stderr)
+		}
+		if _, err := os.Stat(x); err == nil {
+			t.Errorf("%s: output written", tc.name)
+		}
+	}
+}
+
+// starModelFile writes a hand-set NMF model on 5 nodes: A is a star with
+// hub 0 (rate 1 to each leaf) and a weak edge 1 → 2 (rate 0.2); ε ≈ 0.
+func starModelFile(t *testing.T, path string) {
+	t.Helper()
+	cfg := tnmf.DefaultConfig(5, 3)
+	cfg.Model.Hidden, cfg.Model.Steps = []int{3}, 12
+	mc, err := cfg.Model.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta := make([]float64, mc.NumParams())
+	fs := mc.Layout()
+	for j := 1; j < 5; j++ {
+		theta[j] = 1
+	}
+	theta[1*5+2] = 0.2
+	last := fs[len(fs)-1]
+	for i := range last.Size {
+		theta[last.Offset+i] = -30
+	}
+	if err := tnmf.WriteModel(path, cfg, theta); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestNMFInfMaxNetwork runs infmax and infer-network on a hand-set star
+// model, and checks that bad input is refused.
+func TestNMFInfMaxNetwork(t *testing.T) {
+	h := newCLIHarness(t)
+	model, seeds, edges := h.path("m.json"), h.path("seeds.txt"), h.path("edges.txt")
+	starModelFile(t, model)
+	h.must("nmf", "infmax", "-model", model, "-k", "1", "-T", "3", "-step", "0.1", "-o", seeds)
+	if got := strings.TrimSpace(string(h.read(seeds))); got != "0" {
+		t.Errorf("infmax seeds %q, want 0", got)
+	}
+	h.must("nmf", "infmax", "-model", model, "-k", "2", "-T", "2", "-step", "0.1", "-rho", "0.1", "-o", seeds)
+	if got := strings.Fields(string(h.read(seeds))); len(got) != 2 || got[0] != "0" || got[1] != "1" {
+		t.Errorf("infmax -k 2: %q, want [0 1]", got)
+	}
+	h.must("nmf", "infer-network", "-model", model, "-threshold", "0.1", "-o", edges)
+	if got := string(h.read(edges)); got != "0 1 1\n0 2 1\n0 3 1\n0 4 1\n1 2 0.2\n" {
+		t.Errorf("infer-network -threshold 0.1: %q", got)
+	}
+	h.must("nmf", "infer-network", "-model", model, "-o", edges)
+	if rows := strings.Split(strings.TrimSpace(string(h.read(edges))), "\n"); len(rows) != 5 {
+		t.Errorf("infer-network default threshold: %q", rows)
+	}
+	x := h.path("x.txt")
+	for _, tc := range []struct {
+		name string
+		code int
+		args []string
+	}{
+		{"infmax no k", 2, []string{"nmf", "infmax", "-model", model, "-T", "3", "-o", x}},
+		{"infmax k > n", 2, []string{"nmf", "infmax", "-model", model, "-k", "6", "-T", "3", "-o", x}},
+		{"infmax T beyond", 2, []string{"nmf", "infmax", "-model", model, "-k", "1", "-T", "4", "-o", x}},
+		{"infmax no T", 2, []string{"nmf", "infmax", "-model", model, "-k", "1", "-o", x}},
+		{"infmax step 0", 2, []string{"nmf", "infmax", "-model", model, "-k", "1", "-T", "3", "-step", "0", "-o", x}},
+		{"infmax negative rho", 2, []string{"nmf", "infmax", "-model", model, "-k", "1", "-T", "3", "-rho", "-1", "-o", x}},
+		{"infmax no model file", 1, []string{"nmf", "infmax", "-model", h.path("none.json"), "-k", "1", "-T", "3", "-o", x}},
+		{"infmax truncated model", 1, []string{"nmf", "infmax", "-model", h.write("trunc.json", string(h.read(model))[:50]), "-k", "1", "-T", "3", "-o", x}},
+		{"network negative threshold", 2, []string{"nmf", "infer-network", "-model", model, "-threshold", "-1", "-o", x}},
+		{"network no o", 2, []string{"nmf", "infer-network", "-model", model}},
+		{"network no model file", 1, []string{"nmf", "infer-network", "-model", h.path("none.json"), "-o", x}},
 	} {
 		code, _, stderr := h.run(tc.args...)
 		if code != tc.code {
