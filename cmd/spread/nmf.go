@@ -168,15 +168,9 @@ infection probabilities x_v(t) at t = 0, 1, …, ⌊T⌋ as CSV "node,t,p"
 			if err := c.err(); err != nil {
 				return err
 			}
-			if err := checkFiles([]fileArg{{"-model", *model}}, []fileArg{{"-o", *out}}); err != nil {
-				return err
-			}
-			m, err := tnmf.ReadModel(*model)
+			m, err := readModelFor(*model, *out, *T)
 			if err != nil {
 				return err
-			}
-			if *T > m.Config.T {
-				return usagef("-T %v beyond the model's horizon %v", *T, m.Config.T)
 			}
 			g, err := idGraph(e, m.Config.N, "")
 			if err != nil {
@@ -254,15 +248,9 @@ model's predicted influence of the rounded set to stderr.`,
 			if err := c.err(); err != nil {
 				return err
 			}
-			if err := checkFiles([]fileArg{{"-model", *model}}, []fileArg{{"-o", *out}}); err != nil {
-				return err
-			}
-			m, err := tnmf.ReadModel(*model)
+			m, err := readModelFor(*model, *out, *T)
 			if err != nil {
 				return err
-			}
-			if *T > m.Config.T {
-				return usagef("-T %v beyond the model's horizon %v", *T, m.Config.T)
 			}
 			if *k > m.Config.N {
 				return usagef("-k %d exceeds the model's %d nodes", *k, m.Config.N)
@@ -343,4 +331,20 @@ in (u, v) order; self-loops of a dense A are left out.`,
 			})
 		}
 	},
+}
+
+// readModelFor checks the files of a command that reads a trained model
+// and writes out, reads the model and refuses a horizon T beyond it.
+func readModelFor(model, out string, T float64) (*tnmf.Model, error) {
+	if err := checkFiles([]fileArg{{"-model", model}}, []fileArg{{"-o", out}}); err != nil {
+		return nil, err
+	}
+	m, err := tnmf.ReadModel(model)
+	if err != nil {
+		return nil, err
+	}
+	if T > m.Config.T {
+		return nil, usagef("-T %v beyond the model's horizon %v", T, m.Config.T)
+	}
+	return m, nil
 }

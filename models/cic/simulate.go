@@ -283,14 +283,7 @@ func (s *Simulator) Marginals(dst []float64, sources []int, grid []float64, K in
 	case dst != nil && len(dst) != L*N:
 		return nil, fmt.Errorf("cic: Marginals: len(dst) = %d, want %d", len(dst), L*N)
 	}
-	for l, t := range grid {
-		if math.IsNaN(t) || (l > 0 && !(t > grid[l-1])) {
-			return nil, fmt.Errorf("cic: Marginals: time grid not increasing at index %d (%v)", l, t)
-		}
-	}
-	if err := CheckSources(sources, N); err != nil {
-		return nil, err
-	}
+	// FirstCounts checks the grid and the sources.
 	first, err := s.FirstCounts(nil, sources, grid, 0, K, seed, workers)
 	if err != nil {
 		return nil, err

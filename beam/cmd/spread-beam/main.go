@@ -209,19 +209,16 @@ writes the same "node,t,p" CSV, equal byte for byte for the same -seed and
 OUT is a directory receiving set-1.csv, set-2.csv, ... in line order.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, pipeline.RunOptions, io.Writer) error {
 		var cfg pipeline.MCConfig
-		var sf shardFlags
+		var sf setsFlags
 		fs.StringVar(&cfg.Graph.Path, "graph", "", "network file or IMM dataset directory")
 		fs.BoolVar(&cfg.Graph.Undirected, "undirected", false, "read an edge list as undirected")
 		fs.StringVar(&cfg.Alpha, "alpha", "", "file of \"u v alpha\" lines")
 		fs.IntVar(&cfg.T, "T", 0, "horizon: marginals for t = 0..T-1")
 		fs.IntVar(&cfg.Samples, "samples", 10000, "Monte-Carlo cascades per source set")
 		fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
-		sources := fs.String("sources", "", "comma-separated seed node ids (one source set)")
-		sourcesFile := fs.String("sources-file", "", "file of source sets, one per line")
-		out := fs.String("o", "", "output CSV file (-sources) or directory (-sources-file)")
 		sf.bind(fs)
 		return func(ctx context.Context, ro pipeline.RunOptions, stderr io.Writer) error {
-			if cfg.Graph.Path == "" || cfg.Alpha == "" || *out == "" {
+			if cfg.Graph.Path == "" || cfg.Alpha == "" || sf.out == "" {
 				return usagef("-graph, -alpha, -T and -o are required")
 			}
 			if cfg.T < 1 {
@@ -230,24 +227,18 @@ OUT is a directory receiving set-1.csv, set-2.csv, ... in line order.`,
 			if cfg.Samples < 1 {
 				return usagef("-samples %d: want ≥ 1", cfg.Samples)
 			}
-			if err := sf.check(); err != nil {
-				return err
-			}
-			sets, err := nodeSets(*sources, *sourcesFile, "sources", "sources-file")
+			sets, outs, err := sf.resolve()
 			if err != nil {
 				return err
 			}
-			cfg.Sources = sets
-			if cfg.Out, err = setOutputs(*out, *sourcesFile != "", len(sets)); err != nil {
-				return err
-			}
+			cfg.Sources, cfg.Out = sets, outs
 			cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
 			start := time.Now()
 			if err := pipeline.RunMC(ctx, ro, cfg); err != nil {
 				return err
 			}
 			fmt.Fprintf(stderr, "mc: %d source sets × %d cascades in %d shards each, %v; wrote %s\n",
-				len(sets), cfg.Samples, sf.shards, time.Since(start).Round(time.Millisecond), *out)
+				len(sets), cfg.Samples, sf.shards, time.Since(start).Round(time.Millisecond), sf.out)
 			return nil
 		}
 	},
@@ -263,7 +254,7 @@ whatever -shards. Without -params the per-edge delay parameters are drawn
 from -seed as spread cic truth draws them. -sources-file and OUT as for mc.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, pipeline.RunOptions, io.Writer) error {
 		var cfg pipeline.CICConfig
-		var sf shardFlags
+		var sf setsFlags
 		fs.StringVar(&cfg.Graph.Path, "graph", "", "network file")
 		fs.BoolVar(&cfg.Graph.Undirected, "undirected", false, "read an edge list as undirected")
 		fs.StringVar(&cfg.Model, "model", "exp", "delay family: exp, rayleigh or weibull")
@@ -271,12 +262,9 @@ from -seed as spread cic truth draws them. -sources-file and OUT as for mc.`,
 		fs.Float64Var(&cfg.T, "T", 0, "horizon T > 0: the grid is t = 0..⌊T⌋")
 		fs.IntVar(&cfg.Samples, "samples", 10000, "Monte-Carlo cascades per source set")
 		fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
-		sources := fs.String("sources", "", "comma-separated source node ids (one source set)")
-		sourcesFile := fs.String("sources-file", "", "file of source sets, one per line")
-		out := fs.String("o", "", "output CSV file (-sources) or directory (-sources-file)")
 		sf.bind(fs)
 		return func(ctx context.Context, ro pipeline.RunOptions, stderr io.Writer) error {
-			if cfg.Graph.Path == "" || *out == "" {
+			if cfg.Graph.Path == "" || sf.out == "" {
 				return usagef("-graph, -T and -o are required")
 			}
 			if !(cfg.T > 0) {
@@ -285,28 +273,48 @@ from -seed as spread cic truth draws them. -sources-file and OUT as for mc.`,
 			if cfg.Samples < 1 {
 				return usagef("-samples %d: want ≥ 1", cfg.Samples)
 			}
-			if err := sf.check(); err != nil {
-				return err
-			}
-			sets, err := nodeSets(*sources, *sourcesFile, "sources", "sources-file")
+			sets, outs, err := sf.resolve()
 			if err != nil {
 				return err
 			}
-			cfg.Sources = sets
-			cfg.Out, err = setOutputs(*out, *sourcesFile != "", len(sets))
-			if err != nil {
-				return err
-			}
+			cfg.Sources, cfg.Out = sets, outs
 			cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
 			start := time.Now()
 			if err := pipeline.RunCIC(ctx, ro, cfg); err != nil {
 				return err
 			}
 			fmt.Fprintf(stderr, "cic: %d source sets × %d cascades in %d shards each, %v; wrote %s\n",
-				len(sets), cfg.Samples, sf.shards, time.Since(start).Round(time.Millisecond), *out)
+				len(sets), cfg.Samples, sf.shards, time.Since(start).Round(time.Millisecond), sf.out)
 			return nil
 		}
 	},
+}
+
+// setsFlags are the source-set and output flags of the mc and cic
+// pipelines, with the sharding.
+type setsFlags struct {
+	shardFlags
+	sources, sourcesFile, out string
+}
+
+func (f *setsFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&f.sources, "sources", "", "comma-separated source node ids (one source set)")
+	fs.StringVar(&f.sourcesFile, "sources-file", "", "file of source sets, one per line")
+	fs.StringVar(&f.out, "o", "", "output CSV file (-sources) or directory (-sources-file)")
+	f.shardFlags.bind(fs)
+}
+
+// resolve checks the sharding and returns the source sets and their
+// output files.
+func (f *setsFlags) resolve() (sets [][]string, outs []string, err error) {
+	if err := f.check(); err != nil {
+		return nil, nil, err
+	}
+	if sets, err = nodeSets(f.sources, f.sourcesFile, "sources", "sources-file"); err != nil {
+		return nil, nil, err
+	}
+	outs, err = setOutputs(f.out, f.sourcesFile != "", len(sets))
+	return sets, outs, err
 }
 
 // setOutputs returns the output files: out itself for one set, or
