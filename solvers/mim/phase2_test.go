@@ -1,6 +1,8 @@
 package mim_test
 
 import (
+	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/multiplex"
 	"slices"
 	"testing"
 
@@ -39,4 +41,37 @@ func TestReasonerPhase2Stars(t *testing.T) {
 	if !slices.Equal(res2.Seeds, res.Seeds) {
 		t.Errorf("inference %v, training %v", res2.Seeds, res.Seeds)
 	}
+}
+
+func TestGATFinderReasoner(t *testing.T) {
+	mx, err := graphs.ERMultiplex([]int{120, 100, 80}, 0.3, 6, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := multiplex.New(mx, make([]multiplex.Layer, 3), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gf := &mim.GATFinder{C: 15, Subgraphs: 2, SubSize: 30, Runs: 8, Epochs: 30, Seed: 2, RecallK: 5}
+	rl := &mim.RL{Candidates: gf}
+	res, err := mim.Maximize(&mim.Problem{Model: m, K: 5}, &mim.Settings{Runs: 20, Seed: 1}, mim.Reasoner{Candidates: gf, Phase2: rl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Seeds) == 0 || len(res.Seeds) > 5 {
+		t.Fatalf("seeds %v", res.Seeds)
+	}
+	if len(gf.Recall) != 3 {
+		t.Fatalf("recall %v, want 3 layers", gf.Recall)
+	}
+	for i, r := range gf.Recall {
+		if !(r >= 0 && r <= 1) {
+			t.Errorf("layer %d recall %v", i, r)
+		}
+	}
+	ksn, err := mim.Maximize(&mim.Problem{Model: m, K: 5}, &mim.Settings{Runs: 20, Seed: 1}, mim.KSN{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("reasoner %v σ=%.2f, KSN σ=%.2f, recall %v", res.Seeds, res.Spread, ksn.Spread, gf.Recall)
 }
