@@ -46,9 +46,9 @@ type GATFinder struct {
 
 	// Finder is the trained GAT (after the first Candidates call) and
 	// Recall[i] the recall of layer i's greedy solution.
+	// A Finder set before the first call is used as is (no training).
 	Finder *gat.Finder
 	Recall map[int]float64
-	model  *multiplex.Model
 }
 
 func (f *GATFinder) defaults() {
@@ -214,17 +214,24 @@ func (f *GATFinder) train(m *multiplex.Model) error {
 	if err != nil {
 		return err
 	}
-	f.Finder, f.model, f.Recall = fd, m, map[int]float64{}
+	f.Finder = fd
 	return nil
+}
+
+// NewGATFinder returns a GATFinder using trained parameters theta (the
+// layout of Finder.Theta for the finder's fixed small architecture).
+func NewGATFinder(theta []float64) *GATFinder {
+	return &GATFinder{Finder: &gat.Finder{Config: gatConfig(), Theta: slices.Clone(theta)}}
 }
 
 // Candidates implements CandidateFinder.
 func (f *GATFinder) Candidates(m *multiplex.Model, layer int) ([]int, error) {
-	if f.Finder == nil || f.model != m {
+	if f.Finder == nil {
 		if err := f.train(m); err != nil {
 			return nil, fmt.Errorf("GAT finder: %w", err)
 		}
 	}
+	f.defaults()
 	g := m.Layer(layer)
 	top, err := gat.TopologyOf(g, f.Finder.Config.SelfLoops)
 	if err != nil {
@@ -245,6 +252,9 @@ func (f *GATFinder) Candidates(m *multiplex.Model, layer int) ([]int, error) {
 		return nil, err
 	}
 	if f.RecallK > 0 {
+		if f.Recall == nil {
+			f.Recall = map[int]float64{}
+		}
 		all, _ := LayerNodes{}.Candidates(m, layer)
 		o := multiplex.MustMC(m.Sub(layer), f.Runs, f.Seed, 0)
 		r, err := im.Maximize(&im.Problem{Oracle: o, N: m.NumNodes(), K: min(f.RecallK, len(all)), Candidates: all}, nil, im.CELF{})

@@ -93,7 +93,8 @@ type LayerReport struct {
 //     and score W = 0), appended to 𝒢^prev.
 //
 // Ŝ = ∪_i S_i (eq. 7). With Policies set, no training happens: each
-// visited layer's policy is read from it (inference).
+// visited layer's policy is read from it (inference; a layer without one,
+// e.g. given no budget at training, uses the first policy).
 type RL struct {
 	// PPO is the training configuration; the zero value (Updates and
 	// NumSteps 0) means SmallPPO().
@@ -189,7 +190,7 @@ func (r *RL) Refine(p *Problem, s *Settings, plan *Plan) ([]int, error) {
 		if r.Policies != nil {
 			i := slices.IndexFunc(r.Policies, func(lp LayerPolicy) bool { return lp.Layer == a.Layer })
 			if i < 0 {
-				return nil, fmt.Errorf("no trained policy for layer %d", a.Layer)
+				i = 0 // the layout does not depend on the layer: reuse the first
 			}
 			theta = r.Policies[i].Theta
 		} else {
