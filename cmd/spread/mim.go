@@ -277,7 +277,10 @@ func newReasoner(c, k int, seed uint64, pf *mim.PolicyFile) *reasonerSetup {
 	} else {
 		rs.gf = &mim.GATFinder{}
 	}
-	rs.gf.C, rs.gf.Seed, rs.gf.RecallK = c, seed, k
+	rs.gf.C, rs.gf.Seed = c, seed
+	if pf == nil {
+		rs.gf.RecallK = k // a CELF over every layer node: training only
+	}
 	cfg := mim.SmallPPO()
 	cfg.Seed = seed
 	rs.rl = &mim.RL{PPO: cfg, Candidates: rs.gf, MaxCandidates: c}
@@ -301,8 +304,12 @@ func (rs *reasonerSetup) report(e *env, mx *graphs.Multiplex) {
 		if !r.Policy {
 			src = "phase 1"
 		}
-		fmt.Fprintf(e.stderr, "  phase 2 layer %s: budget %d of %d candidates, recall of greedy %.2f, M=%.2f (phase 1 M=%.2f), kept %s\n",
-			mx.Names[r.Layer], r.Budget, r.Candidates, rs.gf.Recall[r.Layer], r.M, r.MPhase1, src)
+		recall := "n/a"
+		if x, ok := rs.gf.Recall[r.Layer]; ok {
+			recall = fmt.Sprintf("%.2f", x)
+		}
+		fmt.Fprintf(e.stderr, "  phase 2 layer %s: budget %d of %d candidates, recall of greedy %s, M=%.2f (phase 1 M=%.2f), kept %s\n",
+			mx.Names[r.Layer], r.Budget, r.Candidates, recall, r.M, r.MPhase1, src)
 	}
 }
 
