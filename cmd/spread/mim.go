@@ -114,7 +114,7 @@ MIM-Reasoner and saves its policy.`,
 		method := fs.String("method", "isf", "isf, ksn or reasoner")
 		out := fs.String("o", "", "output file: one seed id per line")
 		policy := fs.String("policy", "", "reasoner: trained policy file of spread mim train (no training)")
-		cands := fs.Int("candidates", 40, "reasoner: candidates per layer (GAT top-c)")
+		cands := fs.Int("candidates", 40, "reasoner: candidates per layer (GAT top-c; with -policy, the trained value unless given)")
 		return func(ctx context.Context, e *env, args []string) error {
 			c := newFlagCheck(fs)
 			kinds := f.check(c)
@@ -140,6 +140,11 @@ MIM-Reasoner and saves its policy.`,
 				var err error
 				if pf, err = mim.LoadPolicy(*policy); err != nil {
 					return err
+				}
+				set := false
+				fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "candidates" })
+				if !set && pf.Candidates > 0 {
+					*cands = pf.Candidates // the training's c unless given
 				}
 			}
 			mx, m, err := f.load(kinds)
