@@ -80,7 +80,7 @@ func (f *mimFlags) load(kinds []multiplex.Kind) (*graphs.Multiplex, *multiplex.M
 
 var mimCmd = &command{
 	name:      "mim",
-	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner] [-mc 100] [-rounds R] -seed S -o seeds.txt",
+	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner] [-policy policy.ckpt] [-candidates 40] [-mc 100] [-rounds R] -seed S -o seeds.txt",
 	short:     "multiplex influence maximisation (and mim eval)",
 	long: `Mim picks k seeds maximising the expected number of nodes activated in a
 multiplex network with one propagation model per layer (-models, in the
@@ -95,29 +95,57 @@ Methods:
   ksn       per-layer CELF on each layer alone, then the exact
             multiple-choice knapsack over the nested prefixes (0..k seeds
             per layer); may return fewer than k seeds when layers share them
-  reasoner  MIM-Reasoner's Phase 1: as ksn with the prefixes' multiplex
-            spread as profits (Phase 2, the RL policy, is not built here)
+  reasoner  MIM-Reasoner: a GAT candidate finder (top -candidates nodes
+            per layer, trained on probabilistic-greedy scores of sampled
+            subgraphs), Phase 1 (as ksn over the candidates, with the
+            prefixes' multiplex spread as profits), then Phase 2: per layer
+            a PPO policy picks the layer's seeds with rewards from the
+            earlier layers' PGMs (solvers/mim.RL). With -policy it reuses
+            the policy and GAT of "spread mim train" (no training).
 
 The final spread estimate (-mc runs) goes to stderr.
-Subcommand eval estimates the spread of a given seed file.`,
-	children: []*command{mimEvalCmd, mimGenCmd},
+Subcommand eval estimates the spread of a given seed file; train trains
+MIM-Reasoner and saves its policy.`,
+	children: []*command{mimEvalCmd, mimGenCmd, mimTrainCmd},
 	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		var f mimFlags
 		f.bind(fs)
 		k := fs.Int("k", 0, "number of seeds (budget l)")
 		method := fs.String("method", "isf", "isf, ksn or reasoner")
 		out := fs.String("o", "", "output file: one seed id per line")
+		policy := fs.String("policy", "", "reasoner: trained policy file of spread mim train (no training)")
+		cands := fs.Int("candidates", 40, "reasoner: candidates per layer (GAT top-c; with -policy, the trained value unless given)")
 		return func(ctx context.Context, e *env, args []string) error {
 			c := newFlagCheck(fs)
 			kinds := f.check(c)
 			c.intRange("k", *k, 1, maxNodes, true)
 			c.oneOf("method", *method, "isf", "ksn", "reasoner")
+			c.intRange("candidates", *cands, 1, maxNodes, true)
 			c.required("o", *out)
+			if *policy != "" && *method != "reasoner" {
+				c.failf("policy", "needs -method reasoner")
+			}
 			if err := c.err(); err != nil {
 				return err
 			}
-			if err := checkFiles([]fileArg{{"-multiplex", f.path}}, []fileArg{{"-o", *out}}); err != nil {
+			ins := []fileArg{{"-multiplex", f.path}}
+			if *policy != "" {
+				ins = append(ins, fileArg{"-policy", *policy})
+			}
+			if err := checkFiles(ins, []fileArg{{"-o", *out}}); err != nil {
 				return err
+			}
+			var pf *mim.PolicyFile
+			if *policy != "" {
+				var err error
+				if pf, err = mim.LoadPolicy(*policy); err != nil {
+					return err
+				}
+				set := false
+				fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "candidates" })
+				if !set && pf.Candidates > 0 {
+					*cands = pf.Candidates // the training's c unless given
+				}
 			}
 			mx, m, err := f.load(kinds)
 			if err != nil {
@@ -127,18 +155,23 @@ Subcommand eval estimates the spread of a given seed file.`,
 				return usagef("-k %d exceeds the %d nodes of the multiplex", *k, m.NumNodes())
 			}
 			var meth mim.Method
+			var rs *reasonerSetup
 			switch *method {
 			case "isf":
 				meth = mim.ISF{}
 			case "ksn":
 				meth = mim.KSN{}
 			default:
-				meth = mim.Reasoner{}
+				rs = newReasoner(*cands, *k, f.seed, pf)
+				meth = rs.method()
 			}
 			t0 := time.Now()
 			res, err := mim.Maximize(&mim.Problem{Model: m, K: *k}, &mim.Settings{Runs: f.mc, Seed: f.seed, Workers: f.workers}, meth)
 			if err != nil {
 				return err
+			}
+			if rs != nil {
+				rs.report(e, mx)
 			}
 			if err := datasets.WriteSeedsFile(*out, mx.Layers[0], res.Seeds); err != nil {
 				return err
@@ -229,6 +262,111 @@ graphs.ERMultiplex), as a multiplex edge list.`,
 				return err
 			}
 			return graphs.WriteMultiplexFile(*out, m)
+		}
+	},
+}
+
+// reasonerSetup is the GAT finder and Phase 2 of spread mim -method
+// reasoner and spread mim train.
+type reasonerSetup struct {
+	gf *mim.GATFinder
+	rl *mim.RL
+	c  int
+}
+
+// newReasoner trains everything, or with pf reuses its policy and GAT.
+func newReasoner(c, k int, seed uint64, pf *mim.PolicyFile) *reasonerSetup {
+	rs := &reasonerSetup{c: c}
+	if pf != nil && pf.GAT != nil {
+		rs.gf = mim.NewGATFinder(pf.GAT)
+	} else {
+		rs.gf = &mim.GATFinder{}
+	}
+	rs.gf.C, rs.gf.Seed = c, seed
+	if pf == nil {
+		rs.gf.RecallK = k // a CELF over every layer node: training only
+	}
+	cfg := mim.SmallPPO()
+	cfg.Seed = seed
+	rs.rl = &mim.RL{PPO: cfg, Candidates: rs.gf, MaxCandidates: c}
+	if pf != nil {
+		rs.rl.PPO, rs.rl.Policies = pf.PPO, pf.Layers
+	}
+	return rs
+}
+
+func (rs *reasonerSetup) method() mim.Method {
+	return mim.Reasoner{Candidates: rs.gf, Phase2: rs.rl}
+}
+
+func (rs *reasonerSetup) policyFile() *mim.PolicyFile {
+	return &mim.PolicyFile{PPO: rs.rl.PPO, Layers: rs.rl.Trained, Candidates: rs.c, GAT: rs.gf.Finder.Theta}
+}
+
+func (rs *reasonerSetup) report(e *env, mx *graphs.Multiplex) {
+	for _, r := range rs.rl.Report {
+		src := "policy"
+		if !r.Policy {
+			src = "phase 1"
+		}
+		recall := "n/a"
+		if x, ok := rs.gf.Recall[r.Layer]; ok {
+			recall = fmt.Sprintf("%.2f", x)
+		}
+		fmt.Fprintf(e.stderr, "  phase 2 layer %s: budget %d of %d candidates, recall of greedy %s, M=%.2f (phase 1 M=%.2f), kept %s\n",
+			mx.Names[r.Layer], r.Budget, r.Candidates, recall, r.M, r.MPhase1, src)
+	}
+}
+
+var mimTrainCmd = &command{
+	name:      "train",
+	usageLine: "spread mim train -multiplex FILE -models ic,lt,... -k K [-candidates 40] [-mc 100] [-rounds R] -seed S -o policy.ckpt",
+	short:     "train MIM-Reasoner (GAT finder and per-layer PPO) and save the policy",
+	long: `Train runs MIM-Reasoner on the multiplex with budget k (as spread mim
+-method reasoner) and writes its trained GAT candidate finder and per-layer
+PPO policies to the -o file (JSON), for spread mim -policy FILE. The seeds
+found and the training time go to stderr.`,
+	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+		var f mimFlags
+		f.bind(fs)
+		k := fs.Int("k", 0, "number of seeds (budget l)")
+		cands := fs.Int("candidates", 40, "candidates per layer (GAT top-c)")
+		out := fs.String("o", "", "output policy file")
+		return func(ctx context.Context, e *env, args []string) error {
+			c := newFlagCheck(fs)
+			kinds := f.check(c)
+			c.intRange("k", *k, 1, maxNodes, true)
+			c.intRange("candidates", *cands, 1, maxNodes, true)
+			c.required("o", *out)
+			if err := c.err(); err != nil {
+				return err
+			}
+			if err := checkFiles([]fileArg{{"-multiplex", f.path}}, []fileArg{{"-o", *out}}); err != nil {
+				return err
+			}
+			mx, m, err := f.load(kinds)
+			if err != nil {
+				return err
+			}
+			if *k > m.NumNodes() {
+				return usagef("-k %d exceeds the %d nodes of the multiplex", *k, m.NumNodes())
+			}
+			rs := newReasoner(*cands, *k, f.seed, nil)
+			t0 := time.Now()
+			res, err := mim.Maximize(&mim.Problem{Model: m, K: *k}, &mim.Settings{Runs: f.mc, Seed: f.seed, Workers: f.workers}, rs.method())
+			if err != nil {
+				return err
+			}
+			if len(rs.rl.Trained) == 0 {
+				return fmt.Errorf("mim train: no layer received a budget, nothing was trained")
+			}
+			if err := mim.SavePolicy(*out, rs.policyFile()); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "reasoner: trained in %v, %d layer policies\n", time.Since(t0).Round(time.Millisecond), len(rs.rl.Trained))
+			rs.report(e, mx)
+			fmt.Fprintf(e.stderr, "spread=%.4f stderr=%.4f (%d runs)\n", res.Spread, res.StdErr, f.mc)
+			return nil
 		}
 	},
 }

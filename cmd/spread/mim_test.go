@@ -110,3 +110,31 @@ func TestMIMGen(t *testing.T) {
 		t.Errorf("-layers 10: exit %d", code)
 	}
 }
+
+// TestMIMTrainPolicy: mim train writes a policy that mim -policy reuses
+// (same seeds as training's Phase 2 would give from the same inputs); a
+// truncated policy file is a clear error; -policy needs -method reasoner.
+func TestMIMTrainPolicy(t *testing.T) {
+	h, mux := mimFixture(t)
+	ckpt := h.path("policy.ckpt")
+	_, stderr := h.must("mim", "train", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-mc", "20", "-seed", "3", "-o", ckpt)
+	if !strings.Contains(stderr, "layer policies") || !strings.Contains(stderr, "recall of greedy") {
+		t.Errorf("train stderr: %q", stderr)
+	}
+	out := h.path("seeds.txt")
+	_, stderr = h.must("mim", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-method", "reasoner", "-policy", ckpt, "-mc", "20", "-seed", "3", "-o", out)
+	ids := strings.Fields(string(h.read(out)))
+	if len(ids) == 0 || len(ids) > 2 || !strings.Contains(stderr, "phase 2 layer") {
+		t.Errorf("inference seeds %v, stderr %q", ids, stderr)
+	}
+	full := h.read(ckpt)
+	bad := h.write("bad.ckpt", string(full[:len(full)/2]))
+	code, _, stderr := h.run("mim", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-method", "reasoner", "-policy", bad, "-o", h.path("x.txt"))
+	if code != 1 || !strings.Contains(stderr, "truncated or corrupt") {
+		t.Errorf("truncated policy: exit %d, stderr %q", code, firstLine(stderr))
+	}
+	code, _, stderr = h.run("mim", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-method", "ksn", "-policy", ckpt, "-o", h.path("y.txt"))
+	if code != 2 || !strings.Contains(stderr, "-policy needs -method reasoner") {
+		t.Errorf("-policy with ksn: exit %d, stderr %q", code, firstLine(stderr))
+	}
+}

@@ -36,6 +36,10 @@
 // search space V_i^g). solvers/pgm provides the grouping, Chow–Liu trees
 // and the activation score W(u) of eqs. 4–5.
 //
+// RL implements Phase2 (see its documentation for the state features, the
+// reward and the order of layers) and GATFinder the candidate finder ℐ;
+// SavePolicy and LoadPolicy store a trained policy and GAT for inference.
+//
 // # Symbols and identifiers
 //
 //	l              Problem.K
