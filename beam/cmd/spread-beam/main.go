@@ -224,22 +224,11 @@ OUT is a directory receiving set-1.csv, set-2.csv, ... in line order.`,
 			if cfg.T < 1 {
 				return usagef("-T %d: want ≥ 1", cfg.T)
 			}
-			if cfg.Samples < 1 {
-				return usagef("-samples %d: want ≥ 1", cfg.Samples)
-			}
-			sets, outs, err := sf.resolve()
-			if err != nil {
-				return err
-			}
-			cfg.Sources, cfg.Out = sets, outs
-			cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
-			start := time.Now()
-			if err := pipeline.RunMC(ctx, ro, cfg); err != nil {
-				return err
-			}
-			fmt.Fprintf(stderr, "mc: %d source sets × %d cascades in %d shards each, %v; wrote %s\n",
-				len(sets), cfg.Samples, sf.shards, time.Since(start).Round(time.Millisecond), sf.out)
-			return nil
+			return sf.run(stderr, "mc", cfg.Samples, func(sets [][]string, outs []string) error {
+				cfg.Sources, cfg.Out = sets, outs
+				cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
+				return pipeline.RunMC(ctx, ro, cfg)
+			})
 		}
 	},
 }
@@ -270,22 +259,11 @@ from -seed as spread cic truth draws them. -sources-file and OUT as for mc.`,
 			if !(cfg.T > 0) {
 				return usagef("-T %v: want > 0", cfg.T)
 			}
-			if cfg.Samples < 1 {
-				return usagef("-samples %d: want ≥ 1", cfg.Samples)
-			}
-			sets, outs, err := sf.resolve()
-			if err != nil {
-				return err
-			}
-			cfg.Sources, cfg.Out = sets, outs
-			cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
-			start := time.Now()
-			if err := pipeline.RunCIC(ctx, ro, cfg); err != nil {
-				return err
-			}
-			fmt.Fprintf(stderr, "cic: %d source sets × %d cascades in %d shards each, %v; wrote %s\n",
-				len(sets), cfg.Samples, sf.shards, time.Since(start).Round(time.Millisecond), sf.out)
-			return nil
+			return sf.run(stderr, "cic", cfg.Samples, func(sets [][]string, outs []string) error {
+				cfg.Sources, cfg.Out = sets, outs
+				cfg.Shards, cfg.Workers, cfg.NoReshuffle = sf.shards, sf.workers, sf.noReshuffle
+				return pipeline.RunCIC(ctx, ro, cfg)
+			})
 		}
 	},
 }
@@ -315,6 +293,25 @@ func (f *setsFlags) resolve() (sets [][]string, outs []string, err error) {
 	}
 	outs, err = setOutputs(f.out, f.sourcesFile != "", len(sets))
 	return sets, outs, err
+}
+
+// run checks -samples, resolves the sets, runs the pipeline on them and
+// reports on stderr.
+func (f *setsFlags) run(stderr io.Writer, name string, samples int, pipe func(sets [][]string, outs []string) error) error {
+	if samples < 1 {
+		return usagef("-samples %d: want ≥ 1", samples)
+	}
+	sets, outs, err := f.resolve()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := pipe(sets, outs); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "%s: %d source sets × %d cascades in %d shards each, %v; wrote %s\n",
+		name, len(sets), samples, f.shards, time.Since(start).Round(time.Millisecond), f.out)
+	return nil
 }
 
 // setOutputs returns the output files: out itself for one set, or
