@@ -26,6 +26,7 @@ package atomicfile
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -246,4 +247,24 @@ func removeStale(dir, base string) {
 		}
 		f.Close()
 	}
+}
+
+// WriteJSON writes v as JSON to path through WriteFile (encoding/json writes
+// float64 in the shortest form that reads back to the same bits, so
+// checkpoints resume exactly).
+func WriteJSON(path string, v any) error {
+	return WriteFile(path, func(w io.Writer) error { return json.NewEncoder(w).Encode(v) })
+}
+
+// ReadJSON reads the JSON file path into v. A file that cannot be parsed
+// (damaged or truncated) is an error naming the file and its size.
+func ReadJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s is damaged or truncated (%d bytes): %w", path, len(b), err)
+	}
+	return nil
 }

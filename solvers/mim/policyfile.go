@@ -1,11 +1,7 @@
 package mim
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spread-dev/spread/internal/atomicfile"
 	"github.com/spread-dev/spread/train/ppo"
@@ -30,24 +26,16 @@ type PolicyFile struct {
 // SavePolicy writes f atomically to path (Format and Features are set).
 func SavePolicy(path string, f *PolicyFile) error {
 	f.Format, f.Features = policyFormat, NumFeatures
-	return atomicfile.WriteFile(path, func(w io.Writer) error { return json.NewEncoder(w).Encode(f) })
+	return atomicfile.WriteJSON(path, f)
 }
 
 // LoadPolicy reads a policy file written by SavePolicy. A truncated or
 // corrupt file, another format or a policy for other features is an error
 // naming the file.
 func LoadPolicy(path string) (*PolicyFile, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("mim: policy: %w", err)
-	}
 	var f PolicyFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("mim: policy %s is truncated or corrupt (%d bytes): %v", path, len(b), err)
-		}
-		return nil, fmt.Errorf("mim: policy %s: %w", path, err)
+	if err := atomicfile.ReadJSON(path, &f); err != nil {
+		return nil, fmt.Errorf("mim: policy: %w (truncated or corrupt?)", err)
 	}
 	if f.Format != policyFormat {
 		return nil, fmt.Errorf("mim: policy %s: format %q, want %q", path, f.Format, policyFormat)

@@ -17,7 +17,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"time"
 
@@ -413,13 +412,9 @@ func WriteModel(path string, cfg Config, theta []float64) error {
 
 // ReadCheckpoint reads a checkpoint or model file; errors name the file.
 func ReadCheckpoint(path string) (*checkpoint, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var st checkpoint
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("%s: not an NMF checkpoint (damaged or truncated): %v", path, err)
+	if err := atomicfile.ReadJSON(path, &st); err != nil {
+		return nil, fmt.Errorf("not an NMF checkpoint: %w", err)
 	}
 	if st.Format != format {
 		return nil, fmt.Errorf("%s: format %q, want %q", path, st.Format, format)

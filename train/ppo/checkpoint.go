@@ -1,10 +1,7 @@
 package ppo
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"reflect"
 	"time"
 
@@ -54,7 +51,7 @@ func (r *run) save(path string) error {
 	stats.Runtime = r.elapsed()
 	cp := checkpointFile{Format: checkpointFormat, Config: r.cfg, Actions: r.A, Features: r.F, Update: r.update,
 		Theta: theta, ActorAdam: r.actorOpt.State(), CriticAdam: r.criticOpt.State(), Returns: ret, Stats: stats}
-	if err := atomicfile.WriteFile(path, func(w io.Writer) error { return json.NewEncoder(w).Encode(&cp) }); err != nil {
+	if err := atomicfile.WriteJSON(path, &cp); err != nil {
 		return fmt.Errorf("train/ppo: checkpoint after update %d: %w", r.update, err)
 	}
 	return nil
@@ -68,14 +65,9 @@ func (r *run) save(path string) error {
 // (Seed, update) streams and starts a fresh episode, the result is
 // bit-identical to an uninterrupted run of cfg.Updates updates.
 func Resume(env Env, path string, cfg Config, rec train.Recorder) (*Result, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("train/ppo: resume: %w", err)
-	}
-	defer f.Close()
 	var cp checkpointFile
-	if err := json.NewDecoder(f).Decode(&cp); err != nil {
-		return nil, fmt.Errorf("train/ppo: resume %s: %w", path, err)
+	if err := atomicfile.ReadJSON(path, &cp); err != nil {
+		return nil, fmt.Errorf("train/ppo: resume: %w", err)
 	}
 	if cp.Format != checkpointFormat {
 		return nil, fmt.Errorf("train/ppo: resume %s: format %q, want %q", path, cp.Format, checkpointFormat)

@@ -4,12 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/atomicfile"
@@ -68,9 +65,7 @@ func (r *run) checkpoint() error {
 		cp.Current = &r.cur
 		cp.Optimizer = r.loop.StepperState()
 	}
-	err := atomicfile.WriteFile(path, func(w io.Writer) error {
-		return json.NewEncoder(w).Encode(&cp)
-	})
+	err := atomicfile.WriteJSON(path, &cp)
 	if err != nil {
 		return fmt.Errorf("slicer: checkpoint: %w", err)
 	}
@@ -165,13 +160,9 @@ func Resume(path string, g *graphs.Graph, obs *ic.Observations, cfg Config, rec 
 }
 
 func readCheckpoint(path string) (*checkpointFile, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("slicer: resume: %w", err)
-	}
 	var cp checkpointFile
-	if err := json.Unmarshal(b, &cp); err != nil {
-		return nil, fmt.Errorf("slicer: resume %s: %w", path, err)
+	if err := atomicfile.ReadJSON(path, &cp); err != nil {
+		return nil, fmt.Errorf("slicer: resume: %w", err)
 	}
 	return &cp, nil
 }
