@@ -211,6 +211,23 @@ func (ix *CavityProdIndex) putScratch(b []float64) {
 	ix.free = append(ix.free, b)
 }
 
+// outOrder copies g into a scratch buffer in outE order (release it with
+// putScratch), so that the backward kernels read it sequentially: one pass
+// of sequential loads and scattered stores, instead of a scattered load per
+// edge in the kernel. Callers skip it when ix.outSlot is nil, i.e. when the
+// edges are numbered by source and g is already in that order.
+func outOrder[T float](ix *CavityProdIndex, g []T) []float64 {
+	E := len(ix.src)
+	gt := ix.getScratch()
+	parallelRanges(E, E, func(e int) int { return e }, func(lo, hi int) {
+		slot := ix.outSlot[lo:hi]
+		for i, v := range g[lo:hi] {
+			gt[slot[i]] = float64(v)
+		}
+	})
+	return gt
+}
+
 // cavityParallel calls f(lo, hi) on contiguous node ranges covering 0..n−1,
 // balanced by in- plus out-degree, on up to GOMAXPROCS goroutines when the
 // graph has at least parallelMin edges. Every node is handled by exactly one
@@ -271,19 +288,10 @@ func cavityProdFwd[T float](y, x []T, ix *CavityProdIndex) {
 func cavityProdBwd[T float](gx, x, g []T, ix *CavityProdIndex, add bool) {
 	E := len(ix.src)
 	gx, x, g = gx[:E], x[:E], g[:E]
-	// gt is g in outE order, so that the kernel reads it sequentially: one
-	// pass of sequential loads and scattered stores, instead of a scattered
-	// load per edge in the kernel. With edges numbered by source it is g.
-	var gt []float64
+	var gt []float64 // nil when g is already in outE order
 	if ix.outSlot != nil {
-		gt = ix.getScratch()
+		gt = outOrder(ix, g)
 		defer ix.putScratch(gt)
-		parallelRanges(E, E, func(e int) int { return e }, func(lo, hi int) {
-			slot := ix.outSlot[lo:hi]
-			for i, v := range g[lo:hi] {
-				gt[slot[i]] = float64(v)
-			}
-		})
 	}
 	cavityParallel(ix, func(lo, hi int) {
 		d := ix.maxDeg

@@ -340,17 +340,10 @@ func dmpStepBwd[T float](ds, s, g []T, p dmpStep, add bool) {
 	if p.final && !add {
 		clear(da) // α does not enter the final step
 	}
-	// gt is g_x in outE order (see cavityProdBwd); nil when it is g_x.
-	var gt []float64
+	var gt []float64 // g_x in outE order (see outOrder); nil when it is g_x
 	if !p.final && ix.outSlot != nil {
-		gt = ix.getScratch()
+		gt = outOrder(ix, gx)
 		defer ix.putScratch(gt)
-		parallelRanges(E, E, func(e int) int { return e }, func(lo, hi int) {
-			slot := ix.outSlot[lo:hi]
-			for i, v := range gx[lo:hi] {
-				gt[slot[i]] = float64(v)
-			}
-		})
 	}
 	cavityParallel(ix, func(lo, hi int) {
 		d := ix.maxDeg
