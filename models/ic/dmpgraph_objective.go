@@ -193,15 +193,7 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 					return nil, err
 				}
 			}
-			fl, err := G.MaxBetween(mu, floorN)
-			if err != nil {
-				return nil, err
-			}
-			lg, err := G.Log(fl)
-			if err != nil {
-				return nil, err
-			}
-			term, err := G.Mul(cnt[tau-1], lg) // vector·vector: a dot product
+			term, err := countLogLik(cnt[tau-1], mu, floorN)
 			if err != nil {
 				return nil, err
 			}
@@ -294,6 +286,12 @@ func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int) (*G
 	if err != nil {
 		return nil, err
 	}
+	return countLogLik(cnt, mu, floorN)
+}
+
+// countLogLik is Σ_i cnt_i·log max(µ_i, floor): the observed counts times
+// the floored log-marginals (a vector·vector Mul is a dot product).
+func countLogLik(cnt, mu, floorN *G.Node) (*G.Node, error) {
 	fl, err := G.MaxBetween(mu, floorN)
 	if err != nil {
 		return nil, err
@@ -302,7 +300,7 @@ func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int) (*G
 	if err != nil {
 		return nil, err
 	}
-	return G.Mul(cnt, lg) // vector·vector: a dot product
+	return G.Mul(cnt, lg)
 }
 
 // ChunkSize returns the number of classes per graph run (0 when no graph is
