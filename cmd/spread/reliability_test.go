@@ -182,6 +182,7 @@ func reliabilityRows() []reliabilityRow {
 		{class: 4, name: "-iters 0", args: cat(learn, "-iters", "0", "-o", "@a.txt"), code: 2, stderr: "-iters must be positive"},
 		{class: 4, name: "-iters -3", args: cat(learn, "-iters", "-3", "-o", "@a.txt"), code: 2, stderr: "-iters must be positive"},
 		{class: 4, name: "-init 0", args: cat(learn, "-init", "0", "-o", "@a.txt"), code: 2, stderr: "-init 0 outside (0,1)"},
+		{class: 4, name: "-init with -init-fit", args: cat(learn, "-init", "0.2", "-init-fit", "-o", "@a.txt"), code: 2, stderr: "-init conflicts with -init-fit"},
 		{class: 4, name: "-tol NaN", args: cat(learn, "-tol", "NaN", "-o", "@a.txt"), code: 2, stderr: "-tol NaN"},
 		{class: 4, name: "-lr -1", args: cat(learn, "-lr", "-1", "-o", "@a.txt"), code: 2, stderr: "-lr -1"},
 		{class: 4, name: "-p0 -1 in learn", args: cat(learn, "-p0", "-1", "-o", "@a.txt"), code: 2, stderr: "-p0 -1"},

@@ -98,6 +98,11 @@ func Resume(path string, g *graphs.Graph, obs *ic.Observations, cfg Config, rec 
 	if err != nil {
 		return nil, err
 	}
+	if r.cfg.InitFit {
+		if err := r.fitInit(); err != nil {
+			return nil, err
+		}
+	}
 	bad := func(format string, args ...any) (*Result, error) {
 		return nil, fmt.Errorf("slicer: resume %s: "+format, append([]any{path}, args...)...)
 	}

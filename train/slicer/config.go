@@ -132,6 +132,9 @@ type Config struct {
 	// Init is the initial α of every edge and replica, in (0, 1). Zero means
 	// 0.5.
 	Init float64 `json:"init"`
+	// InitFit replaces Init by the fitted constant of FitConstant (the
+	// one-parameter maximum-likelihood α, without the prior) before stage 1.
+	InitFit bool `json:"init_fit,omitempty"`
 	// MaxIters is the iteration limit of each stage. Zero means 1000.
 	MaxIters int `json:"max_iters"`
 	// Tol stops a stage when |O_{k+1} − O_k| ≤ Tol·|O_k| (on Patience
@@ -305,6 +308,7 @@ type hashedConfig struct {
 	LR           float64
 	K0           int
 	Init         float64
+	InitFit      bool `json:",omitempty"`
 	MaxIters     int
 	Tol, GradTol float64
 	Patience     int
@@ -318,7 +322,7 @@ type hashedConfig struct {
 // iterates.
 func (c *Config) hash() string {
 	b, err := json.Marshal(hashedConfig{
-		Method: c.Method, Grad: c.Grad, LR: c.LR, K0: c.K0, Init: c.Init,
+		Method: c.Method, Grad: c.Grad, LR: c.LR, K0: c.K0, Init: c.Init, InitFit: c.InitFit,
 		MaxIters: c.MaxIters, Tol: c.Tol, GradTol: c.GradTol, Patience: c.Patience, Replicas: c.Replicas, Perturb: c.Perturb, Seed: c.Seed,
 		Prior: c.Prior,
 	})

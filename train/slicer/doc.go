@@ -78,7 +78,8 @@
 // # Mixtures: replica continuation
 //
 // With Config.Replicas = R > 1, Learn runs R stages: stage 1 learns a single
-// model from α = Init; stage r ≥ 2 starts from the r−1 replicas of stage
+// model from α = Init (or, with Config.InitFit, from the constant α of
+// [FitConstant]); stage r ≥ 2 starts from the r−1 replicas of stage
 // r−1 plus a copy of one of them (chosen uniformly), and moves every
 // parameter by δ·U[−1, 1] (δ = Config.Perturb = 0.05), clipped to
 // [PerturbClip, 1−PerturbClip]; the random numbers come from the PCG stream

@@ -30,15 +30,38 @@ func Learn(g *graphs.Graph, obs *ic.Observations, cfg Config, rec train.Recorder
 	if err != nil {
 		return nil, err
 	}
+	defer r.close()
+	if r.cfg.InitFit {
+		if err := r.fitInit(); err != nil {
+			return nil, err
+		}
+	}
 	theta := make([]float64, r.p)
 	for i := range theta {
 		theta[i] = r.cfg.Init
 	}
-	defer r.close()
 	if err := r.beginStage(1, theta); err != nil {
 		return r.fail(err)
 	}
 	return r.runStages()
+}
+
+// fitInit sets cfg.Init to FitConstant's α for the single-model likelihood
+// (no prior: the prior's centre is what the fit should inform).
+func (r *run) fitInit() error {
+	f, err := newObjective(&r.cfg, r.g, r.obs, 1)
+	if err != nil {
+		return err
+	}
+	if c, ok := f.(io.Closer); ok {
+		defer c.Close()
+	}
+	a, _, err := FitConstant(f, r.p)
+	if err != nil {
+		return fmt.Errorf("slicer: fitting the initial constant α: %w", err)
+	}
+	r.cfg.Init = a
+	return nil
 }
 
 // run is the state of one Learn or Resume call: the finished stages and a
@@ -191,6 +214,7 @@ func (r *run) result() *Result {
 		Replicas: r.cur.Replicas,
 		Stages:   make([]Stage, len(r.stages)),
 		Stats:    st,
+		Init:     r.cfg.Init,
 	}
 	res.Objective = math.NaN()
 	if n := len(r.cur.History); n > 0 {

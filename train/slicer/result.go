@@ -28,4 +28,8 @@ type Result struct {
 	// and histories.
 	Stages []Stage
 	Stats  train.Stats
+	// Init is the α every edge started from in stage 1: Config.Init, or the
+	// fitted constant of FitConstant with Config.InitFit (Resume fits it
+	// again, which gives the same number).
+	Init float64
 }
