@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/difftest"
 	"github.com/spread-dev/spread/internal/fixtures"
 	"github.com/spread-dev/spread/models/ic"
 )
@@ -81,17 +82,7 @@ func TestSpreadAdjointMatchesAutodiff(t *testing.T) {
 func TestSpreadAdjointWorkers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const n = 20000
-	var src, dst []int
-	for range 3 * n {
-		a, b := rng.IntN(n), rng.IntN(n)
-		if a != b {
-			src, dst = append(src, a), append(dst, b)
-		}
-	}
-	g, _, err := graphs.FromEdges(n, src, dst, nil, graphs.BuildOptions{Duplicates: graphs.KeepFirst})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := difftest.RandomGraph(t, n, 3*n, 0, 1, 3)
 	th := fixtures.Theta(rng, g.NumPairs(), false)
 	u := make([]float64, n)
 	for i := range u {

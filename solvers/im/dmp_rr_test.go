@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/internal/difftest"
 )
 
 // loopyInstance draws a directed graph on 12 nodes with short cycles: up to
@@ -132,19 +133,8 @@ func TestDMPInfMaxLoopy(t *testing.T) {
 // only, not on GOMAXPROCS, Settings.Workers or the adjoint's workers, on a
 // graph large enough for the adjoint's sweeps to be split.
 func TestDMPInfMaxDeterministic(t *testing.T) {
-	rng := rand.New(rand.NewPCG(8, 9))
 	const n = 12000
-	var src, dst []int
-	for range 4 * n {
-		a, b := rng.IntN(n), rng.IntN(n)
-		if a != b {
-			src, dst = append(src, a), append(dst, b)
-		}
-	}
-	g, _, err := graphs.FromEdges(n, src, dst, nil, graphs.BuildOptions{Duplicates: graphs.KeepFirst})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := difftest.RandomGraph(t, n, 4*n, 0, 1, 8)
 	p := make([]float64, g.NumEdges())
 	for e := range p {
 		p[e] = 1 / float64(g.InDegree(g.Dst[e]))
