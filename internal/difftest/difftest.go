@@ -71,6 +71,21 @@ func MustGraph(tb testing.TB, n int, src, dst []int) *graphs.Graph {
 	return g
 }
 
+// Case is a named builder of a model for CheckContract.
+type Case struct {
+	Name  string
+	Build func(tb testing.TB) diffusion.Model
+}
+
+// CheckContract runs CheckRRSetMatchesReach and CheckReachSeedsFirst on
+// every case, each as a subtest "case/RRSet" and "case/ReachSeedsFirst".
+func CheckContract(t *testing.T, cases []Case) {
+	for _, c := range cases {
+		t.Run(c.Name+"/RRSet", func(t *testing.T) { CheckRRSetMatchesReach(t, c.Build(t)) })
+		t.Run(c.Name+"/ReachSeedsFirst", func(t *testing.T) { CheckReachSeedsFirst(t, c.Build(t)) })
+	}
+}
+
 // CheckRRSetMatchesReach checks the defining property of RR sets world by
 // world on 20 worlds: v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v}), for every v and
 // r; that both list each node once, starting with the seed or root; and

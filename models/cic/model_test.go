@@ -10,15 +10,9 @@ import (
 	"github.com/spread-dev/spread/models/diffusion"
 )
 
-func modelCases() []struct {
-	name  string
-	build func(t testing.TB) *Model
-} {
-	return []struct {
-		name  string
-		build func(t testing.TB) *Model
-	}{
-		{"CTIC", func(t testing.TB) *Model {
+func modelCases() []difftest.Case {
+	return []difftest.Case{
+		{Name: "CTIC", Build: func(t testing.TB) diffusion.Model {
 			g := difftest.RandomGraph(t, 40, 160, 0.2, 2, 5)
 			m, err := NewModel(g, Exponential(), nil, 1.5)
 			if err != nil {
@@ -26,7 +20,7 @@ func modelCases() []struct {
 			}
 			return m
 		}},
-		{"CTIC/inf", func(t testing.TB) *Model {
+		{Name: "CTIC/inf", Build: func(t testing.TB) diffusion.Model {
 			g := difftest.RandomGraph(t, 30, 60, 0, 1, 6)
 			m, err := NewModel(g, Exponential(), nil, math.Inf(1))
 			if err != nil {
@@ -37,20 +31,9 @@ func modelCases() []struct {
 	}
 }
 
-// TestModelRRSetMatchesReach checks v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v})
-// world by world (d(v, r) ≤ T computed by the two Dijkstra searches).
-func TestModelRRSetMatchesReach(t *testing.T) {
-	for _, tc := range modelCases() {
-		t.Run(tc.name, func(t *testing.T) { difftest.CheckRRSetMatchesReach(t, tc.build(t)) })
-	}
-}
-
-// TestModelReachSeedsFirst checks the order contract of Reach.
-func TestModelReachSeedsFirst(t *testing.T) {
-	for _, tc := range modelCases() {
-		t.Run(tc.name, func(t *testing.T) { difftest.CheckReachSeedsFirst(t, tc.build(t)) })
-	}
-}
+// TestModelContract checks v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v})
+// world by world (d(v, r) ≤ T computed by the two Dijkstra searches), and the order contract of Reach.
+func TestModelContract(t *testing.T) { difftest.CheckContract(t, modelCases()) }
 
 // TestExponentialDelay checks the exponential family's inverse transform
 // against its CDF: P(τ ≤ x) = 1 − e^{−αx} over a grid of u, and the zero

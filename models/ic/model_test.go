@@ -10,15 +10,9 @@ import (
 	"github.com/spread-dev/spread/models/diffusion"
 )
 
-// modelCase builds one world-keyed IC model on a random graph.
-type modelCase struct {
-	name  string
-	build func(t testing.TB) *Model
-}
-
-func modelCases() []modelCase {
-	return []modelCase{
-		{"IC", func(t testing.TB) *Model {
+func modelCases() []difftest.Case {
+	return []difftest.Case{
+		{Name: "IC", Build: func(t testing.TB) diffusion.Model {
 			g := difftest.RandomGraph(t, 40, 160, 0, 0.5, 1)
 			m, err := NewModel(g, nil)
 			if err != nil {
@@ -26,7 +20,7 @@ func modelCases() []modelCase {
 			}
 			return m
 		}},
-		{"IC/p01", func(t testing.TB) *Model { // probabilities exactly 0 and 1
+		{Name: "IC/p01", Build: func(t testing.TB) diffusion.Model { // probabilities exactly 0 and 1
 			g := difftest.RandomGraph(t, 30, 70, 0, 1, 2)
 			p := make([]float64, g.NumEdges())
 			for e := range p {
@@ -38,7 +32,7 @@ func modelCases() []modelCase {
 			}
 			return m
 		}},
-		{"IC/WC", func(t testing.TB) *Model { // in-degrees ~20: geometric sampling
+		{Name: "IC/WC", Build: func(t testing.TB) diffusion.Model { // in-degrees ~20: geometric sampling
 			g := difftest.RandomGraph(t, 40, 800, 0, 1, 12)
 			m, err := NewModel(g, diffusion.WeightedCascade(nil, g))
 			if err != nil {
@@ -49,7 +43,7 @@ func modelCases() []modelCase {
 			}
 			return m
 		}},
-		{"IC/uniform", func(t testing.TB) *Model { // p = 0.05 everywhere, mixed rules
+		{Name: "IC/uniform", Build: func(t testing.TB) diffusion.Model { // p = 0.05 everywhere, mixed rules
 			g := difftest.RandomGraph(t, 40, 400, 0, 1, 13)
 			p := make([]float64, g.NumEdges())
 			for e := range p {
@@ -67,20 +61,9 @@ func modelCases() []modelCase {
 	}
 }
 
-// TestModelRRSetMatchesReach checks v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v})
-// world by world, with and without geometric-gap nodes.
-func TestModelRRSetMatchesReach(t *testing.T) {
-	for _, tc := range modelCases() {
-		t.Run(tc.name, func(t *testing.T) { difftest.CheckRRSetMatchesReach(t, tc.build(t)) })
-	}
-}
-
-// TestModelReachSeedsFirst checks the order contract of Reach.
-func TestModelReachSeedsFirst(t *testing.T) {
-	for _, tc := range modelCases() {
-		t.Run(tc.name, func(t *testing.T) { difftest.CheckReachSeedsFirst(t, tc.build(t)) })
-	}
-}
+// TestModelContract checks v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v})
+// world by world, with and without geometric-gap nodes, and the order contract of Reach.
+func TestModelContract(t *testing.T) { difftest.CheckContract(t, modelCases()) }
 
 // TestModelValidation checks NewModel's errors.
 func TestModelValidation(t *testing.T) {

@@ -10,15 +10,9 @@ import (
 	"github.com/spread-dev/spread/models/diffusion"
 )
 
-func modelCases() []struct {
-	name  string
-	build func(t testing.TB) *Model
-} {
-	return []struct {
-		name  string
-		build func(t testing.TB) *Model
-	}{
-		{"LT", func(t testing.TB) *Model {
+func modelCases() []difftest.Case {
+	return []difftest.Case{
+		{Name: "LT", Build: func(t testing.TB) diffusion.Model {
 			g := difftest.RandomGraph(t, 40, 200, 0, 1, 3)
 			m, err := NewModel(g, difftest.LTWeights(g, 0.9, 3))
 			if err != nil {
@@ -26,7 +20,7 @@ func modelCases() []struct {
 			}
 			return m
 		}},
-		{"LT/full", func(t testing.TB) *Model { // Σ_in w = 1 exactly
+		{Name: "LT/full", Build: func(t testing.TB) diffusion.Model { // Σ_in w = 1 exactly
 			g := difftest.RandomGraph(t, 30, 120, 0, 1, 4)
 			m, err := NewModel(g, difftest.LTWeights(g, 1, 4))
 			if err != nil {
@@ -34,7 +28,7 @@ func modelCases() []struct {
 			}
 			return m
 		}},
-		{"LT/WC", func(t testing.TB) *Model { // weighted cascade: Σ_in w = 1
+		{Name: "LT/WC", Build: func(t testing.TB) diffusion.Model { // weighted cascade: Σ_in w = 1
 			g := difftest.RandomGraph(t, 30, 120, 0, 1, 5)
 			m, err := NewModel(g, diffusion.WeightedCascade(nil, g))
 			if err != nil {
@@ -45,20 +39,9 @@ func modelCases() []struct {
 	}
 }
 
-// TestModelRRSetMatchesReach checks v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v})
-// world by world.
-func TestModelRRSetMatchesReach(t *testing.T) {
-	for _, tc := range modelCases() {
-		t.Run(tc.name, func(t *testing.T) { difftest.CheckRRSetMatchesReach(t, tc.build(t)) })
-	}
-}
-
-// TestModelReachSeedsFirst checks the order contract of Reach.
-func TestModelReachSeedsFirst(t *testing.T) {
-	for _, tc := range modelCases() {
-		t.Run(tc.name, func(t *testing.T) { difftest.CheckReachSeedsFirst(t, tc.build(t)) })
-	}
-}
+// TestModelContract checks v ∈ RRSet(w, r) ⇔ r ∈ Reach(w, {v})
+// world by world, and the order contract of Reach.
+func TestModelContract(t *testing.T) { difftest.CheckContract(t, modelCases()) }
 
 // TestModelValidation checks NewModel's errors, including the weight-sum
 // check naming the node.
