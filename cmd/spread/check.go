@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spread-dev/spread/internal/atomicfile"
@@ -34,6 +35,7 @@ const (
 	maxWorkers   = 1 << 10 // -workers
 	maxPolish    = 1 << 16 // -polish
 	maxParamsAll = 1 << 28 // parameters × replicas of ic learn
+	maxNMFParams = 1 << 26 // NMF parameters (A and ε): 0.5 GB of float64, ~3 GB with Adam and the tape
 )
 
 // flagCheck validates flag values after parsing. It knows which flags the
@@ -128,6 +130,27 @@ func (c *flagCheck) oneOf(name, v string, allowed ...string) {
 		}
 	}
 	c.failf(name, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+}
+
+// widths parses a comma-separated list of positive layer widths (flag
+// name); an empty v returns nil (the command's default).
+func (c *flagCheck) widths(name, v string) []int {
+	if v == "" {
+		if c.isSet(name) {
+			c.failf(name, "is empty")
+		}
+		return nil
+	}
+	var ws []int
+	for _, f := range strings.Split(v, ",") {
+		w, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || w < 1 || w > maxNodes {
+			c.failf(name, "%q is not a width in 1..%d", f, maxNodes)
+			return nil
+		}
+		ws = append(ws, w)
+	}
+	return ws
 }
 
 // fileArg is a file a command reads or writes, with the flag that names it.

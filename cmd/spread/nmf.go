@@ -33,7 +33,7 @@ point-process likelihood of the infection times. See go doc
 
 var nmfTrainCmd = &command{
 	name:      "train",
-	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-checkpoint F [-resume]] -seed S -o model.ckpt",
+	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-checkpoint F [-resume]] -seed S -o model.ckpt",
 	short:     "train NMF on timed cascades",
 	long: `Train reads timed cascades (CSV "cascade,node,time" with node ids 0..N-1;
 the sources have time 0) and fits θ with Adam on mini-batches of -batch
@@ -49,6 +49,7 @@ the trained model (a JSON file) to -o.`,
 		n := fs.Int("n", 0, "number of nodes (ids 0..n-1)")
 		T := fs.Float64("T", 0, "horizon: infection times are in [0, T]")
 		support := fs.String("support", "", "optional support graph: A lives on its edges")
+		hidden := fs.String("hidden", "", "hidden widths of the correction MLP ε, comma-separated (default n: 2n → n → n, the paper's); use a small width such as 32 on large networks")
 		steps := fs.Int("steps", 40, "solver steps on [0, T]")
 		solver := fs.String("solver", "rk4", "solver: rk4 or euler")
 		epochs := fs.Int("epochs", 50, "epochs")
@@ -78,6 +79,7 @@ the trained model (a JSON file) to -o.`,
 			if *resume && *ckpt == "" {
 				c.failf("resume", "needs -checkpoint")
 			}
+			widths := c.widths("hidden", *hidden)
 			if err := c.err(); err != nil {
 				return err
 			}
@@ -97,6 +99,9 @@ the trained model (a JSON file) to -o.`,
 			}
 			cfg := tnmf.DefaultConfig(*n, *T)
 			cfg.Model.Steps, cfg.Model.RegA = *steps, *regA
+			if widths != nil {
+				cfg.Model.Hidden = widths
+			}
 			if cfg.Model.Method, err = ode.ParseMethod(*solver); err != nil {
 				return err
 			}
@@ -105,6 +110,13 @@ the trained model (a JSON file) to -o.`,
 			}
 			if *support != "" {
 				cfg.Model.Support = g
+			}
+			if p := cfg.Model.NumParams(); p > maxNMFParams {
+				hint := "give -support (A on a graph's edges) and a small -hidden"
+				if *support != "" {
+					hint = "give a small -hidden, e.g. -hidden 32"
+				}
+				return usagef("the model would have %d parameters (%.1f GB of float64 before Adam's state and the tape), more than %d: %s", p, float64(p)*8/1e9, maxNMFParams, hint)
 			}
 			cfg.Epochs, cfg.Batch, cfg.LR, cfg.Grad, cfg.Seed, cfg.Patience = *epochs, *batch, *lr, *grad, *seed, 0
 			cs := tnmf.Cascades(tc)
@@ -172,7 +184,7 @@ infection probabilities x_v(t) at t = 0, 1, …, ⌊T⌋ as CSV "node,t,p"
 			if err != nil {
 				return err
 			}
-			g, err := idGraph(e, m.Config.N, "")
+			g, err := modelGraph(e, m.Config)
 			if err != nil {
 				return err
 			}
@@ -268,7 +280,7 @@ model's predicted influence of the rounded set to stderr.`,
 			if err != nil {
 				return err
 			}
-			g, err := idGraph(e, cfg.N, "")
+			g, err := modelGraph(e, cfg)
 			if err != nil {
 				return err
 			}
@@ -311,7 +323,7 @@ in (u, v) order; self-loops of a dense A are left out.`,
 			if err != nil {
 				return err
 			}
-			g, err := idGraph(e, m.Config.N, "")
+			g, err := modelGraph(e, m.Config)
 			if err != nil {
 				return err
 			}
@@ -331,6 +343,15 @@ in (u, v) order; self-loops of a dense A are left out.`,
 			})
 		}
 	},
+}
+
+// modelGraph names the nodes of a trained model: its support graph's ids,
+// or 0..n-1.
+func modelGraph(e *env, c mnmf.Config) (*graphs.Graph, error) {
+	if c.Support != nil {
+		return c.Support, nil
+	}
+	return idGraph(e, c.N, "")
 }
 
 // readModelFor checks the files of a command that reads a trained model

@@ -33,6 +33,12 @@ func TestNMF(t *testing.T) {
 	if rows[0] != "node,t,p" || len(rows) != 1+4*4 || !strings.HasPrefix(rows[1], "0,0,1") {
 		t.Errorf("probabilities: %d rows, %q %q", len(rows), rows[0], rows[1])
 	}
+	// -hidden sets ε's widths, stored in the model file.
+	hid := h.path("hid.json")
+	h.must(append(common, "-epochs", "1", "-hidden", "2,3", "-o", hid)...)
+	if !strings.Contains(string(h.read(hid)), `"Hidden":[2,3]`) {
+		t.Errorf("-hidden 2,3 not in the model file: %.300s", h.read(hid))
+	}
 	trunc := h.write("trunc.json", string(h.read(model))[:100])
 	other := h.path("other.json")
 	h.must("nmf", "train", "-cascades", h.write("c5.csv", "0,0,0\n0,1,1\n1,2,0\n"), "-n", "5", "-T", "3", "-steps", "2", "-epochs", "1", "-batch", "1", "-o", other, "-checkpoint", h.path("ck5.json"))
@@ -43,6 +49,9 @@ func TestNMF(t *testing.T) {
 		args []string
 	}{
 		{"steps 0", 2, append(append([]string{}, common...), "-steps", "0", "-o", x)},
+		{"hidden 0", 2, append(append([]string{}, common...), "-hidden", "4,0", "-o", x)},
+		{"hidden not a number", 2, append(append([]string{}, common...), "-hidden", "wide", "-o", x)},
+		{"model too large", 2, []string{"nmf", "train", "-cascades", c, "-n", "9000", "-T", "3", "-batch", "1", "-o", x}},
 		{"negative time", 1, []string{"nmf", "train", "-cascades", h.write("neg.csv", "0,0,0\n0,1,-1\n"), "-n", "4", "-T", "3", "-batch", "1", "-o", x}},
 		{"NaN time", 1, []string{"nmf", "train", "-cascades", h.write("nan.csv", "0,0,0\n0,1,NaN\n"), "-n", "4", "-T", "3", "-batch", "1", "-o", x}},
 		{"time beyond T", 1, []string{"nmf", "train", "-cascades", h.write("late.csv", "0,0,0\n0,1,5\n"), "-n", "4", "-T", "3", "-batch", "1", "-o", x}},

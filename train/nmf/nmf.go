@@ -18,9 +18,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/spread-dev/spread/datasets"
+	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/atomicfile"
 	mnmf "github.com/spread-dev/spread/models/nmf"
 	"github.com/spread-dev/spread/models/ode"
@@ -174,6 +176,9 @@ type fileConfig struct {
 	SupportN   int   `json:"support_n,omitempty"`
 	SupportSrc []int `json:"support_src,omitempty"`
 	SupportDst []int `json:"support_dst,omitempty"`
+	// SupportIDs are the support graph's external node ids, stored only
+	// when they are not "0".."n-1".
+	SupportIDs []string `json:"support_ids,omitempty"`
 }
 
 const format = "spread-nmf-1"
@@ -383,9 +388,58 @@ func toFile(c mnmf.Config) fileConfig {
 		for e := range s.NumEdges() {
 			f.SupportSrc, f.SupportDst = append(f.SupportSrc, int(s.Src[e])), append(f.SupportDst, int(s.Dst[e]))
 		}
+		for i := range s.N {
+			if s.ID(i) != strconv.Itoa(i) {
+				f.SupportIDs = s.IDs()
+				break
+			}
+		}
 		f.Config.Support = nil
 	}
 	return f
+}
+
+// support rebuilds the support graph stored by toFile, and checks that its
+// edges come back in the stored order (θ's rates are in that order).
+func (f *fileConfig) support() (*graphs.Graph, error) {
+	n, src, dst := f.SupportN, f.SupportSrc, f.SupportDst
+	switch {
+	case n != f.N:
+		return nil, fmt.Errorf("support graph of %d nodes, the model has n = %d", n, f.N)
+	case len(src) != len(dst):
+		return nil, fmt.Errorf("support graph with %d sources and %d targets", len(src), len(dst))
+	case f.SupportIDs != nil && len(f.SupportIDs) != n:
+		return nil, fmt.Errorf("support graph with %d ids for %d nodes", len(f.SupportIDs), n)
+	}
+	b := graphs.NewBuilder("")
+	for i := range n {
+		id := strconv.Itoa(i)
+		if f.SupportIDs != nil {
+			id = f.SupportIDs[i]
+		}
+		if b.Node(id) != i {
+			return nil, fmt.Errorf("support graph: node id %q repeated", id)
+		}
+	}
+	for e := range src {
+		if src[e] < 0 || src[e] >= n || dst[e] < 0 || dst[e] >= n {
+			return nil, fmt.Errorf("support graph: edge %d (%d → %d) outside 0..%d", e, src[e], dst[e], n-1)
+		}
+		b.AddEdgeIndex(src[e], dst[e], 1, e+1)
+	}
+	g, _, err := b.Build(graphs.BuildOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("support graph: %w", err)
+	}
+	if g.NumEdges() != len(src) {
+		return nil, fmt.Errorf("support graph: %d edges rebuild as %d", len(src), g.NumEdges())
+	}
+	for e := range src {
+		if int(g.Src[e]) != src[e] || int(g.Dst[e]) != dst[e] {
+			return nil, fmt.Errorf("support graph: edge %d is not in CSR order", e)
+		}
+	}
+	return g, nil
 }
 
 func writeCheckpoint(path string, st *checkpoint) error {
@@ -419,8 +473,12 @@ func ReadCheckpoint(path string) (*checkpoint, error) {
 	if st.Format != format {
 		return nil, fmt.Errorf("%s: format %q, want %q", path, st.Format, format)
 	}
-	if st.Config.SupportN != 0 {
-		return nil, fmt.Errorf("%s: models with a support graph cannot be reloaded yet", path)
+	if st.Config.SupportN != 0 || st.Config.SupportSrc != nil {
+		g, err := st.Config.support()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		st.Config.Config.Support = g
 	}
 	mc, err := st.Config.Config.Resolve()
 	if err != nil {
