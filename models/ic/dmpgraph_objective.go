@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	G "gorgonia.org/gorgonia"
 
@@ -178,8 +179,12 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 		floor[i] = MuFloor
 	}
 	if !o.Unfused && !o.NoReach && T <= noReach {
-		f.reach = ad.NewDMPReach(ix.cav)
-		f.dist = classReach(g, obs)
+		// Classes with p̄ > 0 everywhere (stochastic) have d = 0 everywhere:
+		// when all do, the restriction would skip nothing.
+		if dist := classReach(g, obs); slices.ContainsFunc(dist, func(d uint8) bool { return d > 0 }) {
+			f.reach = ad.NewDMPReach(ix.cav)
+			f.dist = dist
+		}
 	}
 	build := func(d *compiled.Def) (*G.Node, error) {
 		if !o.Unfused {
