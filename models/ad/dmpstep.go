@@ -78,14 +78,110 @@ func DMPInit(alpha, q0 *G.Node, ix *CavityProdIndex) (*G.Node, error) {
 // an error if ix is nil or s is not a float64 or float32 vector of length
 // 2E + t·n for some t ≥ 1.
 func DMPStep(s *G.Node, ix *CavityProdIndex) (*G.Node, error) {
-	return dmpStepNode("DMPStep", s, ix, false)
+	return dmpStepNode("DMPStep", s, ix, false, nil)
 }
 
 // DMPFinal is the last DMP time step: from s(t−1) it returns the marginal
 // complements [Q(0) | Q(1) | … | Q(t)] (length (t+1)·n, block τ at
 // [τ·n, (τ+1)·n)) without the messages of slot t. Its errors are DMPStep's.
 func DMPFinal(s *G.Node, ix *CavityProdIndex) (*G.Node, error) {
-	return dmpStepNode("DMPFinal", s, ix, true)
+	return dmpStepNode("DMPFinal", s, ix, true, nil)
+}
+
+// DMPReach is the reach of a run's seeds for the reach-restricted steps
+// DMPStepReach and DMPFinalReach: Dist()[u] = d(u) for each node u of the
+// index, the distance along out-edges from the nearest node with p̄ > 0
+// (0 for those nodes; any value above the last step for nodes out of reach).
+// The steps read Dist at every run, so a caller that reruns one compiled
+// unroll over several initial conditions rewrites it before each run. A
+// DMPReach must not be shared by unrolls that run concurrently.
+//
+// Why the restriction is exact. In the step to slot t (output Q(t)), a node
+// u with d(u) > t has p_u(t) = 0: every in-neighbour k has d(k) > t−1, so
+// each factor of u's products is x_k(t−1) = 1 − α_k·0 = 1, and p̄_u = 0
+// (Q_u(0) = 1). The unrestricted step then gives Q_u(t) = 1·Q_u(0) and
+// x_e(t) = α_e·1·1 + (1 − α_e) = 1 on u's out-edges, both exactly (for α in
+// [0, 1], α + fl(1 − α) rounds to 1). The restricted step sets exactly these
+// values without reading x(t−1) or α: for such u it is the function
+//
+//	Q_u(t) = Q_u(0),   x_e(t) = 1 (e ∈ out(u)),
+//
+// whose vector-Jacobian product passes g_{Q(t),u} to Q_u(0) and g_α to α and
+// gives the in-edges of u a zero gradient. At every state with the property
+// above, the values are the unrestricted step's bits; the dropped
+// derivatives are those of x_e(t) and Q_u(t) with respect to α_e and to the
+// in-edge factors x_k(t−1), and the α-gradient they would carry back is
+// multiplied at each step by C·Q_u(0) − 1 = 0 or, at the first step, by
+// p̄_{src} = 0 (a chain back from u only reaches edges whose source has
+// d ≥ 1). So the gradient with respect to α is that of the unrestricted
+// unroll, while the gradient with respect to Q(0) of nodes with d > 0 is not
+// (the unrestricted one counts what seeding them would change): use the
+// reach only when p̄ is data, not a variable (SLICER's θ-gradient, not
+// influence maximisation's seed gradient). Nodes with d(u) ≤ t cost what
+// they cost in DMPStep; the others cost one write per incident edge. This is
+// the reach of solvers/adjoint (its package documentation, "Class blocks
+// and reach") expressed as ops.
+type DMPReach struct {
+	ix   *CavityProdIndex
+	dist []int32
+	cum  []int // scratch: the split of a step's work among goroutines
+}
+
+// NewDMPReach returns a reach for the nodes of ix with every d(u) = 0 (no
+// restriction: the restricted steps equal DMPStep and DMPFinal). It panics
+// if ix is nil.
+func NewDMPReach(ix *CavityProdIndex) *DMPReach {
+	if ix == nil {
+		panic("ad: NewDMPReach: nil CavityProdIndex")
+	}
+	return &DMPReach{ix: ix, dist: make([]int32, ix.n), cum: make([]int, ix.n+1)}
+}
+
+// Dist returns the distances d(u), one per node of the index, for the caller
+// to write.
+func (r *DMPReach) Dist() []int32 { return r.dist }
+
+// parallel runs f over the nodes split among goroutines by the work of step
+// t: an active node (d ≤ t) weighs 4 per incident edge, an inactive one 1.
+// Every node is handled by one goroutine, so the results do not depend on
+// the split.
+func (r *DMPReach) parallel(t int, f func(lo, hi int)) {
+	ix := r.ix
+	n := ix.n
+	if len(ix.src) < parallelMin {
+		f(0, n)
+		return
+	}
+	c := r.cum[:n+1]
+	c[0] = 0
+	for u := range n {
+		d := ix.inOff[u+1] - ix.inOff[u] + ix.outOff[u+1] - ix.outOff[u]
+		w := d + 1
+		if int(r.dist[u]) <= t {
+			w = 4*d + 1
+		}
+		c[u+1] = c[u] + w
+	}
+	parallelRanges(n, c[n], func(u int) int { return c[u] }, f)
+}
+
+// DMPStepReach is DMPStep restricted to the reach r (see DMPReach): in the
+// step to slot t, the nodes with d(u) > t keep Q_u(t) = Q_u(0) and send
+// x_e(t) = 1 without reading the state. Its errors are DMPStep's; it panics
+// if r is nil.
+func DMPStepReach(s *G.Node, r *DMPReach) (*G.Node, error) {
+	if r == nil {
+		panic("ad: DMPStepReach: nil DMPReach")
+	}
+	return dmpStepNode("DMPStepReach", s, r.ix, false, r)
+}
+
+// DMPFinalReach is DMPFinal restricted to the reach r, as DMPStepReach.
+func DMPFinalReach(s *G.Node, r *DMPReach) (*G.Node, error) {
+	if r == nil {
+		panic("ad: DMPFinalReach: nil DMPReach")
+	}
+	return dmpStepNode("DMPFinalReach", s, r.ix, true, r)
 }
 
 // dmpStep is the parameter of the step ops: the index, the number t of
@@ -94,6 +190,23 @@ type dmpStep struct {
 	ix     *CavityProdIndex
 	blocks int
 	final  bool
+	reach  *DMPReach // nil: every node is updated
+}
+
+// parallel runs f over the nodes of the index split among goroutines:
+// cavityParallel's split, or with a reach one balanced on the step's active
+// nodes.
+func (p dmpStep) parallel(f func(lo, hi int)) {
+	if p.reach == nil {
+		cavityParallel(p.ix, f)
+		return
+	}
+	p.reach.parallel(p.blocks, f)
+}
+
+// inactive reports whether node u is outside the reach at this step.
+func (p dmpStep) inactive(u int) bool {
+	return p.reach != nil && int(p.reach.dist[u]) > p.blocks
 }
 
 // stateLen returns the length of a state with t marginal blocks.
@@ -107,7 +220,7 @@ func (p dmpStep) outLen() int {
 	return p.stateLen(p.blocks + 1)
 }
 
-func dmpStepNode(what string, s *G.Node, ix *CavityProdIndex, final bool) (*G.Node, error) {
+func dmpStepNode(what string, s *G.Node, ix *CavityProdIndex, final bool, reach *DMPReach) (*G.Node, error) {
 	if ix == nil {
 		return nil, fmt.Errorf("ad: %s: nil CavityProdIndex", what)
 	}
@@ -119,14 +232,19 @@ func dmpStepNode(what string, s *G.Node, ix *CavityProdIndex, final bool) (*G.No
 	if m <= 2*E || (m-2*E)%n != 0 {
 		return nil, fmt.Errorf("ad: %s: len(s) = %d, want 2E + t·n = %d + t·%d with t ≥ 1", what, m, 2*E, n)
 	}
-	return apply(newDMPStepOp(dmpStep{ix: ix, blocks: (m - 2*E) / n, final: final}), s)
+	return apply(newDMPStepOp(dmpStep{ix: ix, blocks: (m - 2*E) / n, final: final, reach: reach}), s)
 }
 
 // keptOp returns the opBase of a DMP step op with the given inputs and output
 // length; the op keeps its output buffer.
 func (ix *CavityProdIndex) keptOp(name string, fwd kernel, out int, in ...int) opBase {
+	return ix.keptOpIDs(name, fwd, out, []any{ix, ix.src, ix.dst, ix.rev}, in...)
+}
+
+// keptOpIDs is keptOp with the identity of the op given.
+func (ix *CavityProdIndex) keptOpIDs(name string, fwd kernel, out int, ids []any, in ...int) opBase {
 	desc := fmt.Sprintf("n=%d,E=%d", ix.n, len(ix.src))
-	op := vec.op(name, desc, []any{ix, ix.src, ix.dst, ix.rev}, fwd, out, in...)
+	op := vec.op(name, desc, ids, fwd, out, in...)
 	op.keep = true
 	return op
 }
@@ -138,11 +256,16 @@ func newDMPStepOp(p dmpStep) *diffOp {
 	if p.final {
 		name = "DMPFinal"
 	}
+	ids := []any{p.ix, p.ix.src, p.ix.dst, p.ix.rev}
+	if p.reach != nil {
+		name += "Reach"
+		ids = append(ids, p.reach, p.reach.dist)
+	}
 	in := p.stateLen(p.blocks)
 	return &diffOp{
-		opBase: p.ix.keptOp(name, bind(p, dmpStepFwdK, dmpStepFwdK), p.outLen(), in),
+		opBase: p.ix.keptOpIDs(name, bind(p, dmpStepFwdK, dmpStepFwdK), p.outLen(), ids, in),
 		grad: func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
-			op := p.ix.keptOp(name+"Diff", bind(p, dmpStepDiffK, dmpStepDiffK), in, in, p.outLen())
+			op := p.ix.keptOpIDs(name+"Diff", bind(p, dmpStepDiffK, dmpStepDiffK), in, ids, in, p.outLen())
 			return one(apply(&op, x[0], g))
 		},
 		bwd: bind(p, dmpStepAddK, dmpStepAddK),
@@ -278,9 +401,18 @@ func dmpStepFwd[T float](y, s []T, p dmpStep) {
 	}
 	copy(yq, qs)
 	qt := yq[t*n : (t+1)*n]
-	cavityParallel(ix, func(lo, hi int) {
+	p.parallel(func(lo, hi int) {
 		l := make([]float64, ix.maxDeg+1)
 		for u := lo; u < hi; u++ {
+			if p.inactive(u) { // beyond the reach: Q_u(t) = Q_u(0), x_e(t) = 1
+				qt[u] = q0[u]
+				if !p.final {
+					for _, e := range ix.outE[ix.outOff[u]:ix.outOff[u+1]] {
+						yx[e] = 1
+					}
+				}
+				continue
+			}
 			in := ix.inE[ix.inOff[u]:ix.inOff[u+1]]
 			l := l[:len(in)+1]
 			pre := 1.0
@@ -345,11 +477,15 @@ func dmpStepBwd[T float](ds, s, g []T, p dmpStep, add bool) {
 		gt = outOrder(ix, gx)
 		defer ix.putScratch(gt)
 	}
-	cavityParallel(ix, func(lo, hi int) {
+	p.parallel(func(lo, hi int) {
 		d := ix.maxDeg
 		buf := make([]float64, 5*d+2)
 		us, ls, xs, pres, accs := buf[:d+1], buf[d+1:2*d+2], buf[2*d+2:3*d+2], buf[3*d+2:4*d+2], buf[4*d+2:]
 		for u := lo; u < hi; u++ {
+			if p.inactive(u) {
+				dmpStepBwdInactive(ds, g, p, u, add)
+				continue
+			}
 			in := ix.inE[ix.inOff[u]:ix.inOff[u+1]]
 			m := len(in)
 			q0u := float64(q0[u])
@@ -421,4 +557,37 @@ func dmpStepBwd[T float](ds, s, g []T, p dmpStep, add bool) {
 			}
 		}
 	})
+}
+
+// dmpStepBwdInactive is dmpStepBwd for a node u beyond the reach, whose
+// outputs are Q_u(t) = Q_u(0) and x_e(t) = 1 (see DMPReach): ∂Q_u(0) =
+// g_{Q(0),u} + g_{Q(t),u}, ∂α_e = g_{α,e} on u's out-edges, and zero for the
+// factors x_k(t−1) of u's in-edges.
+func dmpStepBwdInactive[T float](ds, g []T, p dmpStep, u int, add bool) {
+	ix := p.ix
+	E, n, t := len(ix.src), ix.n, p.blocks
+	var gq []T
+	if p.final {
+		gq = g[:(t+1)*n]
+	} else {
+		gq = g[2*E : 2*E+(t+1)*n]
+		da, ga := ds[E:2*E], g[E:2*E]
+		a, b := ix.outOff[u], ix.outOff[u+1]
+		if add {
+			addInto(da[a:b], ga[a:b])
+		} else {
+			copy(da[a:b], ga[a:b])
+		}
+	}
+	dq := ds[2*E:]
+	v := gq[u] + gq[t*n+u]
+	if add {
+		dq[u] += v
+		return
+	}
+	dq[u] = v
+	dx := ds[:E]
+	for _, k := range ix.inE[ix.inOff[u]:ix.inOff[u+1]] {
+		dx[k] = 0
+	}
 }

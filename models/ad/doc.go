@@ -91,6 +91,17 @@
 // a CavityIndex or Segments value that is built once per graph and shared by
 // every op of an unroll.
 //
+// The fused Independent Cascade step (DMPInit, DMPStep, DMPFinal; equations
+// in dmpstep.go) has a reach-restricted form, DMPStepReach and
+// DMPFinalReach: given d(u), the distance from the nearest node with p̄ > 0
+// (DMPReach), the step to slot t updates only the nodes with d(u) ≤ t and
+// writes Q_u(t) = Q_u(0), x_e(t) = 1 for the others, which are the
+// unrestricted values whenever p̄ is zero off the seeds. It is a function of
+// its own with an exact gradient; its gradient with respect to α equals the
+// unrestricted one at such states, its gradient with respect to Q(0) does
+// not (DMPReach gives the argument), so it serves SLICER's θ-gradient, not a
+// gradient with respect to the seeds.
+//
 // # Gradients and machines
 //
 // Every op implements gorgonia's SDOp (SymDiff, DiffWRT), which the

@@ -145,3 +145,58 @@ func ExampleSegmentSoftmaxRows() {
 	// e1: 0.5000 0.8808
 	// e2: 1.0000 1.0000
 }
+
+// The fused DMP steps restricted to the reach of the seed on the directed
+// path 0 → 1 → 2 (α = 0.5 on both edges, p̄ = (1, 0, 0), so d = (0, 1, 2)):
+// at slot 1 node 2 is beyond the reach and keeps Q_2(1) = Q_2(0) = 1. By
+// hand, Q_1(t) = 1 − α₀₁ and Q_2(2) = 1 − α₀₁·α₁₂, so the gradient of
+// Q_1(2) + Q_2(2) is (−1 − α₁₂, −α₀₁) = (−1.5, −0.5), as without the reach.
+func ExampleDMPStepReach() {
+	ix, err := ad.NewCavityProdIndex(3, []int{0, 1}, []int{1, 2}, []int{-1, -1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reach := ad.NewDMPReach(ix)
+	copy(reach.Dist(), []int32{0, 1, 2}) // rewritable between runs
+	g := G.NewGraph()
+	alpha := G.NewVector(g, tensor.Float64, G.WithName("alpha"), G.WithShape(2),
+		G.WithValue(tensor.New(tensor.WithBacking([]float64{0.5, 0.5}))))
+	q0 := G.NewVector(g, tensor.Float64, G.WithName("q0"), G.WithShape(3),
+		G.WithValue(tensor.New(tensor.WithBacking([]float64{0, 1, 1})))) // 1 − p̄
+	w := G.NewVector(g, tensor.Float64, G.WithName("w"), G.WithShape(9),
+		G.WithValue(tensor.New(tensor.WithBacking([]float64{0, 0, 0, 0, 0, 0, 0, 1, 1}))))
+	s, err := ad.DMPInit(alpha, q0, ix)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if s, err = ad.DMPStepReach(s, reach); err != nil { // slot 1
+		fmt.Println(err)
+		return
+	}
+	Q, err := ad.DMPFinalReach(s, reach) // slot 2: [Q(0) | Q(1) | Q(2)]
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cost := G.Must(G.Sum(G.Must(G.HadamardProd(w, Q))))
+	if _, err := G.Grad(cost, alpha); err != nil {
+		fmt.Println(err)
+		return
+	}
+	var qv G.Value
+	G.Read(Q, &qv)
+	m := G.NewTapeMachine(g)
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	ga, _ := alpha.Grad()
+	fmt.Println("Q  =", qv.Data())
+	fmt.Println("∂α =", ga.Data())
+	// Output:
+	// Q  = [0 1 1 0 0.5 1 0 0.5 0.75]
+	// ∂α = [-1.5 -0.5]
+}

@@ -169,6 +169,13 @@ var opCases = []opCase{
 		func(in []*G.Node) (*G.Node, error) { return ad.DMPStep(in[0], dmpIndex()) }},
 	{"DMPFinal", [][]int{{2*dmpE + 3*dmpN}}, [][]float64{dmpState(17, 3)},
 		func(in []*G.Node) (*G.Node, error) { return ad.DMPFinal(in[0], dmpIndex()) }},
+	// The reach-restricted steps are functions of their own (nodes with
+	// d(u) > t keep Q_u(t) = Q_u(0) and send x = 1): their gradients are
+	// checked at random states, where those outputs differ from DMPStep's.
+	{"DMPStepReach", [][]int{{2*dmpE + 2*dmpN}}, [][]float64{dmpState(18, 2)},
+		func(in []*G.Node) (*G.Node, error) { return ad.DMPStepReach(in[0], dmpReach()) }},
+	{"DMPFinalReach", [][]int{{2*dmpE + 3*dmpN}}, [][]float64{dmpState(19, 3)},
+		func(in []*G.Node) (*G.Node, error) { return ad.DMPFinalReach(in[0], dmpReach()) }},
 }
 
 // The DMP step cases run on cavProdPaired (three one-way edges, so some
@@ -184,6 +191,16 @@ func dmpIndex() *ad.CavityProdIndex {
 		panic(err)
 	}
 	return ix
+}
+
+// dmpReach returns a reach on dmpIndex with d(u) = u mod 5, so that the
+// steps to slots 2 and 3 leave some nodes out and update the others.
+func dmpReach() *ad.DMPReach {
+	r := ad.NewDMPReach(dmpIndex())
+	for u := range r.Dist() {
+		r.Dist()[u] = int32(u % 5)
+	}
+	return r
 }
 
 // dmpState returns a random DMP state [x | α | Q(0) … Q(t−1)] with t blocks,

@@ -268,11 +268,14 @@ func BuildDMPFused(eg *G.ExprGraph, ix *DMPIndex, alpha, p0 *G.Node, T int) (*G.
 	if p0 != nil && p0.Graph() != eg || alpha != nil && alpha.Graph() != eg {
 		return nil, errors.New("models/ic: BuildDMPFused: alpha and p0 must be nodes of eg")
 	}
-	return buildQFused(ix, alpha, p0, T)
+	return buildQFused(ix, alpha, p0, T, nil)
 }
 
-// buildQFused builds the stacked complements of BuildDMPFused.
-func buildQFused(ix *DMPIndex, alpha, p0 *G.Node, T int) (*G.Node, error) {
+// buildQFused builds the stacked complements of BuildDMPFused; with a
+// non-nil reach (an ad.DMPReach on ix.cav) the steps are the
+// reach-restricted ones, which give the same values and θ-gradient when
+// reach holds the distances from the nodes with p̄ > 0 (see ad.DMPReach).
+func buildQFused(ix *DMPIndex, alpha, p0 *G.Node, T int, reach *ad.DMPReach) (*G.Node, error) {
 	if ix == nil {
 		return nil, errors.New("models/ic: BuildDMPFused: nil DMPIndex")
 	}
@@ -299,11 +302,21 @@ func buildQFused(ix *DMPIndex, alpha, p0 *G.Node, T int) (*G.Node, error) {
 		return nil, wrap(err)
 	}
 	for t := 1; t < T-1; t++ {
-		if s, err = ad.DMPStep(s, ix.cav); err != nil {
+		if reach != nil {
+			s, err = ad.DMPStepReach(s, reach)
+		} else {
+			s, err = ad.DMPStep(s, ix.cav)
+		}
+		if err != nil {
 			return nil, wrap(err)
 		}
 	}
-	Q, err := ad.DMPFinal(s, ix.cav)
+	var Q *G.Node
+	if reach != nil {
+		Q, err = ad.DMPFinalReach(s, reach)
+	} else {
+		Q, err = ad.DMPFinal(s, ix.cav)
+	}
 	if err != nil {
 		return nil, wrap(err)
 	}

@@ -199,7 +199,10 @@ func benchAutodiff(b *testing.B, problem func(*testing.B) (*graphs.Graph, []floa
 // on ego-Facebook (/work/shared/datasets/graphs/ego-facebook-slicer-bench):
 // 48 single-seed classes (seeds at nodes 0, 97, 194, …), T = 5, θ = 0.5,
 // random counts m_i(τ) in 0..4; GraphObjective runs it in chunks of
-// GraphChunkWork.
+// GraphChunkWork, with the reach restriction (autodiff, the default),
+// without it (autodiff-noreach) and unfused:
+//
+//	SPREAD_SHARED=/work/shared go test -run '^$' -bench 'EgoFacebook/autodiff' -benchtime 5x -benchmem ./models/ic
 func BenchmarkEgoFacebook(b *testing.B) {
 	path := shared.Path(b, "graphs", "ego-facebook-slicer-bench", "graph.mtx")
 	g, _, err := graphs.ReadMatrixMarketFile(path, graphs.ReadOptions{})
@@ -225,7 +228,7 @@ func BenchmarkEgoFacebook(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		opt  *ic.GraphOptions
-	}{{"autodiff", nil}, {"autodiff-unfused", &ic.GraphOptions{Unfused: true}}} {
+	}{{"autodiff", nil}, {"autodiff-noreach", &ic.GraphOptions{NoReach: true}}, {"autodiff-unfused", &ic.GraphOptions{Unfused: true}}} {
 		b.Run(c.name, func(b *testing.B) {
 			f, err := ic.NewGraphObjective(g, obs, 1, c.opt)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	G "gorgonia.org/gorgonia"
 
@@ -33,6 +34,12 @@ type GraphOptions struct {
 	// twice as fast and allocates nothing per run. If it equals false, the
 	// fused graph is built.
 	Unfused bool
+	// NoReach turns off the reach restriction of the fused graph (see
+	// GraphObjective, "Reach"); the values and gradients do not change. If it
+	// equals false, the fused graph updates, at each step t, only the nodes
+	// the class's seeds can reach in t steps. The unfused graph is never
+	// restricted.
+	NoReach bool
 }
 
 // GraphObjective is the SLICER objective (paper eqs. 4 and 9) and its
@@ -64,6 +71,28 @@ type GraphOptions struct {
 // then runs Reset and RunAll. Values are read through G.Read (the cost and
 // ∂/∂θ), never from intermediate nodes.
 //
+// # Reach
+//
+// Unless opt.NoReach or opt.Unfused is set (or T > 255), the fused graph's
+// steps are restricted to the reach of each copy's class (ad.DMPStepReach,
+// the restriction solvers/adjoint applies): with d(i) the distance along
+// out-edges from the nearest node with p̄_i > 0 in the class, step t updates
+// only the nodes with d(i) ≤ t; a node with d(i) > t has p_i(t) = 0 and
+// sends messages equal to 0 exactly, which the restricted step writes
+// without computing. The distances of every class are computed once, at
+// construction (S·N bytes), and written into the steps' ad.DMPReach when a
+// chunk is loaded. The values are the unrestricted graph's bits and the
+// gradient with respect to θ is the same (the derivatives the restriction
+// drops are multiplied by p = 0, see ad.DMPReach); the cost is unchanged:
+// an observed node out of reach at τ < T has µ(τ) = Q̄(τ−1) − Q̄(τ) = 0, so
+// its term m(τ)·log MuFloor is a constant, and µ(T) = Q̄(T−1) = 1 gives
+// log 1 = 0; hidden nodes have no counts. A class with p̄ > 0 everywhere
+// (a stochastic initial condition) has d = 0 everywhere and is not
+// restricted. On single-seed classes with a short horizon this skips most
+// of each step's work even where the seeds reach most of the graph by
+// T − 1 (ego-Facebook: 82% of the arcs by T − 1 = 4, but 38% of the
+// node-steps' edge work; docs/BENCHMARKS.md).
+//
 // Where µ equals MuFloor exactly, MaxBetween passes the derivative to µ
 // (SourceTerms passes none); elsewhere the value and gradient are those of
 // MixtureObjective and solvers/adjoint up to rounding.
@@ -77,9 +106,11 @@ type GraphObjective struct {
 	n, t, p       int
 	prog          *compiled.Objective
 	p0Buf         []float64
-	cntBuf        [][]float64 // τ = 1..T, each C·N
-	const0        float64     // Σ over classes of the τ = 0 terms
-	loaded        int         // chunk bound to the inputs, -1 for none
+	cntBuf        [][]float64  // τ = 1..T, each C·N
+	const0        float64      // Σ over classes of the τ = 0 terms
+	loaded        int          // chunk bound to the inputs, -1 for none
+	reach         *ad.DMPReach // the fused steps' reach; nil: not restricted
+	dist          []uint8      // S·N: class s's d(i) at s·N + i, noReach beyond T−1
 	closed        bool
 }
 
@@ -147,9 +178,17 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 	for i := range floor {
 		floor[i] = MuFloor
 	}
+	if !o.Unfused && !o.NoReach && T <= noReach {
+		// Classes with p̄ > 0 everywhere (stochastic) have d = 0 everywhere:
+		// when all do, the restriction would skip nothing.
+		if dist := classReach(g, obs); slices.ContainsFunc(dist, func(d uint8) bool { return d > 0 }) {
+			f.reach = ad.NewDMPReach(ix.cav)
+			f.dist = dist
+		}
+	}
 	build := func(d *compiled.Def) (*G.Node, error) {
 		if !o.Unfused {
-			return fusedCost(d, ix, aidx, R, C, N, T, P)
+			return fusedCost(d, ix, aidx, R, C, N, T, P, f.reach)
 		}
 		theta := d.Param("theta", []int{R * P}, nil)
 		p0 := d.Input("p0", []int{K * N}, nil)
@@ -234,7 +273,7 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 // is counts · log(MaxBetween(µ, MuFloor)) with the counts of τ = 1..T in
 // blocks 0..T−1 of the input "counts". The values are those of the unfused
 // graph; only the order of the final sum differs.
-func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int) (*G.Node, error) {
+func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int, reach *ad.DMPReach) (*G.Node, error) {
 	K, CN := R*C, C*N
 	theta := d.Param("theta", []int{R * P}, nil)
 	p0 := d.Input("p0", []int{K * N}, nil)
@@ -248,7 +287,7 @@ func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int) (*G
 	if err != nil {
 		return nil, err
 	}
-	Q, err := buildQFused(ix, alpha, p0, T)
+	Q, err := buildQFused(ix, alpha, p0, T, reach)
 	if err != nil {
 		return nil, err
 	}
@@ -380,6 +419,19 @@ func (f *GraphObjective) load(ch int) {
 			} else {
 				copy(dst, cl.P0)
 			}
+			if f.reach == nil {
+				continue
+			}
+			dd := f.reach.Dist()[(r*C+c)*N : (r*C+c+1)*N]
+			if cl == nil {
+				for i := range dd {
+					dd[i] = noReach // p̄ = 0: nothing is reached
+				}
+				continue
+			}
+			for i, v := range f.dist[s*N : (s+1)*N] {
+				dd[i] = int32(v)
+			}
 		}
 		for tau := 1; tau <= T; tau++ {
 			dst := f.cntBuf[tau-1][c*N : (c+1)*N]
@@ -397,6 +449,43 @@ func (f *GraphObjective) load(ch int) {
 		}
 	}
 	f.loaded = ch
+}
+
+// noReach marks a node beyond the horizon in GraphObjective's distances
+// (T ≤ noReach for the restriction to apply).
+const noReach = 255
+
+// classReach returns the distances d(i) of every class, class s at
+// [s·N, (s+1)·N): breadth-first along out-edges from the nodes with p̄ > 0,
+// up to depth T − 1; noReach beyond. It requires T ≤ noReach.
+func classReach(g *graphs.Graph, obs *Observations) []uint8 {
+	N, T := g.N, obs.T
+	dist := make([]uint8, len(obs.Classes)*N)
+	queue := make([]int32, 0, N)
+	for s := range obs.Classes {
+		d := dist[s*N : (s+1)*N]
+		queue = queue[:0]
+		for i, p := range obs.Classes[s].P0 {
+			if p > 0 {
+				queue = append(queue, int32(i))
+			} else {
+				d[i] = noReach
+			}
+		}
+		for head, level := 0, 1; level < T; level++ {
+			end := len(queue)
+			for _, u := range queue[head:end] {
+				for e := g.OutOff[u]; e < g.OutOff[u+1]; e++ {
+					if v := g.Dst[e]; d[v] == noReach {
+						d[v] = uint8(level)
+						queue = append(queue, int32(v))
+					}
+				}
+			}
+			head = end
+		}
+	}
+	return dist
 }
 
 // classConst0 returns the τ = 0 terms of one class, Σ_{i∈O} m_i(0)·log
