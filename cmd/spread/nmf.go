@@ -43,7 +43,13 @@ hand-written discrete adjoint (-grad adjoint, equal to autodiff) or the
 paper's continuous co-state (-grad costate). With -checkpoint F a
 checkpoint is written at every epoch end; -resume continues from it (bit
 for bit the same result as an uninterrupted run). Progress goes to stderr;
-the trained model (a JSON file) to -o.`,
+the trained model (a JSON file) to -o.
+
+On large networks (thousands of nodes) give -support (A on the known
+network's edges, O(E) per cascade), a small -hidden (ε is 2n → hidden → n)
+and -grad adjoint: autodiff keeps every solver state of the batch on its
+tape (2.8 GB at batch 10 on NetHEPT's 15,229 nodes), the adjoint only the
+states (236 MB at batch 100). See docs/RESULTS.md.`,
 	setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		cascades := fs.String("cascades", "", "timed cascades CSV (cascade,node,time)")
 		n := fs.Int("n", 0, "number of nodes (ids 0..n-1)")
