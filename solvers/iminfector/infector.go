@@ -22,7 +22,8 @@ import (
 const (
 	DefaultDim       = 50
 	DefaultEpochs    = 50
-	DefaultLR        = 0.1
+	DefaultLR        = 0.01 // Adam's; see Settings.LR
+	DefaultSGDLR     = 0.1  // the paper's, for plain gradient descent
 	DefaultSampling  = 120
 	DefaultBatch     = 1
 	DefaultReduction = 100
@@ -47,7 +48,9 @@ type Settings struct {
 	// Epochs is the number of passes over the training cascades. Zero
 	// means DefaultEpochs.
 	Epochs int
-	// LR is Adam's learning rate. Zero means DefaultLR.
+	// LR is the learning rate. Zero means DefaultLR (0.01) for Adam and
+	// DefaultSGDLR (0.1, the paper's) for "sgd": with Adam, 0.1 makes the
+	// full-data loss rise (see the package documentation).
 	LR float64
 	// Sampling is the sampling percentage: a cascade with L infected nodes
 	// (its initiators excluded) contributes round(L·Sampling/100) sampled
@@ -59,6 +62,9 @@ type Settings struct {
 	// Seed fixes the initialisation, the pair sampling and the cascade
 	// order of every epoch.
 	Seed uint64
+	// Optimizer is "adam" (train/optim.Adam, the default) or "sgd" (plain
+	// gradient descent, the official code's optimiser).
+	Optimizer string
 	// Recorder, if non-nil, receives the full-data loss L = L_A + L_B
 	// after every epoch (Iter 0: before training), with the terms as
 	// Metrics "L_A" and "L_B".
@@ -72,10 +78,16 @@ func (s *Settings) resolve() (Settings, error) {
 	}
 	train.Default(&set.Dim, DefaultDim)
 	train.Default(&set.Epochs, DefaultEpochs)
-	train.Default(&set.LR, DefaultLR)
 	train.Default(&set.Sampling, DefaultSampling)
 	train.Default(&set.Batch, DefaultBatch)
+	train.Default(&set.Optimizer, "adam")
+	if set.Optimizer == "sgd" {
+		train.Default(&set.LR, DefaultSGDLR)
+	}
+	train.Default(&set.LR, DefaultLR)
 	switch {
+	case set.Optimizer != "adam" && set.Optimizer != "sgd":
+		return set, fmt.Errorf("iminfector: Settings.Optimizer = %q, want adam or sgd", set.Optimizer)
 	case set.Dim < 1 || set.Dim > MaxDim:
 		return set, fmt.Errorf("iminfector: Settings.Dim = %d, want 1..%d", set.Dim, MaxDim)
 	case set.Epochs < 1:
@@ -352,7 +364,10 @@ func Train(c *datasets.TimedCascades, s *Settings) (*Model, error) {
 		{Name: "T", Value: x[nS : nS+nT], Grad: grad[nS : nS+nT]},
 		{Name: "b_c", Value: x[nS+nT:], Grad: grad[nS+nT:]},
 	}
-	adam := &optim.Adam{LR: set.LR}
+	var opt optim.Optimizer = &optim.Adam{LR: set.LR}
+	if set.Optimizer == "sgd" {
+		opt = &optim.SGD{LR: set.LR}
+	}
 	model := &Model{N: n, Dim: dim, Initiators: initiators, Pairs: d.pairs, Cascades: len(d.initRow)}
 	all := make([]int, d.M())
 	for k := range all {
@@ -394,7 +409,7 @@ func Train(c *datasets.TimedCascades, s *Settings) (*Model, error) {
 			if err != nil {
 				return nil, fmt.Errorf("iminfector: epoch %d: %w", epoch, err)
 			}
-			if err := adam.Step(params); err != nil {
+			if err := opt.Step(params); err != nil {
 				return nil, fmt.Errorf("iminfector: epoch %d: %w", epoch, err)
 			}
 			model.Stats.Iterations++

@@ -1,8 +1,10 @@
 package iminfector
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -216,4 +218,52 @@ func TestTrainDecreasesLoss(t *testing.T) {
 		t.Errorf("loss %.4f → %.4f, want a decrease of at least 20%%", m.Loss[0], m.Loss[30])
 	}
 	t.Logf("loss %.4f → %.4f, %d steps", m.Loss[0], m.Loss[30], m.Stats.Iterations)
+}
+
+// TestDeterministic: the same seed gives the same model whatever
+// GOMAXPROCS; another seed a different one.
+func TestDeterministic(t *testing.T) {
+	c := tinyCascades()
+	set := &Settings{Dim: 4, Epochs: 5, Seed: 9, Batch: 2}
+	prev := runtime.GOMAXPROCS(1)
+	a, err := Train(c, set)
+	runtime.GOMAXPROCS(max(2, prev))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(c, set)
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.S, b.S) || !slices.Equal(a.T, b.T) || a.B != b.B || !slices.Equal(a.Loss, b.Loss) {
+		t.Error("same seed, different models")
+	}
+	set.Seed = 10
+	c2, err := Train(c, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(a.S, c2.S) {
+		t.Error("different seeds, same model")
+	}
+}
+
+func TestTrainBadInput(t *testing.T) {
+	empty := &datasets.TimedCascades{N: 3, T: 1, IDs: []string{"a"}, Off: []int{0, 0}}
+	if _, err := Train(empty, nil); !errors.Is(err, ErrNoCascades) {
+		t.Errorf("no infections: %v, want ErrNoCascades", err)
+	}
+	if _, err := Train(&datasets.TimedCascades{N: 3, Off: []int{0}}, nil); !errors.Is(err, ErrNoCascades) {
+		t.Errorf("no cascades: %v, want ErrNoCascades", err)
+	}
+	if _, err := Train(nil, nil); err == nil {
+		t.Error("nil cascades: no error")
+	}
+	for _, s := range []Settings{{Dim: -1}, {Dim: MaxDim + 1}, {Epochs: -1}, {LR: -0.1}, {LR: math.Inf(1)},
+		{Sampling: -5}, {Batch: -1}, {Optimizer: "rmsprop"}} {
+		if _, err := Train(tinyCascades(), &s); err == nil {
+			t.Errorf("settings %+v: no error", s)
+		}
+	}
 }
