@@ -49,10 +49,11 @@ func TestGreedyHandComputed(t *testing.T) {
 // TestStage2Pieces checks E_u, D and the candidate cut on hand-made
 // embeddings.
 func TestStage2Pieces(t *testing.T) {
-	// E_u = round(n·‖S_u‖²/Σ‖S‖²) half to even: 10·(1, 2, 5)/8 = 1.25,
-	// 2.5, 6.25 → 1, 2, 6.
-	if got := spreadSizes([]float64{1, 2, 5}, 10); !slices.Equal(got, []int{1, 2, 6}) {
-		t.Errorf("E = %v, want [1 2 6]", got)
+	// E_u = round(n·‖S_u‖²/Σ‖S‖²) half to even: 5·(3, 10, 7)/20 = 0.75,
+	// 2.5, 1.75 → 1, 2, 2 (half away from zero would give 1, 3, 2; floor
+	// 0, 2, 1).
+	if got := spreadSizes([]float64{3, 10, 7}, 5); !slices.Equal(got, []int{1, 2, 2}) {
+		t.Errorf("E = %v, want [1 2 2]", got)
 	}
 	// S rows (1, 0), (0, 2), (1, 1); T rows (0, 0), (ln 3, 0), (0, 1).
 	// Row 0 logits 0, ln 3, 0 → softmax 0.2, 0.6, 0.2. Row 1 logits 0, 0,

@@ -102,6 +102,38 @@ func TestExtract(t *testing.T) {
 	}
 }
 
+// TestFill checks the batch normalisation: cascades 0 and 1 (both from
+// node 0, row 0, lengths 3 and 2 → c = 1, 2/3) give m_0 = 1, s_0 = (1 +
+// 2/3)/2, q_0 = (1 + 4/9)/2 and pair weights summing to 1; cascade 3 (two
+// initiators, one target) gives each initiator m = ½ and weight ½ on it.
+func TestFill(t *testing.T) {
+	c := tinyCascades()
+	d, init, err := extract(c, 100, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := newObjective(len(init), c.N, 2, make([]float64, (len(init)+c.N)*2+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-15 }
+	rows := d.fill(o, []int{0, 1}, nil)
+	sum := 0.0
+	for _, v := range o.cnt {
+		sum += v
+	}
+	if !near(sum, 1) || !near(o.m[0], 1) || !near(o.s[0], (1+2.0/3)/2) || !near(o.q[0], (1+4.0/9)/2) {
+		t.Errorf("cascades 0, 1: Σcnt %v, m %v, s %v, q %v", sum, o.m[0], o.s[0], o.q[0])
+	}
+	d.clearRows(o, rows)
+	d.fill(o, []int{3}, nil)
+	// Cascade 3: initiators 2, 3 (rows 2, 3), target node 0, c = 1/3.
+	if !near(o.cnt[2*c.N+0], 0.5) || !near(o.cnt[3*c.N+0], 0.5) || !near(o.m[2], 0.5) || !near(o.s[3], 1.0/6) {
+		t.Errorf("cascade 3: cnt %v %v, m %v, s %v", o.cnt[2*c.N], o.cnt[3*c.N], o.m[2], o.s[3])
+	}
+}
+
 // TestExtractWeights checks the inverse-time sampling: in a cascade with
 // infections at t = 0 (node 1) and t = 3 (node 2) after the source at 0...
 // weights 1/(0+1) : 1/(3+1) = 4 : 1.
