@@ -7,9 +7,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/solvers/iminfector"
+	"github.com/spread-dev/spread/train"
 )
 
 var iminfectorCmd = &command{
@@ -70,7 +72,7 @@ depends only on the inputs and -seed.`,
 				return err
 			}
 			m, err := iminfector.Train(cs, &iminfector.Settings{Dim: *dim, Epochs: *epochs, LR: *lr, Optimizer: *opt,
-				Sampling: *sampling, Batch: *batch, Seed: *seed})
+				Sampling: *sampling, Batch: *batch, Seed: *seed, Recorder: infectorProgress(e)})
 			if err != nil {
 				return fmt.Errorf("-cascades %s: %w", cf.path, err)
 			}
@@ -88,4 +90,14 @@ depends only on the inputs and -seed.`,
 			return nil
 		}
 	},
+}
+
+// infectorProgress reports INFECTOR's full-data loss every 10 epochs.
+func infectorProgress(e *env) train.Recorder {
+	return train.RecorderFunc(func(p train.Progress) error {
+		if p.Iter%10 == 0 {
+			fmt.Fprintf(e.stderr, "  epoch %3d  L=%.6g  L_A=%.6g  L_B=%.4g  %v\n", p.Iter, p.Objective, p.Metrics[0].Value, p.Metrics[1].Value, p.Elapsed.Round(time.Millisecond))
+		}
+		return nil
+	})
 }

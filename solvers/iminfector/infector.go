@@ -385,10 +385,17 @@ func Train(c *datasets.TimedCascades, s *Settings) (*Model, error) {
 		}
 		model.Loss = append(model.Loss, f)
 		if set.Recorder != nil {
-			p := train.Progress{Method: "infector", Iter: epoch, Objective: f,
-				Metrics: []train.Metric{{Name: "L_A", Value: la}, {Name: "L_B", Value: lb}}}
+			p := train.Progress{Method: "infector", Iter: epoch, Objective: f, Evaluations: model.Stats.Evaluations,
+				Elapsed: time.Since(start), Metrics: []train.Metric{{Name: "L_A", Value: la}, {Name: "L_B", Value: lb}}}
+			if epoch > 0 {
+				p.LR = set.LR
+				prev := model.Loss[len(model.Loss)-2]
+				if p.Change = f - prev; prev != 0 {
+					p.Change /= math.Abs(prev)
+				}
+			}
 			if err := set.Recorder.Record(p); err != nil {
-				return err
+				return fmt.Errorf("iminfector: epoch %d: recorder: %w", epoch, err)
 			}
 		}
 		return nil

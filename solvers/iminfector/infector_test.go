@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/datasets"
+	"github.com/spread-dev/spread/train"
 	"github.com/spread-dev/spread/train/gradcheck"
 )
 
@@ -297,5 +298,29 @@ func TestTrainBadInput(t *testing.T) {
 		if _, err := Train(tinyCascades(), &s); err == nil {
 			t.Errorf("settings %+v: no error", s)
 		}
+	}
+}
+
+// TestRecorder: one report per epoch and the starting point, with the
+// loss of Model.Loss and its two terms adding up to it.
+func TestRecorder(t *testing.T) {
+	var got []float64
+	rec := train.RecorderFunc(func(p train.Progress) error {
+		if p.Method != "infector" || p.Iter != len(got) || len(p.Metrics) != 2 || math.Abs(p.Metrics[0].Value+p.Metrics[1].Value-p.Objective) > 1e-12 {
+			t.Errorf("progress %+v", p)
+		}
+		got = append(got, p.Objective)
+		return nil
+	})
+	m, err := Train(tinyCascades(), &Settings{Dim: 3, Epochs: 4, Seed: 2, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, m.Loss) || len(got) != 5 {
+		t.Errorf("reported %v, Model.Loss %v", got, m.Loss)
+	}
+	stop := errors.New("stop")
+	if _, err := Train(tinyCascades(), &Settings{Dim: 3, Epochs: 4, Recorder: train.RecorderFunc(func(train.Progress) error { return stop })}); !errors.Is(err, stop) {
+		t.Errorf("recorder error: %v", err)
 	}
 }
