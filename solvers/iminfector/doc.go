@@ -51,8 +51,11 @@
 //     alternates one plain gradient-descent step on each per cascade.
 //   - Optimiser: Adam by default (Settings.Optimizer "adam", lr 0.01);
 //     "sgd" is the official code's plain gradient descent with the paper's
-//     lr 0.1. Adam at lr 0.1 makes the full-data loss rise (4.2 → 14.9 on
-//     the hub test's data within 20 epochs), hence its lower default.
+//     lr 0.1. Adam at lr 0.1 trains worse and erratically: on the hub
+//     test's data 50 epochs end at a full-data loss of 4.26 (seed 1; 2.85
+//     for seed 2) against 2.82–2.83 at lr 0.01 (logged by the hub test
+//     with SPREAD_RESULTS=1), and on a denser 40-node test graph it rose
+//     from 4.2 to 14.9; hence the lower default for Adam.
 //   - Defaults from the NMF paper's runs: d = 50, sampling percentage 120,
 //     50 epochs, P = 100 (Select's argument). One cascade per step
 //     (Batch 1) as in the official code; cascades are visited in a fresh
@@ -81,12 +84,15 @@
 //   - The official code rounds S and T to 4 decimals before D (an artefact
 //     of its text files); here D is computed from the trained values.
 //
-// Observed behaviour (hub test): every row of D sums to 1, so a node that
-// spreads evenly over many targets gains at most E_u/(its targets) per
-// unit of E_u, while a node with one predictable target gains nearly 1
-// with E_u = 1; with P = 100 the greedy therefore favours predictable
-// small spreaders, and the reduction P (10–40 in the paper's own runs) is
-// what keeps the large spreaders.
+// Observed behaviour: every row of D sums to 1, so a node that spreads
+// evenly over many targets gains at most E_u/(its targets) per unit of
+// E_u, while a node with one predictable target gains nearly 1 with
+// E_u = 1; the greedy therefore favours initiators with concentrated,
+// predictable targets over broad spreaders (the hub test's first pick).
+// ‖S_u‖² follows how peaked u's target distribution is more than its
+// cascade lengths: on a 40-node graph with two hubs among 38 small
+// spreaders (10 cascades each) the hubs had the two largest ‖S_u‖² for
+// some seeds only, so the top-P cut does not reliably keep them.
 //
 // # Symbols and identifiers
 //

@@ -1,7 +1,7 @@
 package iminfector
 
 import (
-	"slices"
+	"os"
 	"testing"
 
 	"github.com/spread-dev/spread/datasets"
@@ -9,35 +9,26 @@ import (
 	"github.com/spread-dev/spread/models/cic"
 )
 
-// hubCascades simulates single-source continuous-time cascades (exponential
-// delays, horizon 5) on n = 40 nodes where hub 0 points to nodes 2..20 and
-// hub 1 to nodes 21..39 with rate hubRate, over a background among nodes
-// 2..39 of rate bgRate (diffuse: every pair; otherwise three out-edges per
-// node); hubs start hubMul·per cascades each, the other nodes per.
-func hubCascades(t *testing.T, per, hubMul int, hubRate, bgRate float64, diffuse bool) *datasets.TimedCascades {
-	t.Helper()
+// TestHubsKnownAnswer: three hubs start all the cascades (10 each,
+// exponential delays of rate 1, horizon 5, n = 40): hubs 0 and 2 both point
+// to nodes 3..17 (15 nodes), hub 1 to nodes 18..39 (22 nodes). Whatever the
+// seed and optimiser, IMINFECTOR with k = 2 must pick one of 0 and 2 first
+// (its D row is the more concentrated: E_u of 15 targets against E_u of
+// 22) and then hub 1, never 0 and 2 together: once one of them is chosen
+// its E_u most likely targets are marked and the other's gain falls below
+// hub 1's (without the marks it would stay the larger). k = 3 picks all
+// three.
+func TestHubsKnownAnswer(t *testing.T) {
 	const n = 40
 	var src, dst []int
 	var rate []float64
-	for v := 2; v < n; v++ {
-		h := 0
-		if v > 20 {
-			h = 1
+	for v := 3; v < n; v++ {
+		hubs := []int{0, 2}
+		if v > 17 {
+			hubs = []int{1}
 		}
-		src, dst, rate = append(src, h), append(dst, v), append(rate, hubRate)
-		if diffuse {
-			for w := 2; w < n; w++ {
-				if w != v {
-					src, dst, rate = append(src, v), append(dst, w), append(rate, bgRate)
-				}
-			}
-			continue
-		}
-		for j := 1; j <= 3; j++ {
-			w := 2 + (v*7+j*13)%(n-2)
-			if w != v {
-				src, dst, rate = append(src, v), append(dst, w), append(rate, bgRate)
-			}
+		for _, h := range hubs {
+			src, dst, rate = append(src, h), append(dst, v), append(rate, 1)
 		}
 	}
 	g, _, err := graphs.FromEdges(n, src, dst, rate, graphs.BuildOptions{})
@@ -49,50 +40,41 @@ func hubCascades(t *testing.T, per, hubMul int, hubRate, bgRate float64, diffuse
 		t.Fatal(err)
 	}
 	var sources [][]int
-	for v := range n {
-		reps := per
-		if v < 2 {
-			reps = hubMul * per
-		}
-		for range reps {
-			sources = append(sources, []int{v})
-		}
+	for range 10 {
+		sources = append(sources, []int{0}, []int{1}, []int{2})
 	}
 	cs, err := sim.Simulate(sources, 11, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return datasets.FromCIC(cs)
-}
-
-// TestHubsKnownAnswer: the hubs 0 and 1 start the largest cascades (about
-// 29 nodes against 0–5 for the others, 10 cascades per node). INFECTOR
-// must give them the two largest ‖S_u‖², so that IMINFECTOR with the
-// candidates cut to the top 5% (two of 40) picks them. With P = 100 the
-// greedy prefers initiators whose D rows are peaked (every row of D sums
-// to 1, so a hub spreading evenly over 29 targets gains E_u/29 per unit
-// of E_u); the test logs that choice without asserting it.
-func TestHubsKnownAnswer(t *testing.T) {
-	c := hubCascades(t, 10, 1, 1, 0.1, false)
-	m, err := Train(c, &Settings{Seed: 1, Epochs: 20})
-	if err != nil {
-		t.Fatal(err)
+	c := datasets.FromCIC(cs)
+	// The default learning rates (doc.go): 50 epochs of Adam at 0.1 and
+	// at 0.01 and of plain gradient descent at 0.1.
+	if os.Getenv("SPREAD_RESULTS") != "" {
+		for _, set := range []Settings{{Seed: 1, LR: 0.1, Optimizer: "adam"}, {Seed: 2, LR: 0.1, Optimizer: "adam"}, {Seed: 1, LR: 0.01, Optimizer: "adam"}, {Seed: 2, LR: 0.01, Optimizer: "adam"}, {Seed: 1, LR: 0.1, Optimizer: "sgd"}} {
+			m, err := Train(c, &set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s lr %v seed %d: full-data loss %.3f → %.3f", set.Optimizer, set.LR, set.Seed, m.Loss[0], m.Loss[len(m.Loss)-1])
+		}
 	}
-	rows, norm := m.candidates(100)
-	top := []int{m.Initiators[rows[0]], m.Initiators[rows[1]]}
-	t.Logf("loss %.4f → %.4f; largest ‖S_u‖²: nodes %v %v, next %d %.2f", m.Loss[0], m.Loss[len(m.Loss)-1],
-		top, norm[:2], m.Initiators[rows[2]], norm[2])
-	if slices.Sort(top); !slices.Equal(top, []int{0, 1}) {
-		t.Errorf("largest ‖S_u‖² at nodes %v, want the hubs 0 and 1", top)
-	}
-	res, err := m.Select(2, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := slices.Sorted(slices.Values(res.Seeds)); !slices.Equal(got, []int{0, 1}) {
-		t.Errorf("P = 5: seeds %v, want the hubs 0 and 1", res.Seeds)
-	}
-	if res, err := m.Select(2, 100); err == nil {
-		t.Logf("P = 100: seeds %v, E %v, gains %v", res.Seeds, res.E, res.Gains)
+	for _, set := range []Settings{{Seed: 1}, {Seed: 2}, {Seed: 3}, {Seed: 1, Optimizer: "sgd"}, {Seed: 2, Optimizer: "sgd"}} {
+		set.Epochs = 20
+		m, err := Train(c, &set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := m.Select(2, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := res.Seeds; (s[0] != 0 && s[0] != 2) || s[1] != 1 {
+			t.Errorf("seed %d %s: seeds %v (E %v, gains %v), want 0 or 2, then 1", set.Seed, set.Optimizer, res.Seeds, res.E, res.Gains)
+		}
+		if res, err := m.Select(3, 100); err != nil || len(res.Seeds) != 3 {
+			t.Errorf("seed %d %s: k = 3: %v, %v", set.Seed, set.Optimizer, res, err)
+		}
+		t.Logf("seed %d %s: loss %.3f → %.3f, seeds %v, E %v, gains %v", set.Seed, set.Optimizer, m.Loss[0], m.Loss[len(m.Loss)-1], res.Seeds, res.E, res.Gains)
 	}
 }
