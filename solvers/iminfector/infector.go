@@ -147,6 +147,14 @@ func extract(c *datasets.TimedCascades, sampling float64, rng *rand.Rand) (*data
 	if c == nil || c.N < 1 {
 		return nil, nil, errors.New("iminfector: nil cascades or no nodes")
 	}
+	if len(c.Off) != c.M()+1 || len(c.Time) != len(c.Node) || c.Off[0] != 0 || c.Off[c.M()] != len(c.Node) {
+		return nil, nil, fmt.Errorf("iminfector: inconsistent cascades: %d ids, %d offsets, %d nodes, %d times", c.M(), len(c.Off), len(c.Node), len(c.Time))
+	}
+	for k := range c.M() {
+		if c.Off[k+1] < c.Off[k] {
+			return nil, nil, fmt.Errorf("iminfector: inconsistent cascades: offsets decrease at cascade %d", k)
+		}
+	}
 	row := make([]int32, c.N)
 	for i := range row {
 		row[i] = -1

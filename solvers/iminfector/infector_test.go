@@ -293,6 +293,19 @@ func TestTrainBadInput(t *testing.T) {
 	if _, err := Train(nil, nil); err == nil {
 		t.Error("nil cascades: no error")
 	}
+	for name, c := range map[string]*datasets.TimedCascades{
+		"no nodes":          {N: 0, IDs: []string{"a"}, Off: []int{0, 1}, Node: []int32{0}, Time: []float64{0}},
+		"short offsets":     {N: 3, IDs: []string{"a", "b"}, Off: []int{0, 1}, Node: []int32{0}, Time: []float64{0}},
+		"times missing":     {N: 3, IDs: []string{"a"}, Off: []int{0, 2}, Node: []int32{0, 1}, Time: []float64{0}},
+		"offsets decrease":  {N: 3, IDs: []string{"a", "b"}, Off: []int{0, 2, 1}, Node: []int32{0}, Time: []float64{0}},
+		"node out of range": {N: 3, IDs: []string{"a"}, Off: []int{0, 2}, Node: []int32{0, 5}, Time: []float64{0, 1}},
+		"negative node":     {N: 3, IDs: []string{"a"}, Off: []int{0, 2}, Node: []int32{0, -1}, Time: []float64{0, 1}},
+		"non-finite time":   {N: 3, IDs: []string{"a"}, Off: []int{0, 2}, Node: []int32{0, 1}, Time: []float64{0, math.NaN()}},
+	} {
+		if _, err := Train(c, nil); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
 	for _, s := range []Settings{{Dim: -1}, {Dim: MaxDim + 1}, {Epochs: -1}, {LR: -0.1}, {LR: math.Inf(1)},
 		{Sampling: -5}, {Batch: -1}, {Optimizer: "rmsprop"}} {
 		if _, err := Train(tinyCascades(), &s); err == nil {
