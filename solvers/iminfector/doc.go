@@ -19,7 +19,7 @@
 //
 // with c_k = (L_k − L_min)/(L_max − L_min) the min-max normalised length of
 // cascade k, and the loss of a batch is L = L_A + L_B. S, T and b_c are
-// trained by Adam (train/optim) on the gradient of the gorgonia graph of L
+// trained by Adam or plain gradient descent (train/optim) on the gradient of the gorgonia graph of L
 // (models/compiled), one batch of Settings.Batch cascades per step.
 //
 // # Stage 2: IMINFECTOR
@@ -69,8 +69,8 @@
 //     ŷ_u). When all lengths are equal c_k = ½.
 //   - Initialisation as in the official code: S ~ U[−1, 1], T ~ N(0, 1/d)
 //     truncated at two standard deviations, b_c = 0. Task B's output
-//     weights are fixed to 1 (the official code's constant C), which is
-//     what ties ‖S_u‖ to the cascade length.
+//     weights are fixed to 1 (the official code's constant C), meant to
+//     tie ‖S_u‖ to the cascade length (see Observed behaviour below).
 //   - Ties: candidates with equal ‖S_u‖² keep initiator order (increasing
 //     node id); equal gains go to the candidate of larger ‖S_u‖²; equal D
 //     entries mark the lower node id first. E_u rounds half to even (as
