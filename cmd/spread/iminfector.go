@@ -16,7 +16,7 @@ import (
 
 var iminfectorCmd = &command{
 	name:      "iminfector",
-	usageLine: "spread iminfector -cascades C [-format auto|csv|netrate] -n N -T T -k K [-dim 50] [-epochs 50] [-lr 0.01] [-optimizer adam|sgd] [-sampling 120] [-batch 1] [-P 100] -seed S -o seeds.txt",
+	usageLine: "spread iminfector -cascades C [-format auto|csv|netrate] -n N -T T -k K [-dim 50] [-epochs 50] [-optimizer adam|sgd] [-lr η] [-sampling 120] [-batch 1] [-P 100] -seed S -o seeds.txt",
 	short:     "choose seeds from cascades alone (IMINFECTOR)",
 	long: `IMINFECTOR (Panagopoulos, Malliaros & Vazirgiannis, IEEE TKDE 2020) learns
 from -cascades (on the nodes 0..N-1, horizon T; CSV "cascade,node,time" or
