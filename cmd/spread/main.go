@@ -56,7 +56,7 @@ picks seed sets that maximise influence.`,
 }
 
 func init() {
-	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, nmfCmd, imCmd, mimCmd, netrateCmd, continestCmd, influlearnerCmd, experimentCmd, beamCmd}
+	root.children = []*command{demoCmd, graphCmd, icCmd, cicCmd, sirCmd, nmfCmd, imCmd, mimCmd, netrateCmd, continestCmd, influlearnerCmd, iminfectorCmd, experimentCmd, beamCmd}
 }
 
 func main() {
