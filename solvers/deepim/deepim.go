@@ -46,6 +46,9 @@ type Config struct {
 	Epsilon float64
 	// Lambda weighs the budget penalty λ(Σ x̂ − k)² of the selection.
 	Lambda float64
+	// Prior weighs the Gaussian prior term (γ/2)‖z‖² of the selection.
+	// Negative turns it off.
+	Prior float64
 	// InferSteps and InferLR are the Adam steps and learning rate of the
 	// latent ascent; Starts the number of starting points.
 	InferSteps int
@@ -61,10 +64,10 @@ type Config struct {
 
 // Default returns the default configuration: 256 training sets × 50 runs,
 // d = 16, hidden 128, L = 3, F = 16, 100 epochs of batches of 16, Adam
-// 3e-3, β = 1, ε = 0.005, λ = 1, 200 ascent steps at 0.05 from 4 starts.
+// 3e-3, β = 1, ε = 0.005, λ = 1, γ = 1, 200 ascent steps at 0.05 from 4 starts.
 func Default() Config {
 	return Config{Samples: 256, Runs: 50, Latent: 16, Hidden: 128, Layers: 3, Features: 16,
-		Epochs: 100, Batch: 16, LR: 3e-3, Beta: 1, Epsilon: 0.005, Lambda: 1,
+		Epochs: 100, Batch: 16, LR: 3e-3, Beta: 1, Epsilon: 0.005, Lambda: 1, Prior: 1,
 		InferSteps: 200, InferLR: 0.05, Starts: 4}
 }
 
@@ -96,6 +99,8 @@ func (c Config) resolve(n int) (Config, error) {
 	fillF(&c.Beta, d.Beta)
 	fillF(&c.Epsilon, d.Epsilon)
 	fillF(&c.Lambda, d.Lambda)
+	fillF(&c.Prior, d.Prior)
+	c.Prior = max(c.Prior, 0)
 	fillF(&c.InferLR, d.InferLR)
 	for _, f := range []struct {
 		name string
@@ -117,6 +122,9 @@ func (c Config) resolve(n int) (Config, error) {
 	}
 	if math.IsNaN(c.Epsilon) || math.IsInf(c.Epsilon, 0) {
 		return c, fmt.Errorf("deepim: Config.Epsilon = %v, want finite", c.Epsilon)
+	}
+	if math.IsNaN(c.Prior) || math.IsInf(c.Prior, 0) {
+		return c, fmt.Errorf("deepim: Config.Prior = %v, want finite", c.Prior)
 	}
 	if c.Workers < 0 {
 		return c, fmt.Errorf("deepim: Config.Workers = %d, want ≥ 0", c.Workers)
@@ -488,7 +496,7 @@ func (m *Model) Estimate(seeds []int) (float64, error) {
 // Select returns k seeds: from each of Config.Starts starting points (the
 // encoder means of the training sets of size ≤ k with the largest
 // Monte-Carlo spread, and z = 0) it runs Config.InferSteps Adam steps on
-// z minimising J(z) = −f(x̂(z)) + λ(Σ x̂ − k)² + ½‖z‖², takes the top k
+// z minimising J(z) = −f(x̂(z)) + λ(Σ x̂ − k)² + (γ/2)‖z‖², takes the top k
 // of the decoded x̂, and keeps the set with the largest estimate f
 // (descending x̂ order). It returns an error unless 1 ≤ k ≤ n.
 func (m *Model) Select(k int) ([]int, error) {

@@ -299,7 +299,7 @@ type inferGraph struct {
 
 // build adds
 //
-//	J(z) = −f(x̂(z)) + λ (Σ_v x̂_v(z) − k)² + ½‖z‖²,   x̂ = sigmoid(dec(z)),
+//	J(z) = −f(x̂(z)) + λ (Σ_v x̂_v(z) − k)² + (γ/2)‖z‖²,   x̂ = sigmoid(dec(z)),
 //
 // with f(x̂) = Σ_v ŷ_v, ŷ = x̂ + (1 − x̂)⊙s(x̂).
 func (ig *inferGraph) build(g *G.ExprGraph, cfg *Config, u *union, k int) (*G.Node, G.Nodes, error) {
@@ -331,7 +331,7 @@ func (ig *inferGraph) build(g *G.ExprGraph, cfg *Config, u *union, k int) (*G.No
 	G.Read(f, &ig.f)
 	over := G.Must(G.Sub(G.Must(G.Sum(xhat)), G.NewConstant(float64(k))))
 	pen := G.Must(G.Mul(G.Must(G.Mul(over, over)), G.NewConstant(cfg.Lambda)))
-	prior := G.Must(G.Mul(G.Must(G.Sum(G.Must(G.HadamardProd(z, z)))), G.NewConstant(0.5)))
+	prior := G.Must(G.Mul(G.Must(G.Sum(G.Must(G.HadamardProd(z, z)))), G.NewConstant(0.5*cfg.Prior)))
 	cost := G.Must(G.Add(G.Must(G.Sub(pen, f)), prior))
 	return cost, G.Nodes{z}, nil
 }
