@@ -12,8 +12,10 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/compiled"
 	"github.com/spread-dev/spread/models/multiplex"
 	"github.com/spread-dev/spread/train/gradcheck"
+	"github.com/spread-dev/spread/train/optim"
 )
 
 // stars is a 2-layer multiplex on 30 nodes with every p = 1 (spreads are
@@ -326,5 +328,52 @@ func TestBadInput(t *testing.T) {
 	cancel()
 	if _, _, err := Train(ctx, stars(t), starsConfig()); err == nil {
 		t.Error("Train with a cancelled context: no error")
+	}
+}
+
+// TestEstimatorProjection: an Adam step that pushes every parameter down
+// hard leaves the estimator's weight matrices ≥ 0, exactly 0 where they
+// hit the bound, while biases go negative. Catches a dropped or misnamed
+// projection (then f is no longer monotone).
+func TestEstimatorProjection(t *testing.T) {
+	cfg, err := Config{Budget: 3, Features: 3, Layers: 2, Seed: 7}.resolve(30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newUnion(stars(t))
+	obj, err := compiled.FromNodes(func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
+		return (&estGraph{}).build(g, &cfg, u, 2, false)
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer obj.Close()
+	theta := obj.X()
+	grad := make([]float64, len(theta))
+	for i := range grad {
+		grad[i] = 1
+	}
+	ps := adamParams(obj, theta, grad)
+	if err := (&optim.Adam{LR: 10}).Step(ps); err != nil {
+		t.Fatal(err)
+	}
+	weights := 0
+	for _, p := range ps {
+		for _, w := range p.Value {
+			switch {
+			case nonNegative(p.Name):
+				if w != 0 {
+					t.Fatalf("%s entry %v after the step, want 0 (projected)", p.Name, w)
+				}
+			case !(w < 0):
+				t.Fatalf("%s entry %v after the step, want < 0 (free)", p.Name, w)
+			}
+		}
+		if nonNegative(p.Name) {
+			weights++
+		}
+	}
+	if weights != 2*2+1 {
+		t.Errorf("%d projected matrices, want 5 (W_s, W_n per layer and w_o)", weights)
 	}
 }
