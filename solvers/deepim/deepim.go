@@ -54,6 +54,9 @@ type Config struct {
 	InferSteps int
 	InferLR    float64
 	Starts     int
+	// NoRecon drops the estimator's second step per batch, on the VAE's
+	// reconstructions x̂ of the batch (target p(S), DeepIM's f(x̂)).
+	NoRecon bool
 	// Seed fixes every random choice (sets, worlds, initialisation,
 	// batches, noise).
 	Seed uint64
@@ -62,11 +65,11 @@ type Config struct {
 	Workers int
 }
 
-// Default returns the default configuration: 256 training sets × 50 runs,
+// Default returns the default configuration: 512 training sets × 50 runs,
 // d = 16, hidden 128, L = 3, F = 16, 100 epochs of batches of 16, Adam
 // 3e-3, β = 1, ε = 0.005, λ = 1, γ = 1, 200 ascent steps at 0.05 from 4 starts.
 func Default() Config {
-	return Config{Samples: 256, Runs: 50, Latent: 16, Hidden: 128, Layers: 3, Features: 16,
+	return Config{Samples: 512, Runs: 50, Latent: 16, Hidden: 128, Layers: 3, Features: 16,
 		Epochs: 100, Batch: 16, LR: 3e-3, Beta: 1, Epsilon: 0.005, Lambda: 1, Prior: 1,
 		InferSteps: 200, InferLR: 0.05, Starts: 4}
 }
@@ -139,7 +142,7 @@ type Stats struct {
 	Epochs       int
 	EarlyStopped bool
 	// VAELoss and EstimatorLoss are the mean mini-batch losses L_VAE and
-	// L_f of each epoch.
+	// L_f (its step on the true x) of each epoch.
 	VAELoss, EstimatorLoss []float64
 	// Accuracy is the reconstruction accuracy before training and at each
 	// quarter of Epochs reached (see doc.go).
@@ -375,6 +378,24 @@ func Train(ctx context.Context, m *multiplex.Model, cfg Config) (*Model, Stats, 
 				return nil, st, fmt.Errorf("deepim: Train: epoch %d: %w", ep, err)
 			}
 			lv += f
+			if !c.NoRecon {
+				// DeepIM's y = f(x̂): the estimator also learns the spread
+				// of S from the VAE's reconstruction x̂ of this step.
+				fillEst(batch)
+				logits := vg.logits.Data().([]float64)
+				for b := range batch {
+					for v := range n {
+						xh := 1 / (1 + math.Exp(-logits[b*n+v]))
+						xE[v*B+b], xfE[v*B+b], xcE[v*B+b] = xh, xh, 1-xh
+					}
+				}
+				if _, err = eobj.Eval(eTheta, eGrad); err != nil {
+					return nil, st, fmt.Errorf("deepim: Train: epoch %d: %w", ep, err)
+				}
+				if err := eAdam.Step(eParams); err != nil {
+					return nil, st, fmt.Errorf("deepim: Train: epoch %d: %w", ep, err)
+				}
+			}
 			fillEst(batch)
 			if f, err = eobj.Eval(eTheta, eGrad); err != nil {
 				return nil, st, fmt.Errorf("deepim: Train: epoch %d: %w", ep, err)

@@ -84,10 +84,17 @@
 //     1..2·Budget (Budget defaults to the k of the run), labelled by
 //     Config.Runs cascades each (world NewWorld(Seed, "deepim", i·Runs+r),
 //     computed in parallel, the result independent of Workers).
-//   - Joint vs separate training. The two losses are minimised side by
-//     side on the same mini-batches, each network with its own Adam; the
-//     estimator sees the true x (not the reconstruction x̂), so the losses
-//     are independent and each has its own gradient check.
+//   - Joint vs separate training. DeepIM trains the estimator on the
+//     decoder's output, y = f(x̂). Here the two losses are minimised side
+//     by side on the same mini-batches, each network with its own Adam,
+//     and the estimator takes two steps per batch: one on the true x and
+//     one on the VAE's reconstruction x̂ of that step (sigmoid of the
+//     logits, held fixed: no gradient flows from L_f into the VAE), both
+//     against p(S). The second step is DeepIM's f(x̂); it teaches the
+//     estimator the fractional inputs the latent ascent feeds it (on
+//     Xenopus it raised the spread of the selected set; Config.NoRecon
+//     drops it). The losses stay separable, each with its own gradient
+//     check.
 //   - Encoder and decoder. MLPs (one hidden layer each, ReLU), d = 16,
 //     Hidden = 128 by default; the paper's sizes are far larger (9.2 M
 //     parameters in the MIM-Reasoner setting, §C.2), scaled down to run in
