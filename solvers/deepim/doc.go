@@ -80,7 +80,7 @@
 //     from the true multiplex model (mixed IC/LT), so the estimator learns
 //     the multiplex spread, not the union's IC spread.
 //   - Training data. DeepIM trains on pairs (seed set, diffusion outcome)
-//     from simulation. Here Config.Samples sets with sizes uniform in
+//     from simulation. Here Config.Samples sets (512) with sizes uniform in
 //     1..2·Budget (Budget defaults to the k of the run), labelled by
 //     Config.Runs cascades each (world NewWorld(Seed, "deepim", i·Runs+r),
 //     computed in parallel, the result independent of Workers).
