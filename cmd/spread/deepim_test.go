@@ -32,8 +32,8 @@ func TestMIMDeepIM(t *testing.T) {
 	}
 }
 
-// TestMIMDeepIMBadInput: a bad -epochs or -k is a usage error naming the
-// flag, with no output file.
+// TestMIMDeepIMBadInput: a bad -epochs or -k, or -epochs with another
+// method, is a usage error naming the flag, with no output file.
 func TestMIMDeepIMBadInput(t *testing.T) {
 	h, mux := mimFixture(t)
 	out := h.path("never.txt")
@@ -45,6 +45,7 @@ func TestMIMDeepIMBadInput(t *testing.T) {
 		{"-epochs", []string{"-epochs", "-4"}},
 		{"-k must be positive", []string{"-k", "0"}},
 		{"-k 13 exceeds the 12 nodes", []string{"-k", "13"}},
+		{"-epochs needs -method deepim", []string{"-method", "isf", "-epochs", "5"}},
 	} {
 		args := append([]string{"mim", "-multiplex", mux, "-models", "ic,lt", "-method", "deepim", "-o", out, "-k", "2"}, tc.args...)
 		code, stdout, stderr := h.run(args...)

@@ -134,6 +134,9 @@ MIM-Reasoner and saves its policy.`,
 			if *policy != "" && *method != "reasoner" {
 				c.failf("policy", "needs -method reasoner")
 			}
+			if c.isSet("epochs") && *method != "deepim" {
+				c.failf("epochs", "needs -method deepim")
+			}
 			if err := c.err(); err != nil {
 				return err
 			}
