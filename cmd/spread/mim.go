@@ -11,6 +11,7 @@ import (
 	"github.com/spread-dev/spread/datasets"
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/multiplex"
+	"github.com/spread-dev/spread/solvers/deepim"
 	"github.com/spread-dev/spread/solvers/mim"
 )
 
@@ -80,7 +81,7 @@ func (f *mimFlags) load(kinds []multiplex.Kind) (*graphs.Multiplex, *multiplex.M
 
 var mimCmd = &command{
 	name:      "mim",
-	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner] [-policy policy.ckpt] [-candidates 40] [-mc 100] [-rounds R] -seed S -o seeds.txt",
+	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner|deepim] [-policy policy.ckpt] [-candidates 40] [-epochs 100] [-mc 100] [-rounds R] -seed S -o seeds.txt",
 	short:     "multiplex influence maximisation (and mim eval)",
 	long: `Mim picks k seeds maximising the expected number of nodes activated in a
 multiplex network with one propagation model per layer (-models, in the
@@ -102,6 +103,12 @@ Methods:
             a PPO policy picks the layer's seeds with rewards from the
             earlier layers' PGMs (solvers/mim.RL). With -policy it reuses
             the policy and GAT of "spread mim train" (no training).
+  deepim    DeepIM (Ling et al., ICML 2023) on the union graph with the
+            coupling: a VAE over seed sets and a monotone GNN spread
+            estimator trained on Monte-Carlo labelled random seed sets (at
+            most -epochs epochs, early stopping on the reconstruction
+            accuracy), then gradient ascent in the latent space; training
+            and inference times go to stderr (solvers/deepim).
 
 The final spread estimate (-mc runs) goes to stderr.
 Subcommand eval estimates the spread of a given seed file; train trains
@@ -111,19 +118,24 @@ MIM-Reasoner and saves its policy.`,
 		var f mimFlags
 		f.bind(fs)
 		k := fs.Int("k", 0, "number of seeds (budget l)")
-		method := fs.String("method", "isf", "isf, ksn or reasoner")
+		method := fs.String("method", "isf", "isf, ksn, reasoner or deepim")
 		out := fs.String("o", "", "output file: one seed id per line")
 		policy := fs.String("policy", "", "reasoner: trained policy file of spread mim train (no training)")
 		cands := fs.Int("candidates", 40, "reasoner: candidates per layer (GAT top-c; with -policy, the trained value unless given)")
+		epochs := fs.Int("epochs", deepim.Default().Epochs, "deepim: maximum training epochs")
 		return func(ctx context.Context, e *env, args []string) error {
 			c := newFlagCheck(fs)
 			kinds := f.check(c)
 			c.intRange("k", *k, 1, maxNodes, true)
-			c.oneOf("method", *method, "isf", "ksn", "reasoner")
+			c.oneOf("method", *method, "isf", "ksn", "reasoner", "deepim")
+			c.intRange("epochs", *epochs, 1, maxIters, false)
 			c.intRange("candidates", *cands, 1, maxNodes, true)
 			c.required("o", *out)
 			if *policy != "" && *method != "reasoner" {
 				c.failf("policy", "needs -method reasoner")
+			}
+			if c.isSet("epochs") && *method != "deepim" {
+				c.failf("epochs", "needs -method deepim")
 			}
 			if err := c.err(); err != nil {
 				return err
@@ -156,11 +168,15 @@ MIM-Reasoner and saves its policy.`,
 			}
 			var meth mim.Method
 			var rs *reasonerSetup
+			var dm *deepim.Method
 			switch *method {
 			case "isf":
 				meth = mim.ISF{}
 			case "ksn":
 				meth = mim.KSN{}
+			case "deepim":
+				dm = newDeepIM(ctx, *epochs, f.seed)
+				meth = dm
 			default:
 				rs = newReasoner(*cands, *k, f.seed, pf)
 				meth = rs.method()
@@ -172,6 +188,9 @@ MIM-Reasoner and saves its policy.`,
 			}
 			if rs != nil {
 				rs.report(e, mx)
+			}
+			if dm != nil {
+				reportDeepIM(e, dm)
 			}
 			if err := datasets.WriteSeedsFile(*out, mx.Layers[0], res.Seeds); err != nil {
 				return err
