@@ -100,7 +100,10 @@
 // its own with an exact gradient; its gradient with respect to α equals the
 // unrestricted one at such states, its gradient with respect to Q(0) does
 // not (DMPReach gives the argument), so it serves SLICER's θ-gradient, not a
-// gradient with respect to the seeds.
+// gradient with respect to the seeds. DMPLogLik is the likelihood of
+// observed activation counts from the stacked marginal complements, one op
+// (no intermediate vectors) in place of Gather, Sub, MaxBetween, Log and a
+// dot product.
 //
 // # Gradients and machines
 //

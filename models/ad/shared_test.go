@@ -169,6 +169,12 @@ var opCases = []opCase{
 		func(in []*G.Node) (*G.Node, error) { return ad.DMPStep(in[0], dmpIndex()) }},
 	{"DMPFinal", [][]int{{2*dmpE + 3*dmpN}}, [][]float64{dmpState(17, 3)},
 		func(in []*G.Node) (*G.Node, error) { return ad.DMPFinal(in[0], dmpIndex()) }},
+	// T = 3 blocks of 4 with counts 0..3: µ = 0 (equal blocks) and µ < 0
+	// below the floor 0.05, the rest well above it.
+	{"DMPLogLik", [][]int{{12}}, [][]float64{{0.9, 0.8, 0.7, 0.6, 0.5, 0.8, 0.75, 0.3, 0.2, 0.4, 0.1, 0.3}},
+		func(in []*G.Node) (*G.Node, error) {
+			return ad.DMPLogLik(in[0], []float64{1, 0, 2, 3, 2, 3, 1, 0, 1, 2, 0, 3}, 4, 0.05)
+		}},
 	// The reach-restricted steps are functions of their own (nodes with
 	// d(u) > t keep Q_u(t) = Q_u(0) and send x = 1): their gradients are
 	// checked at random states, where those outputs differ from DMPStep's.

@@ -107,6 +107,7 @@ type GraphObjective struct {
 	prog          *compiled.Objective
 	p0Buf         []float64
 	cntBuf        [][]float64  // τ = 1..T, each C·N
+	counts        []float64    // fused graph: counts of τ = 1..T, T blocks of C·N, read by ad.DMPLogLik
 	const0        float64      // Σ over classes of the τ = 0 terms
 	loaded        int          // chunk bound to the inputs, -1 for none
 	reach         *ad.DMPReach // the fused steps' reach; nil: not restricted
@@ -178,6 +179,9 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 	for i := range floor {
 		floor[i] = MuFloor
 	}
+	if !o.Unfused {
+		f.counts = make([]float64, T*C*N) // read by the likelihood op at each run
+	}
 	if !o.Unfused && !o.NoReach && T <= noReach {
 		// Classes with p̄ > 0 everywhere (stochastic) have d = 0 everywhere:
 		// when all do, the restriction would skip nothing.
@@ -188,7 +192,7 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 	}
 	build := func(d *compiled.Def) (*G.Node, error) {
 		if !o.Unfused {
-			return fusedCost(d, ix, aidx, R, C, N, T, P, f.reach)
+			return fusedCost(d, ix, aidx, R, C, N, T, P, f.reach, f.counts)
 		}
 		theta := d.Param("theta", []int{R * P}, nil)
 		p0 := d.Input("p0", []int{K * N}, nil)
@@ -253,7 +257,7 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 		if o.Unfused {
 			f.cntBuf[tau-1] = f.prog.Data(fmt.Sprintf("counts.tau%d", tau))
 		} else {
-			f.cntBuf[tau-1] = f.prog.Data("counts")[(tau-1)*C*N : tau*C*N]
+			f.cntBuf[tau-1] = f.counts[(tau-1)*C*N : tau*C*N]
 		}
 	}
 	if f.nChunks == 1 {
@@ -263,26 +267,19 @@ func NewGraphObjective(g *graphs.Graph, obs *Observations, R int, opt *GraphOpti
 }
 
 // fusedCost builds the cost of one chunk on the fused unroll
-// (buildQFused): the marginal complements of all slots form one vector Q of
-// T blocks of K·N, mixed over replicas into T blocks of C·N (Q̄), so that µ
-// is one vector of T blocks,
+// (buildQFused, restricted to reach when it is non-nil): the marginal
+// complements of all slots form one vector Q of T blocks of K·N, mixed over
+// replicas into T blocks of C·N (Q̄), and the cost is one ad.DMPLogLik op,
 //
-//	µ = Q̄ − Gather(Q̄, next),   next[τ·CN + j] = (τ+1)·CN + j (τ < T−1), −1 (τ = T−1),
+//	µ(τ) = Q̄(τ−1) − Q̄(τ) (τ < T),   µ(T) = Q̄(T−1),   cost = Σ m·log max(µ, MuFloor),
 //
-// i.e. µ(τ) = Q̄(τ−1) − Q̄(τ) for τ < T and µ(T) = Q̄(T−1) − 0, and the cost
-// is counts · log(MaxBetween(µ, MuFloor)) with the counts of τ = 1..T in
-// blocks 0..T−1 of the input "counts". The values are those of the unfused
-// graph; only the order of the final sum differs.
-func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int, reach *ad.DMPReach) (*G.Node, error) {
+// with the counts of τ = 1..T in blocks 0..T−1 of counts (which load
+// rewrites per chunk). The values are those of the unfused graph's
+// element-wise cost; only the order of the final sum differs.
+func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int, reach *ad.DMPReach, counts []float64) (*G.Node, error) {
 	K, CN := R*C, C*N
 	theta := d.Param("theta", []int{R * P}, nil)
 	p0 := d.Input("p0", []int{K * N}, nil)
-	floor := make([]float64, T*CN)
-	for i := range floor {
-		floor[i] = MuFloor
-	}
-	floorN := d.Input("mufloor", []int{T * CN}, floor)
-	cnt := d.Input("counts", []int{T * CN}, nil)
 	alpha, err := ad.Gather(theta, aidx)
 	if err != nil {
 		return nil, err
@@ -309,23 +306,11 @@ func fusedCost(d *compiled.Def, ix *DMPIndex, aidx []int, R, C, N, T, P int, rea
 			return nil, err
 		}
 	}
-	next := make([]int, T*CN)
-	for j := range next {
-		if j < (T-1)*CN {
-			next[j] = j + CN
-		} else {
-			next[j] = -1
-		}
-	}
-	qn, err := ad.Gather(Q, next)
+	ll, err := ad.DMPLogLik(Q, counts, CN, MuFloor)
 	if err != nil {
 		return nil, err
 	}
-	mu, err := G.Sub(Q, qn)
-	if err != nil {
-		return nil, err
-	}
-	return countLogLik(cnt, mu, floorN)
+	return G.Sum(ll)
 }
 
 // countLogLik is Σ_i cnt_i·log max(µ_i, floor): the observed counts times
