@@ -100,7 +100,11 @@ func (d NMFData) build(c NMFCase, seed uint64, workers int) (*datasets.CICData, 
 // over Epochs epochs of mini-batches of Batch cascades, the log-sum
 // penalty λ_A = RegA, and early stopping after Patience epochs without a
 // better validation MAE on the first ValSets test sets (θ of the best
-// epoch is kept; the other test sets are scored).
+// epoch is kept; the other test sets are scored). Selection "last" trains
+// every epoch without validation and keeps the last θ, the one of
+// (nearly) the best training likelihood, which is the model selection for
+// network inference (issue #13: validation MAE picks an early epoch whose A
+// is dense); the ValSets sets are still left out of the scores.
 type NMFTrain struct {
 	Solver   string  `json:"solver"`
 	Steps    int     `json:"steps"`
@@ -111,6 +115,8 @@ type NMFTrain struct {
 	Patience int     `json:"patience"`
 	RegA     float64 `json:"reg_a"`
 	ValSets  int     `json:"val_sets"`
+	// Selection is "validation" (the default when empty) or "last".
+	Selection string `json:"selection,omitempty"`
 }
 
 // quickNMFTrain is the setting of the first quick measurements: Euler with
@@ -173,6 +179,13 @@ func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed ui
 	if err != nil {
 		return nil, err
 	}
+	switch c.Selection {
+	case "", "validation":
+	case "last":
+		val = nil
+	default:
+		return nil, fmt.Errorf("NMF training: selection %q (valid: validation, last)", c.Selection)
+	}
 	start := time.Now()
 	res, err := trainnmf.Train(cfg, trainnmf.Cascades(d.Train), val, "", false, nil)
 	if err != nil {
@@ -183,6 +196,20 @@ func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed ui
 		return nil, err
 	}
 	return &trainedNMF{cfg: mc, theta: res.Theta, res: res, secs: time.Since(start).Seconds()}, nil
+}
+
+// summary describes the training run: epochs, selection, training loss.
+func (m *trainedNMF) summary() string {
+	r := m.res
+	if len(r.Epochs) == 0 {
+		return "NMF: no epoch"
+	}
+	first, last := r.Epochs[0], r.Epochs[len(r.Epochs)-1]
+	sel := "last epoch kept"
+	if r.BestMAE >= 0 {
+		sel = fmt.Sprintf("best validation MAE %.4f at epoch %d kept", r.BestMAE, r.BestEpoch)
+	}
+	return fmt.Sprintf("NMF: %d epochs (%s), %s, training loss %.4g → %.4g, %.1f s", len(r.Epochs), r.Criterion, sel, first.Loss, last.Loss, m.secs)
 }
 
 // network returns NMF's learned network: the edges with a positive rate, as

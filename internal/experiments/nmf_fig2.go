@@ -88,6 +88,7 @@ func NMFFig2(ctx context.Context, cfg NMFFig2Config, opt Options) (*Output, erro
 	}
 	tr := newTracker(name, opt.Recorder)
 	W := opt.workers()
+	var notes []string
 	for _, c := range cfg.Cases {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -144,9 +145,10 @@ func NMFFig2(ctx context.Context, cfg NMFFig2Config, opt Options) (*Output, erro
 				if err != nil {
 					return nil, fail(err)
 				}
-				if err := tr.note("%s: NMF best epoch %d of %d (validation MAE %.4f), %s", c.Label(), tm.res.BestEpoch, len(tm.res.Epochs), tm.res.BestMAE, tm.res.Criterion); err != nil {
+				if err := tr.note("%s: %s", c.Label(), tm.summary()); err != nil {
 					return nil, err
 				}
+				notes = append(notes, c.Label()+" "+tm.summary())
 				if err := both(m, pred, tm.secs); err != nil {
 					return nil, err
 				}
@@ -207,7 +209,7 @@ func NMFFig2(ctx context.Context, cfg NMFFig2Config, opt Options) (*Output, erro
 			}
 		}
 	}
-	out, err := tr.output(nil, cfg, opt.Seed, nil)
+	out, err := tr.output(nil, cfg, opt.Seed, notes)
 	if err != nil {
 		return nil, err
 	}

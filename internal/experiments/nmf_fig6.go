@@ -371,8 +371,7 @@ func NMFFig6(ctx context.Context, cfg NMFFig6Config, opt Options) (*Output, erro
 			notes = append(notes, fmt.Sprintf("%s %s seeds (k = %d): %v", c.Label(), mn, cfg.K, sets[cfg.K-1]))
 		}
 		if env.nmf != nil {
-			r := env.nmf.res
-			notes = append(notes, fmt.Sprintf("%s NMF: best epoch %d of %d (validation MAE %.4f), %s, %.1f s", c.Label(), r.BestEpoch, len(r.Epochs), r.BestMAE, r.Criterion, env.nmf.secs))
+			notes = append(notes, c.Label()+" "+env.nmf.summary())
 		}
 		if env.netrate != nil {
 			notes = append(notes, fmt.Sprintf("%s NetRate: %d edges (true %d), %.1f s", c.Label(), env.netrate.Graph.NumEdges(), d.Graph.NumEdges(), env.netrate.Stats.Runtime.Seconds()))

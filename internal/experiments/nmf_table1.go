@@ -92,6 +92,7 @@ func NMFTable1(ctx context.Context, cfg NMFTable1Config, opt Options) (*Output, 
 	}
 	tr := newTracker(name, opt.Recorder)
 	W := opt.workers()
+	var notes []string
 	for _, c := range cfg.Cases {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -121,12 +122,14 @@ func NMFTable1(ctx context.Context, cfg NMFTable1Config, opt Options) (*Output, 
 				if est, err = tm.network(); err != nil {
 					return nil, fail(err)
 				}
+				notes = append(notes, c.Label()+" "+tm.summary())
 			case NMFMethodNetRate:
 				res, err := netrate.Infer(d.Train, c.N, &netrate.Settings{Delay: delay, Workers: W})
 				if err != nil {
 					return nil, fail(err)
 				}
 				est, rates = res.Graph, res.Params.A
+				notes = append(notes, fmt.Sprintf("%s NetRate: %d edges, %d Newton iterations, %.1f s", c.Label(), res.Graph.NumEdges(), res.Stats.Iterations, res.Stats.Runtime.Seconds()))
 			}
 			secs := time.Since(start).Seconds()
 			mt, err := netrate.Compare(est, rates, d.Graph, d.Params.A, cfg.Threshold)
@@ -143,7 +146,7 @@ func NMFTable1(ctx context.Context, cfg NMFTable1Config, opt Options) (*Output, 
 			}
 		}
 	}
-	out, err := tr.output(nil, cfg, opt.Seed, nil)
+	out, err := tr.output(nil, cfg, opt.Seed, notes)
 	if err != nil {
 		return nil, err
 	}

@@ -159,6 +159,20 @@ func TestNMFTable1Tiny(t *testing.T) {
 	if val["netrate f1"] < 0.9 || val["netrate cor"] < 0.9 {
 		t.Errorf("NetRate: F1 %v, Cor %v; want ≥ 0.9", val["netrate f1"], val["netrate cor"])
 	}
+	// Selection by the last epoch trains every epoch, without validation.
+	cfg.Methods, cfg.Train.Selection, cfg.Train.Patience, cfg.Train.Epochs = []string{NMFMethodNMF}, "last", 1, 3
+	out, err = NMFTable1(context.Background(), cfg, Options{Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Notes) != 1 || !strings.Contains(out.Notes[0], "NMF: 3 epochs") || !strings.Contains(out.Notes[0], "last epoch kept") {
+		t.Errorf("selection last: notes %q", out.Notes)
+	}
+	cfg.Train.Selection = "bogus"
+	if _, err := NMFTable1(context.Background(), cfg, Options{}); err == nil {
+		t.Error("unknown selection: no error")
+	}
+	cfg.Train.Selection = ""
 	cfg.Cases[0].Delay = "weibull"
 	if _, err := NMFTable1(context.Background(), cfg, Options{}); err == nil {
 		t.Error("Weibull case: no error")
