@@ -11,6 +11,7 @@ import (
 	"github.com/spread-dev/spread/models/cic"
 	mnmf "github.com/spread-dev/spread/models/nmf"
 	"github.com/spread-dev/spread/models/ode"
+	"github.com/spread-dev/spread/train"
 	trainnmf "github.com/spread-dev/spread/train/nmf"
 )
 
@@ -173,8 +174,9 @@ type trainedNMF struct {
 }
 
 // trainNMF trains NMF on the training cascades of d, validating on val
-// (nil: no early stopping, the last θ).
-func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed uint64) (*trainedNMF, error) {
+// (nil: no early stopping, the last θ). tr (may be nil) gets a note per
+// epoch, labelled with label.
+func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed uint64, tr *tracker, label string) (*trainedNMF, error) {
 	cfg, err := c.config(d.Config.N, d.Config.T, seed)
 	if err != nil {
 		return nil, err
@@ -187,7 +189,25 @@ func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed ui
 		return nil, fmt.Errorf("NMF training: selection %q (valid: validation, last)", c.Selection)
 	}
 	start := time.Now()
-	res, err := trainnmf.Train(cfg, trainnmf.Cascades(d.Train), val, "", false, nil)
+	var rec train.Recorder
+	if tr != nil {
+		rec = train.RecorderFunc(func(p train.Progress) error {
+			var epoch, mae float64
+			for _, m := range p.Metrics {
+				switch m.Name {
+				case "epoch":
+					epoch = m.Value
+				case "val_mae":
+					mae = m.Value
+				}
+			}
+			if mae >= 0 {
+				return tr.note("%s: NMF epoch %g: training loss %.4g, validation MAE %.4f", label, epoch, p.Objective, mae)
+			}
+			return tr.note("%s: NMF epoch %g: training loss %.4g", label, epoch, p.Objective)
+		})
+	}
+	res, err := trainnmf.Train(cfg, trainnmf.Cascades(d.Train), val, "", false, rec)
 	if err != nil {
 		return nil, fmt.Errorf("NMF training: %w", err)
 	}

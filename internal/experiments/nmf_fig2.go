@@ -137,7 +137,7 @@ func NMFFig2(ctx context.Context, cfg NMFFig2Config, opt Options) (*Output, erro
 			start := time.Now()
 			switch m {
 			case NMFMethodNMF:
-				tm, err := trainNMF(d, cfg.Train, val, opt.Seed)
+				tm, err := trainNMF(d, cfg.Train, val, opt.Seed, tr, c.Label())
 				if err != nil {
 					return nil, fail(err)
 				}

@@ -49,6 +49,8 @@ type IMEnv struct {
 	// Config is the experiment's configuration.
 	Config *NMFFig6Config
 
+	tracker *tracker // gets NMF's epoch notes (may be nil)
+	label   string   // the case's label
 	mu      sync.Mutex
 	nmf     *trainedNMF
 	netrate *netrate.Result
@@ -92,7 +94,7 @@ func (e *IMEnv) NMF() (*trainedNMF, error) {
 		if err != nil {
 			return nil, err
 		}
-		m, err := trainNMF(e.Data, e.Config.Train, val, e.Seed)
+		m, err := trainNMF(e.Data, e.Config.Train, val, e.Seed, e.tracker, e.label)
 		if err != nil {
 			return nil, err
 		}
@@ -333,7 +335,7 @@ func NMFFig6(ctx context.Context, cfg NMFFig6Config, opt Options) (*Output, erro
 		if err != nil {
 			return nil, fail(err)
 		}
-		env := &IMEnv{Data: d, Delay: delay, T: cfg.Horizon, Seed: opt.Seed, Workers: W, Config: &cfg}
+		env := &IMEnv{Data: d, Delay: delay, T: cfg.Horizon, Seed: opt.Seed, Workers: W, Config: &cfg, tracker: tr, label: c.Label()}
 		truth, err := cic.NewModelParams(d.Graph, delay, d.Params, cfg.Horizon)
 		if err != nil {
 			return nil, fail(err)

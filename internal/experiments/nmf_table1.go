@@ -115,7 +115,7 @@ func NMFTable1(ctx context.Context, cfg NMFTable1Config, opt Options) (*Output, 
 			switch m {
 			case NMFMethodNMF:
 				val := &nmf.Validation{Sources: d.TestSources, Truth: d.Truth}
-				tm, err := trainNMF(d, cfg.Train, val, opt.Seed)
+				tm, err := trainNMF(d, cfg.Train, val, opt.Seed, tr, c.Label())
 				if err != nil {
 					return nil, fail(err)
 				}
