@@ -97,6 +97,9 @@ func experimentChildren() []*command {
 							return usagef("-config %s: %v", *config, err)
 						}
 					}
+					if *method != "" && strings.HasPrefix(ex.Name, "nmf-") {
+						return usagef("-method applies to the SLICER experiments; %s runs no SLICER", ex.Name)
+					}
 					switch *method {
 					case "", "pqn", "spg", "paper", "ascent", "adam":
 					default:

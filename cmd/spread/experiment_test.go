@@ -97,4 +97,7 @@ func TestExperimentNMF(t *testing.T) {
 	if code, _, stderr := h.run("experiment", "nmf-fig6", "-config", h.path("nosuch.json")); code != 2 || !strings.Contains(stderr, "nosuch.json") {
 		t.Errorf("missing config file: exit %d, stderr %q", code, stderr)
 	}
+	if code, _, stderr := h.run("experiment", "nmf-fig2", "-method", "adam", "-out", h.path("m")); code != 2 || !strings.Contains(stderr, "-method") {
+		t.Errorf("-method on an NMF experiment: exit %d, stderr %q", code, stderr)
+	}
 }
