@@ -101,11 +101,13 @@ func (d NMFData) build(c NMFCase, seed uint64, workers int) (*datasets.CICData, 
 // over Epochs epochs of mini-batches of Batch cascades, the log-sum
 // penalty λ_A = RegA, and early stopping after Patience epochs without a
 // better validation MAE on the first ValSets test sets (θ of the best
-// epoch is kept; the other test sets are scored). Selection "last" trains
-// every epoch without validation and keeps the last θ, the one of
-// (nearly) the best training likelihood, which is the model selection for
-// network inference (issue #13: validation MAE picks an early epoch whose A
-// is dense); the ValSets sets are still left out of the scores.
+// epoch is kept; the other test sets are scored). Selection "loss" keeps θ
+// of the epoch with the lowest mean training loss (the penalised
+// likelihood; train/nmf Config.Select) and stops after Patience epochs
+// without a lower one: the model selection for network inference (issue
+// #13: validation MAE picks an early epoch whose A is still dense).
+// Selection "last" trains every epoch and keeps the last θ. The ValSets
+// sets are left out of the scores whatever the selection.
 type NMFTrain struct {
 	Solver   string  `json:"solver"`
 	Steps    int     `json:"steps"`
@@ -116,7 +118,7 @@ type NMFTrain struct {
 	Patience int     `json:"patience"`
 	RegA     float64 `json:"reg_a"`
 	ValSets  int     `json:"val_sets"`
-	// Selection is "validation" (the default when empty) or "last".
+	// Selection is "validation" (the default when empty), "loss" or "last".
 	Selection string `json:"selection,omitempty"`
 }
 
@@ -167,10 +169,11 @@ func (c NMFTrain) split(d *datasets.CICData) (val, test *trainnmf.Validation, er
 
 // trainedNMF is a trained NMF model.
 type trainedNMF struct {
-	cfg   mnmf.Config
-	theta []float64
-	res   *trainnmf.Result
-	secs  float64
+	selection string
+	cfg       mnmf.Config
+	theta     []float64
+	res       *trainnmf.Result
+	secs      float64
 }
 
 // trainNMF trains NMF on the training cascades of d, validating on val
@@ -183,10 +186,12 @@ func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed ui
 	}
 	switch c.Selection {
 	case "", "validation":
+	case "loss":
+		cfg.Select = "loss"
 	case "last":
 		val = nil
 	default:
-		return nil, fmt.Errorf("NMF training: selection %q (valid: validation, last)", c.Selection)
+		return nil, fmt.Errorf("NMF training: selection %q (valid: validation, loss, last)", c.Selection)
 	}
 	start := time.Now()
 	var rec train.Recorder
@@ -215,7 +220,7 @@ func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed ui
 	if err != nil {
 		return nil, err
 	}
-	return &trainedNMF{cfg: mc, theta: res.Theta, res: res, secs: time.Since(start).Seconds()}, nil
+	return &trainedNMF{selection: c.Selection, cfg: mc, theta: res.Theta, res: res, secs: time.Since(start).Seconds()}, nil
 }
 
 // summary describes the training run: epochs, selection, training loss.
@@ -226,7 +231,10 @@ func (m *trainedNMF) summary() string {
 	}
 	first, last := r.Epochs[0], r.Epochs[len(r.Epochs)-1]
 	sel := "last epoch kept"
-	if r.BestMAE >= 0 {
+	switch {
+	case m.selection == "loss":
+		sel = fmt.Sprintf("lowest training loss %.4g at epoch %d kept (validation MAE %.4f)", r.BestLoss, r.BestEpoch, r.BestMAE)
+	case r.BestMAE >= 0:
 		sel = fmt.Sprintf("best validation MAE %.4f at epoch %d kept", r.BestMAE, r.BestEpoch)
 	}
 	return fmt.Sprintf("NMF: %d epochs (%s), %s, training loss %.4g → %.4g, %.1f s", len(r.Epochs), r.Criterion, sel, first.Loss, last.Loss, m.secs)

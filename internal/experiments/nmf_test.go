@@ -168,6 +168,13 @@ func TestNMFTable1Tiny(t *testing.T) {
 	if len(out.Notes) != 1 || !strings.Contains(out.Notes[0], "NMF: 3 epochs") || !strings.Contains(out.Notes[0], "last epoch kept") {
 		t.Errorf("selection last: notes %q", out.Notes)
 	}
+	cfg.Train.Selection, cfg.Train.Epochs = "loss", 2
+	if out, err = NMFTable1(context.Background(), cfg, Options{Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Notes) != 1 || !strings.Contains(out.Notes[0], "lowest training loss") {
+		t.Errorf("selection loss: notes %q", out.Notes)
+	}
 	cfg.Train.Selection = "bogus"
 	if _, err := NMFTable1(context.Background(), cfg, Options{}); err == nil {
 		t.Error("unknown selection: no error")
