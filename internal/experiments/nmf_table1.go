@@ -14,7 +14,8 @@ import (
 const nmfTable1Long = `NMF paper (He, Zha & Ye, arXiv:2106.02608) Table 1: network inference.
 Data as nmf-fig2 (datasets.BuildCIC; the same case and seed give the same
 network and cascades). NMF's inferred network is its learned A (every rate > 0;
-NMF selected by validation MAE on the first test sets); NetRate's is the
+NMF selected by validation MAE on the first test sets, or with train.selection
+"loss" by its training loss); NetRate's is the
 maximiser of its convex per-node likelihood (solvers/netrate, exponential or
 Rayleigh; Weibull has no NetRate likelihood and is refused). Both are compared
 with the true network by netrate.Compare at rate threshold 0.01 (E_ij = 1 iff
