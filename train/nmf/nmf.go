@@ -3,7 +3,9 @@
 // 2020, Algorithm 1) on observed cascades: Adam on train.Loop over
 // mini-batches of cascades, reshuffled every epoch from a seed, with
 // validation MAE against Monte-Carlo truth after every epoch, early
-// stopping on it, checkpoints and bit-identical resume.
+// stopping on it (or, with Config.Select "loss", model selection and early
+// stopping on the mean training loss, for network inference), checkpoints
+// and bit-identical resume.
 //
 // The order of the batches is a function of (Seed, epoch) only, and every
 // evaluation is deterministic, so a run resumed from a checkpoint reaches
