@@ -63,6 +63,10 @@ type CICData struct {
 	// cascades, cascade s·R + r (id "s/r") from TrainSources[s].
 	TrainSources [][]int
 	Train        *TimedCascades
+	// Simulated holds the same training cascades as simulated, with each
+	// infection's infector and root source (InfluLearner needs the
+	// attribution; Train drops it).
+	Simulated *cic.Cascades
 	// TestSources holds the test source sets and Truth[j] the ground truth
 	// of set j, time-major: x*_v(t) = Truth[j][t·N + v], t = 0..⌊T⌋.
 	TestSources [][]int
@@ -138,7 +142,7 @@ func BuildCIC(cfg CICConfig) (*CICData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %w", err)
 	}
-	d.Train = FromCIC(cs)
+	d.Train, d.Simulated = FromCIC(cs), cs
 	for k := range d.Train.IDs {
 		d.Train.IDs[k] = strconv.Itoa(k/R) + "/" + strconv.Itoa(k%R)
 	}

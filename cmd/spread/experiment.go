@@ -17,11 +17,13 @@ import (
 
 var experimentCmd = &command{
 	name:      "experiment",
-	usageLine: "spread experiment <name> [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]",
-	short:     "reproduce the SLICER paper's experiments (Figs. 1–6)",
+	usageLine: "spread experiment <name> [-out DIR] [-scale quick|paper] [-config FILE] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]",
+	short:     "reproduce the SLICER paper's experiments (Figs. 1–6) and the NMF paper's (nmf-fig2, nmf-table1, nmf-fig6)",
 	long: `spread experiment reruns the experiments of Wilinski & Lokhov, "Prediction-Centric
-Learning of Independent Cascade Dynamics from Partial Observations" (ICML 2021)
-and writes, into -out (default ./spread-experiments/<name>/):
+Learning of Independent Cascade Dynamics from Partial Observations" (ICML 2021),
+fig1a … real, and of He, Zha & Ye, "Influence Estimation and Maximization via
+Neural Mean-Field Dynamics" (arXiv:2106.02608), nmf-fig2, nmf-table1 and
+nmf-fig6, and writes, into -out (default ./spread-experiments/<name>/):
 
 	<name>.csv          one row per point: series, method, graph, n, params,
 	                    t (resolved slots), t_code (= t+1, the paper's T), hidden,
@@ -36,7 +38,11 @@ and writes, into -out (default ./spread-experiments/<name>/):
 A short summary table goes to stdout, a line per completed point to stderr.
 -scale quick runs each experiment in a few minutes on two cores; -scale paper
 uses sizes close to the paper's (tens of minutes). The same -seed gives the
-same numbers in every column except the timing ones, whatever -workers is.`,
+same numbers in every column except the timing ones, whatever -workers is.
+-config FILE reads a JSON object decoded over the scale's configuration (the
+"config" object of <name>_config.json has that form; fields left out keep
+the scale's values), e.g. {"cases": [{"network": "core", "delay": "exp",
+"n": 128}]} for the NMF experiments. -method applies to SLICER runs only.`,
 	children: experimentChildren(),
 }
 
@@ -46,7 +52,7 @@ func experimentChildren() []*command {
 	for _, ex := range experiments.List() {
 		cs = append(cs, &command{
 			name:      ex.Name,
-			usageLine: fmt.Sprintf("spread experiment %s [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]", ex.Name),
+			usageLine: fmt.Sprintf("spread experiment %s [-out DIR] [-scale quick|paper] [-config FILE] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]", ex.Name),
 			short:     ex.Short,
 			long:      ex.Long,
 			setFlags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -55,6 +61,7 @@ func experimentChildren() []*command {
 				seed := fs.Uint64("seed", 1, "random seed of every draw")
 				workers := fs.Int("workers", 0, "runs executed at once (0 = GOMAXPROCS)")
 				method := fs.String("method", "", "override the update rule of every SLICER run: pqn, spg, paper (the paper's ascent) or adam (default: the experiment's own, pqn except for real)")
+				config := fs.String("config", "", "JSON file decoded over the scale's configuration (see <name>_config.json)")
 				data := fs.String("data", "", "shared datasets folder holding graphs/ (default $SPREAD_SHARED/datasets or ../shared/datasets beside the module)")
 				return func(ctx context.Context, e *env, args []string) error {
 					s, err := experiments.ParseScale(*scale)
@@ -81,12 +88,24 @@ func experimentChildren() []*command {
 							dataDir = filepath.Join(r, "datasets")
 						}
 					}
+					var js []byte
+					if *config != "" {
+						if js, err = os.ReadFile(*config); err != nil {
+							return usagef("-config %s: %v", *config, err)
+						}
+						if _, err := ex.Config(s, js); err != nil {
+							return usagef("-config %s: %v", *config, err)
+						}
+					}
+					if *method != "" && strings.HasPrefix(ex.Name, "nmf-") {
+						return usagef("-method applies to the SLICER experiments; %s runs no SLICER", ex.Name)
+					}
 					switch *method {
 					case "", "pqn", "spg", "paper", "ascent", "adam":
 					default:
 						return usagef("-method %q: want pqn, spg, paper or adam", *method)
 					}
-					opt := experiments.Options{Seed: *seed, Workers: *workers, DataDir: dataDir, Method: *method,
+					opt := experiments.Options{Seed: *seed, Workers: *workers, DataDir: dataDir, Method: *method, Config: js,
 						Recorder: experiments.RecorderFunc(func(p experiments.Progress) error {
 							printProgress(e, p)
 							return nil

@@ -1,7 +1,9 @@
 package experiments
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"runtime"
@@ -48,6 +50,11 @@ type Options struct {
 	// DataDir is the shared datasets folder (the one holding graphs/); only
 	// the real-network experiment reads it. Empty means the data are absent.
 	DataDir string
+	// Config, when not empty, is a JSON object decoded over the scale's
+	// default configuration (the "config" object of NAME_config.json has
+	// that form; fields left out keep their defaults). An unknown field or
+	// a wrong type is an error.
+	Config []byte
 	// Method, when non-empty, replaces slicer.Config.Method ("pqn",
 	// "spg", "paper" or "adam") in every SLICER run (and DMPrec's loop in
 	// Fig1a); empty keeps the experiments' default: the default learner
@@ -175,19 +182,46 @@ type Experiment struct {
 	Name string
 	// Short is a one-line description; Long the protocol in prose.
 	Short, Long string
-	// Run runs the experiment at the given scale.
+	// Run runs the experiment at the given scale (with Options.Config
+	// decoded over its default configuration).
 	Run func(ctx context.Context, s Scale, opt Options) (*Output, error)
+	// Config returns the configuration Run would use at scale s with the
+	// JSON object js (may be empty) decoded over the default, or the
+	// decoding error.
+	Config func(s Scale, js []byte) (any, error)
 }
 
 // experiment pairs an experiment's run function with its default
 // configuration at a scale.
 func experiment[C any](name, short, long string, run func(context.Context, C, Options) (*Output, error), def func(Scale) C) Experiment {
-	return Experiment{Name: name, Short: short, Long: long, Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
-		return run(ctx, def(s), opt)
-	}}
+	config := func(s Scale, js []byte) (C, error) {
+		c := def(s)
+		if len(bytes.TrimSpace(js)) == 0 {
+			return c, nil
+		}
+		dec := json.NewDecoder(bytes.NewReader(js))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return c, fmt.Errorf("experiments: %s: configuration: %w", name, err)
+		}
+		if dec.More() {
+			return c, fmt.Errorf("experiments: %s: configuration: data after the JSON object", name)
+		}
+		return c, nil
+	}
+	return Experiment{Name: name, Short: short, Long: long,
+		Run: func(ctx context.Context, s Scale, opt Options) (*Output, error) {
+			c, err := config(s, opt.Config)
+			if err != nil {
+				return nil, err
+			}
+			return run(ctx, c, opt)
+		},
+		Config: func(s Scale, js []byte) (any, error) { return config(s, js) },
+	}
 }
 
-// List returns the experiments in the paper's order.
+// List returns the experiments in the papers' order: SLICER's, then NMF's.
 func List() []Experiment {
 	return []Experiment{
 		experiment("fig1a", "SLICER = DMPrec, vs MLE: error vs cascades on a 3-regular tree (paper Fig. 1a)", fig1aLong, Fig1a, DefaultFig1a),
@@ -197,6 +231,9 @@ func List() []Experiment {
 		experiment("fig5", "square lattice, T=19: marginal error δp of true vs learned α (paper Fig. 5)", fig5Long, Fig5, DefaultFig5),
 		experiment("fig6", "square lattice: δp vs number of mixture replicas, 0% and 15% hidden (paper Fig. 6)", fig6Long, Fig6, DefaultFig6),
 		experiment("real", "real networks (as-22july06, web-sk-2005): error vs cascades (paper Fig. 4)", realLong, Real, DefaultReal),
+		experiment("nmf-fig2", "NMF paper Fig. 2: influence estimation MAE vs t (NMF, mean-field, ConTinEst, InfluLearner)", nmfFig2Long, NMFFig2, DefaultNMFFig2),
+		experiment("nmf-table1", "NMF paper Table 1: network inference Prc/Rcl/Acc/Cor (NMF vs NetRate)", nmfTable1Long, NMFTable1, DefaultNMFTable1),
+		experiment("nmf-fig6", "NMF paper Fig. 6: influence maximisation vs k (NMF-InfMax, CELF, IMM, InfluMax)", nmfFig6Long, NMFFig6, DefaultNMFFig6),
 	}
 }
 

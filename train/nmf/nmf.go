@@ -3,7 +3,9 @@
 // 2020, Algorithm 1) on observed cascades: Adam on train.Loop over
 // mini-batches of cascades, reshuffled every epoch from a seed, with
 // validation MAE against Monte-Carlo truth after every epoch, early
-// stopping on it, checkpoints and bit-identical resume.
+// stopping on it (or, with Config.Select "loss", model selection and early
+// stopping on the mean training loss, for network inference), checkpoints
+// and bit-identical resume.
 //
 // The order of the batches is a function of (Seed, epoch) only, and every
 // evaluation is deterministic, so a run resumed from a checkpoint reaches
@@ -42,9 +44,18 @@ type Config struct {
 	// LR is Adam's learning rate (paper: torch default 1e-3); ClipNorm an
 	// optional global-norm gradient clip (0: off).
 	LR, ClipNorm float64
-	// Patience: stop when the validation MAE has not improved for Patience
-	// epochs (0: never stop early). Needs Validation.
+	// Patience: stop when the selection criterion (Select) has not improved
+	// for Patience epochs (0: never stop early).
 	Patience int
+	// Select is the model-selection criterion: "" or "validation" keeps θ
+	// of the epoch with the lowest validation MAE (and early stopping needs
+	// Validation; without it the last θ is kept); "loss" keeps θ at the end
+	// of the epoch with the lowest mean training loss (the penalised
+	// likelihood of eq. 14, averaged over the epoch's mini-batches), with
+	// or without Validation, which is then only reported. "loss" is the
+	// selection for network inference, where the validation MAE picks an
+	// early epoch whose A is still dense.
+	Select string `json:",omitempty"`
 	// Grad is the gradient: "autodiff" (default), "adjoint" (the discrete
 	// adjoint, solvers/costate.Discrete, equal to autodiff) or "costate"
 	// (the paper's continuous co-state, solvers/costate.Continuous).
@@ -89,8 +100,11 @@ type Result struct {
 	// Status and Criterion say why training stopped.
 	Status    train.Status
 	Criterion string
+	// BestEpoch is the selected epoch; BestMAE its validation MAE (−1
+	// without Validation) and BestLoss its mean training loss.
 	BestEpoch int
 	BestMAE   float64
+	BestLoss  float64
 	Epochs    []Epoch
 	Trace     train.Trace
 }
@@ -165,6 +179,7 @@ type checkpoint struct {
 	Best      []float64    `json:"best"`
 	BestEpoch int          `json:"best_epoch"`
 	BestMAE   float64      `json:"best_mae"`
+	BestLoss  float64      `json:"best_loss,omitempty"`
 	Bad       int          `json:"bad"`
 	Epochs    []Epoch      `json:"epochs"`
 	Elapsed   int64        `json:"elapsed_ns"`
@@ -200,7 +215,10 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 		return nil, fmt.Errorf("train/nmf: Batch = %d, want 1..%d (the number of cascades)", cfg.Batch, len(cs))
 	case !(cfg.LR > 0) || !(cfg.ClipNorm >= 0) || cfg.Patience < 0:
 		return nil, fmt.Errorf("train/nmf: invalid LR %v, ClipNorm %v or Patience %d", cfg.LR, cfg.ClipNorm, cfg.Patience)
+	case cfg.Select != "" && cfg.Select != "validation" && cfg.Select != "loss":
+		return nil, fmt.Errorf("train/nmf: Select = %q, want \"validation\" or \"loss\"", cfg.Select)
 	}
+	byLoss := cfg.Select == "loss"
 	for k, c := range cs {
 		if err := c.Check(mc.N, mc.T); err != nil {
 			return nil, fmt.Errorf("train/nmf: cascade %d: %w", k, err)
@@ -268,11 +286,11 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 			if mae, _, err = MAE(mc, x, val); err != nil {
 				return err
 			}
-			if st.Best == nil || mae < st.BestMAE {
-				st.BestMAE, st.BestEpoch, st.Best, st.Bad = mae, e, slices.Clone(x), 0
-			} else {
-				st.Bad++
-			}
+		}
+		if better := (byLoss && (st.Best == nil || loss < st.BestLoss)) || (!byLoss && val != nil && (st.Best == nil || mae < st.BestMAE)); better {
+			st.BestMAE, st.BestLoss, st.BestEpoch, st.Best, st.Bad = mae, loss, e, slices.Clone(x), 0
+		} else if byLoss || val != nil {
+			st.Bad++
 		}
 		st.Epochs = append(st.Epochs, Epoch{Epoch: e, Loss: loss, ValMAE: mae, Elapsed: elapsed()})
 		if rec != nil {
@@ -281,7 +299,7 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 				return err
 			}
 		}
-		stop := val != nil && cfg.Patience > 0 && st.Bad >= cfg.Patience
+		stop := (byLoss || val != nil) && cfg.Patience > 0 && st.Bad >= cfg.Patience
 		if ckpt != "" {
 			st.X, st.Trace, st.Adam, st.Elapsed = slices.Clone(x), train.CloneTrace(tr), loop.StepperState(), int64(elapsed())
 			// A checkpoint is a stage in progress: resuming with more epochs
@@ -316,13 +334,17 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 	res.Trace, res.Epochs = tr, st.Epochs
 	switch {
 	case errors.Is(err, errStop):
-		res.Status, res.Criterion = train.Converged, fmt.Sprintf("validation MAE did not improve for %d epochs", cfg.Patience)
+		what := "validation MAE"
+		if byLoss {
+			what = "training loss"
+		}
+		res.Status, res.Criterion = train.Converged, fmt.Sprintf("%s did not improve for %d epochs", what, cfg.Patience)
 	case err != nil:
 		return nil, err
 	default:
 		res.Status, res.Criterion = tr.Status, tr.Criterion
 	}
-	res.Theta, res.BestEpoch, res.BestMAE = x, st.BestEpoch, st.BestMAE
+	res.Theta, res.BestEpoch, res.BestMAE, res.BestLoss = x, st.BestEpoch, st.BestMAE, st.BestLoss
 	if st.Best != nil {
 		res.Theta = st.Best
 	}

@@ -3,6 +3,7 @@ package nmf
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/spread-dev/spread/datasets"
@@ -83,5 +84,45 @@ func TestEarlyStopping(t *testing.T) {
 	}
 	if mae != res.BestMAE {
 		t.Errorf("returned θ has MAE %v, best %v", mae, res.BestMAE)
+	}
+}
+
+// TestSelectLoss: Select "loss" keeps θ at the end of the epoch with the
+// lowest mean training loss, which is the θ of a run stopped after that
+// epoch, and stops after Patience epochs without a lower loss.
+func TestSelectLoss(t *testing.T) {
+	d, cfg, val := smallData(t)
+	cfg.Epochs, cfg.Patience, cfg.LR, cfg.Select = 12, 2, 0.5, "loss"
+	res, err := Train(cfg, Cascades(d.Train), val, "", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := res.Epochs[0]
+	for _, e := range res.Epochs {
+		if e.Loss < best.Loss {
+			best = e
+		}
+	}
+	if res.BestEpoch != best.Epoch || res.BestLoss != best.Loss {
+		t.Fatalf("selected epoch %d (loss %v), lowest loss at epoch %d (%v): %+v", res.BestEpoch, res.BestLoss, best.Epoch, best.Loss, res.Epochs)
+	}
+	if last := res.Epochs[len(res.Epochs)-1].Epoch; last == res.BestEpoch || (last < cfg.Epochs && last != res.BestEpoch+cfg.Patience) {
+		t.Fatalf("last epoch %d, best %d, patience %d: want a selection before the end and a stop after the patience (lr 0.5 diverges)", last, res.BestEpoch, cfg.Patience)
+	}
+	if res.BestMAE != best.ValMAE {
+		t.Errorf("BestMAE %v, want the selected epoch's validation MAE %v", res.BestMAE, best.ValMAE)
+	}
+	short := cfg
+	short.Epochs, short.Select = res.BestEpoch, ""
+	ref, err := Train(short, Cascades(d.Train), nil, "", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ref.Theta, res.Theta) {
+		t.Error("the selected θ is not the θ after the selected epoch")
+	}
+	cfg.Select = "best"
+	if _, err := Train(cfg, Cascades(d.Train), val, "", false, nil); err == nil {
+		t.Error("Select \"best\": no error")
 	}
 }
