@@ -40,6 +40,26 @@ func (c *TimedCascades) Cascade(k int) (nodes []int32, times []float64) {
 	return c.Node[lo:hi], c.Time[lo:hi]
 }
 
+// Until returns the cascades observed up to horizon T ≤ c.T: every
+// infection after T is dropped and the horizon becomes T (a new set; c is
+// not modified). A T outside (0, c.T] returns c's horizon unchanged.
+func (c *TimedCascades) Until(T float64) *TimedCascades {
+	if !(T > 0) || T >= c.T {
+		T = c.T
+	}
+	out := &TimedCascades{N: c.N, T: T, IDs: slices.Clone(c.IDs), Off: make([]int, 1, len(c.Off))}
+	for k := range c.M() {
+		nodes, times := c.Cascade(k)
+		for j, v := range nodes {
+			if times[j] <= T {
+				out.Node, out.Time = append(out.Node, v), append(out.Time, times[j])
+			}
+		}
+		out.Off = append(out.Off, len(out.Node))
+	}
+	return out
+}
+
 // FromCIC returns the simulated cascades c (models/cic) as TimedCascades
 // with ids "0", "1", …, each cascade sorted by (time, node). The infector
 // and root columns are dropped.

@@ -181,3 +181,23 @@ func TestTimedReadErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestUntil cuts cascades at a horizon: later infections go, the rest keep
+// their order, offsets stay consistent, and c is untouched.
+func TestUntil(t *testing.T) {
+	c := &TimedCascades{N: 4, T: 5, IDs: []string{"a", "b"}, Off: []int{0, 3, 5},
+		Node: []int32{0, 1, 2, 3, 2}, Time: []float64{0, 2, 2.5, 0, 5}}
+	u := c.Until(2.5)
+	if u.T != 2.5 || !slices.Equal(u.Off, []int{0, 3, 4}) || !slices.Equal(u.Node, []int32{0, 1, 2, 3}) || !slices.Equal(u.Time, []float64{0, 2, 2.5, 0}) {
+		t.Errorf("Until(2.5) = T %v off %v nodes %v times %v", u.T, u.Off, u.Node, u.Time)
+	}
+	if u := c.Until(1); !slices.Equal(u.Off, []int{0, 1, 2}) || !slices.Equal(u.Node, []int32{0, 3}) {
+		t.Errorf("Until(1) = off %v nodes %v", u.Off, u.Node)
+	}
+	if u := c.Until(9); u.T != 5 || len(u.Node) != 5 {
+		t.Errorf("Until(9) = T %v, %d infections; want the horizon kept", u.T, len(u.Node))
+	}
+	if len(c.Node) != 5 || c.T != 5 {
+		t.Error("Until modified its receiver")
+	}
+}

@@ -10,21 +10,6 @@ import (
 	"github.com/spread-dev/spread/solvers/im"
 )
 
-// truncate returns the infections of c with time ≤ T.
-func truncate(c *datasets.TimedCascades, T float64) *datasets.TimedCascades {
-	out := &datasets.TimedCascades{N: c.N, T: T, IDs: c.IDs, Off: []int{0}}
-	for k := range c.M() {
-		nodes, times := c.Cascade(k)
-		for j, v := range nodes {
-			if times[j] <= T {
-				out.Node, out.Time = append(out.Node, v), append(out.Time, times[j])
-			}
-		}
-		out.Off = append(out.Off, len(out.Node))
-	}
-	return out
-}
-
 // TestNMFInfMaxQuickResults is the IMINFECTOR measurement in docs/RESULTS.md
 // beside NMF-InfMax, CELF and IMM (train/nmf's TestInfMaxQuick): the same
 // quick-scale data (datasets.BuildCIC, n = 64 hierarchical Kronecker, 90
@@ -58,7 +43,7 @@ func TestNMFInfMaxQuickResults(t *testing.T) {
 			eval := &im.MC{Model: ct, Runs: 20000, Seed: 777}
 			train := d.Train
 			if T < dc.T {
-				train = truncate(d.Train, T)
+				train = d.Train.Until(T)
 			}
 			for _, set := range []Settings{{Seed: 1, Optimizer: "adam"}, {Seed: 1, Optimizer: "sgd"}} {
 				st := time.Now()
