@@ -1,6 +1,7 @@
 package nmf
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -8,10 +9,25 @@ import (
 )
 
 // BenchmarkStep is one training step's forward and backward (autodiff) at
-// the paper's scale: n = 128, batch 300, RK4 with 40 steps, T = 20.
-// go test -run '^$' -bench Step -benchtime 3x ./models/nmf
+// the paper's scale: batch 300, RK4 with 40 steps, T = 20, ε = 2n → n → n,
+// at n = 128 and n = 1024, with the fused field op (the default) and the
+// reference graph (Config.Unfused). docs/BENCHMARKS.md has the numbers.
+//
+//	go test -run '^$' -bench 'Step/n=128' -benchtime 3x ./models/nmf
 func BenchmarkStep(b *testing.B) {
-	cfg, _ := Config{N: 128, T: 20, Steps: 40, Method: ode.RK4, RegA: 0.01}.Resolve()
+	for _, n := range []int{128, 1024} {
+		for _, unfused := range []bool{false, true} {
+			name := fmt.Sprintf("n=%d/fused", n)
+			if unfused {
+				name = fmt.Sprintf("n=%d/unfused", n)
+			}
+			b.Run(name, func(b *testing.B) { benchStep(b, n, unfused) })
+		}
+	}
+}
+
+func benchStep(b *testing.B, n int, unfused bool) {
+	cfg, _ := Config{N: n, T: 20, Steps: 40, Method: ode.RK4, RegA: 0.01, Unfused: unfused}.Resolve()
 	const B = 300
 	rng := rand.New(rand.NewPCG(1, 2))
 	cs := make([]Cascade, B)
