@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/spread-dev/spread/internal/openblas"
 	"github.com/spread-dev/spread/models/ode"
 )
 
@@ -12,9 +13,13 @@ import (
 // the paper's scale: batch 300, RK4 with 40 steps, T = 20, ε = 2n → n → n,
 // at n = 128 and n = 1024, with the fused field op (the default) and the
 // reference graph (Config.Unfused). docs/BENCHMARKS.md has the numbers.
+// With -tags openblas the products run in OpenBLAS (internal/openblas).
+// cpu-s/op is the process's CPU time per step (all threads): on a shared
+// machine it moves less than the wall time.
 //
-//	go test -run '^$' -bench 'Step/n=128' -benchtime 3x ./models/nmf
+//	go test -run '^$' -bench 'Step/n=128/^fused$' -benchtime 3x ./models/nmf
 func BenchmarkStep(b *testing.B) {
+	openblas.Use()
 	for _, n := range []int{128, 1024} {
 		for _, unfused := range []bool{false, true} {
 			name := fmt.Sprintf("n=%d/fused", n)
@@ -48,10 +53,15 @@ func benchStep(b *testing.B, n int, unfused bool) {
 	}
 	x := cfg.Init(rng)
 	grad := make([]float64, len(x))
+	c0, ok := cpuTime()
 	b.ResetTimer()
 	for range b.N {
 		if _, err := obj.Eval(x, grad); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.StopTimer()
+	if c1, ok1 := cpuTime(); ok && ok1 {
+		b.ReportMetric((c1-c0).Seconds()/float64(b.N), "cpu-s/op")
 	}
 }

@@ -248,6 +248,10 @@ type fusedOp struct {
 	grad func(x G.Nodes, y, g *G.Node) (G.Nodes, error)
 	diff []bool
 	kept *tensor.Dense
+	// view, if ≥ 0, makes the op return a view of in[0] from that offset
+	// (no copy; sliceOp): the input is a gradient op's own buffer, stable
+	// between runs and rewritten by it every run.
+	view int
 }
 
 func (op *fusedOp) Arity() int { return len(op.in) }
@@ -287,6 +291,14 @@ func (op *fusedOp) UsePreallocDo(_ G.Value, in ...G.Value) (G.Value, error) {
 			return nil, fmt.Errorf("models/nmf: %s: input %d is not a contiguous float64 %v", op.name, i, op.in[i])
 		}
 		data[i] = t.Float64s()[:op.in[i].TotalSize()]
+	}
+	if op.view >= 0 && op.fwd == nil {
+		size := op.out.TotalSize()
+		src := data[0][op.view : op.view+size]
+		if op.kept == nil || &op.kept.Float64s()[0] != &src[0] {
+			op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.WithBacking(src))
+		}
+		return op.kept, nil
 	}
 	if op.kept == nil {
 		op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.Of(tensor.Float64))
@@ -335,14 +347,14 @@ var (
 	_ G.UsePreallocDoer = (*fusedOp)(nil)
 )
 
-// sliceOp returns the op copying in[0][lo : lo+size(shape)] (in of length
-// m) into a node of the given shape.
+// sliceOp returns the op viewing in[0][lo : lo+size(shape)] (in of length
+// m) as a node of the given shape, without a copy.
 func sliceOp(m, lo int, shape tensor.Shape) *fusedOp {
 	return &fusedOp{
 		name: fmt.Sprintf("FieldGradSlice[%d:%d]", lo, lo+shape.TotalSize()),
 		in:   []tensor.Shape{{m}},
 		out:  shape,
-		fwd:  func(out []float64, in [][]float64) { copy(out, in[0][lo:lo+len(out)]) },
+		view: lo,
 	}
 }
 
@@ -367,11 +379,11 @@ func (net *Net) fusedField(X, H, notChi *G.Node) (*G.Node, error) {
 	}
 	c := newFieldCache(d)
 	bn := tensor.Shape{d.B, d.n}
-	op := &fusedOp{name: "NMFField", in: shapes, out: bn, diff: diff,
+	op := &fusedOp{name: "NMFField", in: shapes, out: bn, diff: diff, view: -1,
 		fwd: func(out []float64, in [][]float64) { fieldForward(d, c, out, in) }}
 	op.grad = func(x G.Nodes, y, g *G.Node) (G.Nodes, error) {
 		m := d.gradLen()
-		gop := &fusedOp{name: "NMFFieldGrad", in: append(slices.Clone(shapes), bn, bn), out: tensor.Shape{m},
+		gop := &fusedOp{name: "NMFFieldGrad", in: append(slices.Clone(shapes), bn, bn), out: tensor.Shape{m}, view: -1,
 			fwd: func(out []float64, in [][]float64) { fieldBackward(d, c, out, in[:len(shapes)], in[len(shapes)+1]) }}
 		flat, err := G.ApplyOp(gop, append(slices.Clone(x), y, g)...)
 		if err != nil {
@@ -399,7 +411,7 @@ func newOp(name string, out tensor.Shape, fwd func(out []float64, in [][]float64
 	for i, a := range args {
 		shapes[i] = a.Shape().Clone()
 	}
-	return &fusedOp{name: name, in: shapes, out: out.Clone(), fwd: fwd}
+	return &fusedOp{name: name, in: shapes, out: out.Clone(), fwd: fwd, view: -1}
 }
 
 // lincomb returns Σ_i c_i·args_i (args of one shape) as one op; its
