@@ -26,30 +26,45 @@ import (
 //	P_1 = X·W_0[:n] + H·W_0[n:] + b_0           (W_0's first n rows read x, the rest h)
 //	A_k = elu(P_k),  P_{k+1} = A_k·W_k + b_k     (k = 1..L−1)
 //	E   = sigmoid(P_L)
-//	GX  = ((1 − X)⊙Z + s·E)⊙notChi
+//	F   = (1 − X)⊙Z + s·E,   GX = F⊙notChi
 //
 // Backward, with the upstream gradient G of GX and p = G⊙notChi:
 //
+//	∂notChi = F⊙G
 //	∂Z = (1 − X)⊙p,  ∂X = −Z⊙p + ∂Z·Wᵀ,  ∂W = Xᵀ·∂Z
 //	D_L = s·p⊙E⊙(1 − E);  ∂W_k = A_kᵀ·D_{k+1}, ∂b_k = 1ᵀD_{k+1}
 //	D_k = (D_{k+1}·W_kᵀ)⊙elu'(P_k)  (k ≥ 1),  elu'(v) = 1 if v > 0 else e^v
 //	∂X += D_1·W_0[:n]ᵀ,  ∂H = D_1·W_0[n:]ᵀ
 //
 // The products go through gorgonia's BLAS (G.WhichBLAS: gonum's pure-Go
-// implementation unless a program swaps one in with G.Use, as the
-// openblas build tag of this package does), so one evaluation is a handful
-// of B×n×n matrix products instead of a graph of per-op copies. The
-// sigmoid is gorgonia's (exactly 1 above 19, 0 below −709), so the fused
-// and the reference graph differ only by the rounding of summation order.
+// implementation unless a program swaps one in with G.Use, as
+// internal/openblas does under the openblas build tag), so one evaluation
+// is a handful of B×n×n matrix products instead of a graph of per-op
+// copies. The sigmoid is gorgonia's (exactly 1 above 19, 0 below −709), so
+// the fused and the reference graph differ only by the rounding of
+// summation order.
 //
-// The gradient op computes every input's gradient in one pass into one
-// flat buffer [∂X | ∂H | ∂W | ∂W_0 | ∂b_0 | …] that small copy ops
-// (sliceOp) hand to gorgonia, one node per input. It reads the forward's Z
-// and activations from the forward op's cache instead of recomputing
-// them: the gradient op of evaluation k takes the forward node's output as
-// an input, so it runs after that forward in every run, and a forward op
-// value belongs to one node (its hash includes its address, so gorgonia
-// never merges two evaluations).
+// The gradient op of an evaluation reads the forward's Z, P_k and A_k from
+// the forward op's cache instead of recomputing them: it takes the forward
+// node's output as an input, so it runs after that forward in every run;
+// a forward op value belongs to one node (its hash includes its address,
+// so gorgonia never merges two evaluations).
+//
+// Parameter gradients are summed in place, not per evaluation: one buffer
+// per Net (fieldShared.acc) holds [∂X | ∂H | ∂notChi | ∂W | ∂W_0 | ∂b_0 |
+// …] of the first evaluation built (the first stage of step 0), and every
+// evaluation's gradient op adds its ∂W, ∂W_k, ∂b_k into its parameter part
+// (the products accumulate with β = 1). Only the first evaluation declares
+// gradients for the parameters (DiffWRT), as views of that buffer
+// (sliceOp), so gorgonia sums nothing and keeps no per-evaluation n×n
+// gradients (at n = 1024 those would be 161 × 32 MB). This is correct
+// because of the order of a run: the first evaluation's forward runs
+// before every gradient op and zeroes the parameter part, and its gradient
+// op runs after every other evaluation's, since every other evaluation's
+// input depends on its output GX (the later stages and steps all read the
+// first stage), so its upstream gradient is computed from all of theirs.
+// The tests hold the result to the reference graph and to central
+// differences.
 //
 // Every op here writes each run into one buffer of its own, allocated on
 // the first run (as models/ad's ops do): every value of a run is dead when
@@ -74,11 +89,15 @@ func (d fieldDims) numA() int {
 	return d.n * d.n
 }
 
+// stateLen is the length of [∂X | ∂H | ∂notChi], the per-evaluation part
+// of the flat gradient.
+func (d fieldDims) stateLen() int { return 3 * d.B * d.n }
+
 // layerOff returns the offset of ∂W_k in the flat gradient
-// [∂X | ∂H | ∂W | ∂W_0 | ∂b_0 | …] (∂b_k follows ∂W_k); layerOff(L) is
-// the gradient's length.
+// [∂X | ∂H | ∂notChi | ∂W | ∂W_0 | ∂b_0 | …] (∂b_k follows ∂W_k);
+// layerOff(L) is the gradient's length.
 func (d fieldDims) layerOff(k int) int {
-	l := 2*d.B*d.n + d.numA()
+	l := d.stateLen() + d.numA()
 	for j := range k {
 		l += d.sizes[j]*d.sizes[j+1] + d.sizes[j+1]
 	}
@@ -88,22 +107,42 @@ func (d fieldDims) layerOff(k int) int {
 // gradLen returns the length of the flat gradient.
 func (d fieldDims) gradLen() int { return d.layerOff(len(d.sizes) - 1) }
 
-// fieldCache holds what the forward leaves for the backward: Z (B×n) and,
-// per layer k = 1..L, the pre-activations P_k and activations A_k (A_L = E).
+// fieldCache holds what one evaluation's forward leaves for its backward:
+// Z (B×n), the hidden pre-activations P_k (k = 1..L−1) and the
+// activations A_k (k = 1..L, A_L = E).
 type fieldCache struct {
 	z        []float64
 	pre, act [][]float64
-	p, dz    []float64   // backward scratch, B×n
-	d        [][]float64 // backward scratch D_k, B×sizes[k]
 }
 
 func newFieldCache(d fieldDims) *fieldCache {
-	c := &fieldCache{z: make([]float64, d.B*d.n), p: make([]float64, d.B*d.n), dz: make([]float64, d.B*d.n)}
-	c.pre, c.act, c.d = make([][]float64, len(d.sizes)), make([][]float64, len(d.sizes)), make([][]float64, len(d.sizes))
-	for k := 1; k < len(d.sizes); k++ {
-		c.pre[k], c.act[k], c.d[k] = make([]float64, d.B*d.sizes[k]), make([]float64, d.B*d.sizes[k]), make([]float64, d.B*d.sizes[k])
+	L := len(d.sizes) - 1
+	c := &fieldCache{z: make([]float64, d.B*d.n), pre: make([][]float64, L+1), act: make([][]float64, L+1)}
+	for k := 1; k <= L; k++ {
+		c.act[k] = make([]float64, d.B*d.sizes[k])
+		if k < L {
+			c.pre[k] = make([]float64, d.B*d.sizes[k])
+		}
 	}
 	return c
+}
+
+// fieldShared is what the evaluations of one Net share: the gradient
+// accumulator and the backward's scratch (p, ∂Z and D_k; the gradient ops
+// run one at a time).
+type fieldShared struct {
+	d     fieldDims
+	acc   []float64
+	p, dz []float64
+	D     [][]float64
+}
+
+func newFieldShared(d fieldDims) *fieldShared {
+	s := &fieldShared{d: d, p: make([]float64, d.B*d.n), dz: make([]float64, d.B*d.n), D: make([][]float64, len(d.sizes))}
+	for k := 1; k < len(d.sizes); k++ {
+		s.D[k] = make([]float64, d.B*d.sizes[k])
+	}
+	return s
 }
 
 // gemm is C = α·op(A)·op(B) + β·C with row-major operands, through
@@ -139,10 +178,14 @@ func fieldForward(d fieldDims, c *fieldCache, gx []float64, in [][]float64) {
 			}
 		}
 	}
+	a := c.act[L] // the pre-activation of the output layer, then E in place
 	for k := range L {
 		Wk, bk := in[4+2*k], in[5+2*k]
 		out := d.sizes[k+1]
-		pre := c.pre[k+1]
+		pre := a
+		if k < L-1 {
+			pre = c.pre[k+1]
+		}
 		for r := range B {
 			copy(pre[r*out:(r+1)*out], bk)
 		}
@@ -173,24 +216,28 @@ func fieldForward(d fieldDims, c *fieldCache, gx []float64, in [][]float64) {
 	}
 }
 
-// fieldBackward writes the flat gradient [∂X | ∂H | ∂W | ∂W_0 | ∂b_0 | …]
-// into out from in = [X, H, notChi, W, W_0, b_0, …] and the upstream
-// gradient g, reading the forward's cache c.
-func fieldBackward(d fieldDims, c *fieldCache, out []float64, in [][]float64, g []float64) {
+// fieldBackward writes [∂X | ∂H | ∂notChi] into state and adds the
+// parameter gradients into params ([∂W | ∂W_0 | ∂b_0 | …]), from in =
+// [X, H, notChi, W, W_0, b_0, …], the upstream gradient g and the
+// forward's cache c.
+func fieldBackward(sh *fieldShared, c *fieldCache, state, params []float64, in [][]float64, g []float64) {
+	d := sh.d
 	B, n, L := d.B, d.n, len(d.sizes)-1
 	X, H, nc, W := in[0], in[1], in[2], in[3]
-	dX, dH, dW := out[:B*n], out[B*n:2*B*n], out[2*B*n:2*B*n+d.numA()]
-	p, dz := c.p, c.dz
+	dX, dH, dNC := state[:B*n], state[B*n:2*B*n], state[2*B*n:3*B*n]
+	dW := params[:d.numA()]
+	p, dz := sh.p, sh.dz
+	E, s := c.act[L], d.sign
 	for i, x := range X[:B*n] {
+		dNC[i] = ((1-x)*c.z[i] + s*E[i]) * g[i]
 		p[i] = g[i] * nc[i]
 		dz[i] = (1 - x) * p[i]
 		dX[i] = -c.z[i] * p[i]
 	}
 	if d.sup == nil {
 		gemm(blas.NoTrans, blas.Trans, B, n, n, 1, dz, n, W, n, 1, dX, n)
-		gemm(blas.Trans, blas.NoTrans, n, n, B, 1, X, n, dz, n, 0, dW, n)
+		gemm(blas.Trans, blas.NoTrans, n, n, B, 1, X, n, dz, n, 1, dW, n)
 	} else {
-		clear(dW)
 		for r := range B {
 			x, dx, z := X[r*n:(r+1)*n], dX[r*n:(r+1)*n], dz[r*n:(r+1)*n]
 			for e, s := range d.sup.src {
@@ -200,32 +247,31 @@ func fieldBackward(d fieldDims, c *fieldCache, out []float64, in [][]float64, g 
 			}
 		}
 	}
-	E, s := c.act[L], d.sign
-	D := c.d[L]
+	D := sh.D[L]
 	for i, e := range E {
 		D[i] = s * p[i] * e * (1 - e)
 	}
+	base := d.stateLen()
 	for k := L - 1; k >= 0; k-- {
 		Wk := in[4+2*k]
 		fin, fout := d.sizes[k], d.sizes[k+1]
-		o := d.layerOff(k)
-		dWk, dbk := out[o:o+fin*fout], out[o+fin*fout:o+fin*fout+fout]
-		D := c.d[k+1]
-		clear(dbk)
+		o := d.layerOff(k) - base
+		dWk, dbk := params[o:o+fin*fout], params[o+fin*fout:o+fin*fout+fout]
+		D := sh.D[k+1]
 		for r := range B {
 			for o, v := range D[r*fout : (r+1)*fout] {
 				dbk[o] += v
 			}
 		}
 		if k == 0 {
-			gemm(blas.Trans, blas.NoTrans, n, fout, B, 1, X, n, D, fout, 0, dWk[:n*fout], fout)
-			gemm(blas.Trans, blas.NoTrans, n, fout, B, 1, H, n, D, fout, 0, dWk[n*fout:], fout)
+			gemm(blas.Trans, blas.NoTrans, n, fout, B, 1, X, n, D, fout, 1, dWk[:n*fout], fout)
+			gemm(blas.Trans, blas.NoTrans, n, fout, B, 1, H, n, D, fout, 1, dWk[n*fout:], fout)
 			gemm(blas.NoTrans, blas.Trans, B, n, fout, 1, D, fout, Wk[:n*fout], fout, 1, dX, n)
 			gemm(blas.NoTrans, blas.Trans, B, n, fout, 1, D, fout, Wk[n*fout:], fout, 0, dH, n)
 			continue
 		}
-		gemm(blas.Trans, blas.NoTrans, fin, fout, B, 1, c.act[k], fin, D, fout, 0, dWk, fout)
-		Dk := c.d[k]
+		gemm(blas.Trans, blas.NoTrans, fin, fout, B, 1, c.act[k], fin, D, fout, 1, dWk, fout)
+		Dk := sh.D[k]
 		gemm(blas.NoTrans, blas.Trans, B, fin, fout, 1, D, fout, Wk, fout, 0, Dk, fin)
 		for i, v := range c.pre[k] {
 			if v <= 0 {
@@ -252,6 +298,9 @@ type fusedOp struct {
 	// (no copy; sliceOp): the input is a gradient op's own buffer, stable
 	// between runs and rewritten by it every run.
 	view int
+	// buffer, if not nil, returns the buffer the op writes into instead of
+	// one of its own (the first evaluation's gradient op: fieldShared.acc).
+	buffer func() []float64
 }
 
 func (op *fusedOp) Arity() int { return len(op.in) }
@@ -301,7 +350,11 @@ func (op *fusedOp) UsePreallocDo(_ G.Value, in ...G.Value) (G.Value, error) {
 		return op.kept, nil
 	}
 	if op.kept == nil {
-		op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.Of(tensor.Float64))
+		if op.buffer != nil {
+			op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.WithBacking(op.buffer()))
+		} else {
+			op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.Of(tensor.Float64))
+		}
 	}
 	op.fwd(op.kept.Float64s(), data)
 	return op.kept, nil
@@ -360,11 +413,21 @@ func sliceOp(m, lo int, shape tensor.Shape) *fusedOp {
 
 // fusedField returns the node GX of the package's field on the batch
 // (X, H) with the sources' rows zeroed by notChi, as one op.
+// fusedField returns the node GX of the package's field on the batch
+// (X, H) with the sources' rows zeroed by notChi, as one op. The first
+// call on a Net builds the evaluation that owns the parameter gradients
+// (see the file comment).
 func (net *Net) fusedField(X, H, notChi *G.Node) (*G.Node, error) {
-	d := fieldDims{B: net.B, n: net.Cfg.N, sizes: net.Cfg.Sizes(), sign: net.Cfg.EpsSign}
-	if s := net.Cfg.Support; s != nil {
-		d.sup = &supportE{src: s.Src, dst: s.Dst}
+	first := net.shared == nil
+	if first {
+		d := fieldDims{B: net.B, n: net.Cfg.N, sizes: net.Cfg.Sizes(), sign: net.Cfg.EpsSign}
+		if s := net.Cfg.Support; s != nil {
+			d.sup = &supportE{src: s.Src, dst: s.Dst}
+		}
+		net.shared = newFieldShared(d)
 	}
+	sh := net.shared
+	d := sh.d
 	args := G.Nodes{X, H, notChi, net.W}
 	for _, l := range net.Eps.Layers {
 		args = append(args, l.W, l.B)
@@ -375,16 +438,35 @@ func (net *Net) fusedField(X, H, notChi *G.Node) (*G.Node, error) {
 	}
 	diff := make([]bool, len(args))
 	for i := range diff {
-		diff[i] = i != 2 // notChi is data
+		diff[i] = i < 3 || first
 	}
 	c := newFieldCache(d)
 	bn := tensor.Shape{d.B, d.n}
+	m, ns := d.gradLen(), d.stateLen()
 	op := &fusedOp{name: "NMFField", in: shapes, out: bn, diff: diff, view: -1,
-		fwd: func(out []float64, in [][]float64) { fieldForward(d, c, out, in) }}
+		fwd: func(out []float64, in [][]float64) {
+			if first {
+				if sh.acc == nil {
+					sh.acc = make([]float64, m)
+				}
+				clear(sh.acc[ns:])
+			}
+			fieldForward(d, c, out, in)
+		}}
 	op.grad = func(x G.Nodes, y, g *G.Node) (G.Nodes, error) {
-		m := d.gradLen()
-		gop := &fusedOp{name: "NMFFieldGrad", in: append(slices.Clone(shapes), bn, bn), out: tensor.Shape{m}, view: -1,
-			fwd: func(out []float64, in [][]float64) { fieldBackward(d, c, out, in[:len(shapes)], in[len(shapes)+1]) }}
+		gop := &fusedOp{name: "NMFFieldGrad", in: append(slices.Clone(shapes), bn, bn), out: tensor.Shape{ns}, view: -1,
+			fwd: func(out []float64, in [][]float64) {
+				fieldBackward(sh, c, out, sh.acc[ns:], in[:len(shapes)], in[len(shapes)+1])
+			}}
+		if first {
+			// Its output is the shared buffer: the state part written, the
+			// parameter part summed over every evaluation.
+			gop.out = tensor.Shape{m}
+			gop.fwd = func(_ []float64, in [][]float64) {
+				fieldBackward(sh, c, sh.acc[:ns], sh.acc[ns:], in[:len(shapes)], in[len(shapes)+1])
+			}
+			gop.buffer = func() []float64 { return sh.acc }
+		}
 		flat, err := G.ApplyOp(gop, append(slices.Clone(x), y, g)...)
 		if err != nil {
 			return nil, err
@@ -392,11 +474,10 @@ func (net *Net) fusedField(X, H, notChi *G.Node) (*G.Node, error) {
 		grads := make(G.Nodes, len(x))
 		off := 0
 		for i, s := range shapes {
-			if i == 2 {
-				continue
-			}
-			if grads[i], err = G.ApplyOp(sliceOp(m, off, s.Clone()), flat); err != nil {
-				return nil, err
+			if diff[i] {
+				if grads[i], err = G.ApplyOp(sliceOp(gop.out[0], off, s.Clone()), flat); err != nil {
+					return nil, err
+				}
 			}
 			off += s.TotalSize()
 		}
@@ -511,9 +592,10 @@ func memoryField(X, H, b, c *G.Node) (*G.Node, error) {
 	return G.ApplyOp(op, X, H, b, c)
 }
 
-// project returns clamp01(V)⊙notChi + chi as one op, with the gradient
-// ∂V = g⊙notChi⊙[0 < V ≤ 1] of the reference graph's
-// (relu(V) − relu(V − 1))⊙notChi + chi.
+// project returns clamp01(V)⊙notChi + chi as one op, with the gradients
+// of the reference graph's (relu(V) − relu(V − 1))⊙notChi + chi:
+// ∂V = g⊙notChi⊙[0 < V ≤ 1], ∂notChi = clamp01(V)⊙g, ∂chi = g (the last
+// two matter when the sources are differentiated, as in Influence).
 func project(V, notChi, chi *G.Node) (*G.Node, error) {
 	op := newOp("NMFProject", V.Shape(), func(out []float64, in [][]float64) {
 		v, nc, c := in[0], in[1], in[2]
@@ -521,9 +603,9 @@ func project(V, notChi, chi *G.Node) (*G.Node, error) {
 			out[i] = min(max(x, 0), 1)*nc[i] + c[i]
 		}
 	}, V, notChi, chi)
-	op.diff = []bool{true, false, false}
+	op.diff = []bool{true, true, true}
 	op.grad = func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
-		d, err := G.ApplyOp(newOp("NMFProjectDiff", V.Shape(), func(out []float64, in [][]float64) {
+		dv, err := G.ApplyOp(newOp("NMFProjectDiffV", V.Shape(), func(out []float64, in [][]float64) {
 			g, v, nc := in[0], in[1], in[2]
 			for i, x := range v {
 				out[i] = 0
@@ -532,7 +614,16 @@ func project(V, notChi, chi *G.Node) (*G.Node, error) {
 				}
 			}
 		}, g, x[0], x[1]), g, x[0], x[1])
-		return G.Nodes{d, nil, nil}, err
+		if err != nil {
+			return nil, err
+		}
+		dnc, err := G.ApplyOp(newOp("NMFProjectDiffNotChi", V.Shape(), func(out []float64, in [][]float64) {
+			g, v := in[0], in[1]
+			for i, x := range v {
+				out[i] = min(max(x, 0), 1) * g[i]
+			}
+		}, g, x[0]), g, x[0])
+		return G.Nodes{dv, dnc, g}, err
 	}
 	return G.ApplyOp(op, V, notChi, chi)
 }

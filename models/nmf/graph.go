@@ -22,6 +22,9 @@ type Net struct {
 	Eps    *nn.MLP
 	// sparse support: flat gather/scatter indices over the B×n batch
 	gatherX, gatherW, scatterZ []int
+	// shared is what the fused field evaluations share (fused.go); nil
+	// until the first is built.
+	shared *fieldShared
 }
 
 // NewNet registers θ's parameters on g (zero values; bind θ with
