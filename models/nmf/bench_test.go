@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
+	"github.com/spread-dev/spread/internal/benchutil"
 	"github.com/spread-dev/spread/internal/openblas"
 	"github.com/spread-dev/spread/models/ode"
 )
@@ -14,7 +16,7 @@ import (
 // at n = 128 and n = 1024, with the fused field op (the default) and the
 // reference graph (Config.Unfused). docs/BENCHMARKS.md has the numbers.
 // With -tags openblas the products run in OpenBLAS (internal/openblas).
-// cpu-s/op is the process's CPU time per step (all threads): on a shared
+// cpu-ms/op is the process's CPU time per step (all threads): on a shared
 // machine it moves less than the wall time.
 //
 //	go test -run '^$' -bench 'Step/n=128/^fused$' -benchtime 3x ./models/nmf
@@ -53,15 +55,12 @@ func benchStep(b *testing.B, n int, unfused bool) {
 	}
 	x := cfg.Init(rng)
 	grad := make([]float64, len(x))
-	c0, ok := cpuTime()
+	c0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for range b.N {
 		if _, err := obj.Eval(x, grad); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.StopTimer()
-	if c1, ok1 := cpuTime(); ok && ok1 {
-		b.ReportMetric((c1-c0).Seconds()/float64(b.N), "cpu-s/op")
-	}
+	benchutil.ReportCPUPerOp(b, c0, time.Millisecond)
 }
