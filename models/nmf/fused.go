@@ -51,7 +51,7 @@ import (
 // so gorgonia never merges two evaluations).
 //
 // Parameter gradients are summed in place, not per evaluation: one buffer
-// per Net (fieldShared.acc) holds [∂X | ∂H | ∂notChi | ∂W | ∂W_0 | ∂b_0 |
+// per unroll (fieldShared.acc) holds [∂X | ∂H | ∂notChi | ∂W | ∂W_0 | ∂b_0 |
 // …] of the first evaluation built (the first stage of step 0), and every
 // evaluation's gradient op adds its ∂W, ∂W_k, ∂b_k into its parameter part
 // (the products accumulate with β = 1). Only the first evaluation declares
@@ -414,19 +414,24 @@ func sliceOp(m, lo int, shape tensor.Shape) *fusedOp {
 // fusedField returns the node GX of the package's field on the batch
 // (X, H) with the sources' rows zeroed by notChi, as one op.
 // fusedField returns the node GX of the package's field on the batch
-// (X, H) with the sources' rows zeroed by notChi, as one op. The first
-// call on a Net builds the evaluation that owns the parameter gradients
-// (see the file comment).
-func (net *Net) fusedField(X, H, notChi *G.Node) (*G.Node, error) {
-	first := net.shared == nil
+// (X, H) with the sources' rows zeroed by notChi, as one op. The
+// evaluations of one unroll pass the same shp; the first (*shp nil) builds
+// the shared buffer and owns the parameter gradients (see the file
+// comment). A nil shp makes a standalone evaluation.
+func (net *Net) fusedField(X, H, notChi *G.Node, shp **fieldShared) (*G.Node, error) {
+	if shp == nil {
+		var own *fieldShared
+		shp = &own
+	}
+	first := *shp == nil
 	if first {
 		d := fieldDims{B: net.B, n: net.Cfg.N, sizes: net.Cfg.Sizes(), sign: net.Cfg.EpsSign}
 		if s := net.Cfg.Support; s != nil {
 			d.sup = &supportE{src: s.Src, dst: s.Dst}
 		}
-		net.shared = newFieldShared(d)
+		*shp = newFieldShared(d)
 	}
-	sh := net.shared
+	sh := *shp
 	d := sh.d
 	args := G.Nodes{X, H, notChi, net.W}
 	for _, l := range net.Eps.Layers {

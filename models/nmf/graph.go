@@ -22,9 +22,6 @@ type Net struct {
 	Eps    *nn.MLP
 	// sparse support: flat gather/scatter indices over the B×n batch
 	gatherX, gatherW, scatterZ []int
-	// shared is what the fused field evaluations share (fused.go); nil
-	// until the first is built.
-	shared *fieldShared
 }
 
 // NewNet registers θ's parameters on g (zero values; bind θ with
@@ -85,7 +82,12 @@ func (net *Net) drift(X *G.Node) *G.Node {
 //
 // Unless Cfg.Unfused, GX is one fused op (fused.go) with the same values
 // and gradients to rounding.
-func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) {
+func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) { return net.field(X, H, notChi, nil) }
+
+// field is Field; the fused evaluations that pass the same sh (one
+// unroll's) share their parameter-gradient buffer (fused.go), a nil sh
+// makes a standalone evaluation.
+func (net *Net) field(X, H, notChi *G.Node, sh **fieldShared) (GX, GH *G.Node) {
 	must := G.Must
 	if net.Cfg.Unfused {
 		Z := net.drift(X)
@@ -95,7 +97,7 @@ func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) {
 		GH = must(G.Sub(must(G.BroadcastHadamardProd(X, net.b, nil, []byte{0})), must(G.BroadcastHadamardProd(H, net.c, nil, []byte{0}))))
 		return GX, GH
 	}
-	return must(net.fusedField(X, H, notChi)), must(memoryField(X, H, net.b, net.c))
+	return must(net.fusedField(X, H, notChi, sh)), must(memoryField(X, H, net.b, net.c))
 }
 
 // Unroll integrates m' = g(m) from X0 = χ (chi, B×n), H0 = 0 over cfg's
@@ -111,6 +113,7 @@ func (net *Net) Unroll(chi, notChi *G.Node) (X, GK []*G.Node) {
 	zeros := must(G.Sub(chi, chi)) // H0 = 0, a node of the graph
 	x, hh := chi, zeros
 	fused := !cfg.Unfused
+	var sh *fieldShared // the fused evaluations of this unroll
 	axpy := func(a *G.Node, c float64, k *G.Node) *G.Node {
 		if fused {
 			return must(lincomb([]float64{1, c}, a, k))
@@ -126,15 +129,15 @@ func (net *Net) Unroll(chi, notChi *G.Node) (X, GK []*G.Node) {
 	}
 	X = append(X, x)
 	for range cfg.Steps {
-		k1x, k1h := net.Field(x, hh, notChi)
+		k1x, k1h := net.field(x, hh, notChi, &sh)
 		GK = append(GK, k1x)
 		var nx, nh *G.Node
 		if cfg.Method == 0 { // Euler
 			nx, nh = axpy(x, h, k1x), axpy(hh, h, k1h)
 		} else { // RK4
-			k2x, k2h := net.Field(axpy(x, h/2, k1x), axpy(hh, h/2, k1h), notChi)
-			k3x, k3h := net.Field(axpy(x, h/2, k2x), axpy(hh, h/2, k2h), notChi)
-			k4x, k4h := net.Field(axpy(x, h, k3x), axpy(hh, h, k3h), notChi)
+			k2x, k2h := net.field(axpy(x, h/2, k1x), axpy(hh, h/2, k1h), notChi, &sh)
+			k3x, k3h := net.field(axpy(x, h/2, k2x), axpy(hh, h/2, k2h), notChi, &sh)
+			k4x, k4h := net.field(axpy(x, h, k3x), axpy(hh, h, k3h), notChi, &sh)
 			nx, nh = rk4(x, k1x, k2x, k3x, k4x), rk4(hh, k1h, k2h, k3h, k4h)
 		}
 		// clamp01(v) = relu(v) − relu(v − 1), then pin the sources.
@@ -146,7 +149,7 @@ func (net *Net) Unroll(chi, notChi *G.Node) (X, GK []*G.Node) {
 		}
 		X = append(X, x)
 	}
-	gx, _ := net.Field(x, hh, notChi)
+	gx, _ := net.field(x, hh, notChi, &sh)
 	GK = append(GK, gx)
 	return X, GK
 }
