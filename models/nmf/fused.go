@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/spread-dev/spread/internal/parallel"
 )
 
 // The fused field: one gorgonia op per evaluation of g_x, computing in
@@ -145,6 +147,22 @@ func newFieldShared(d fieldDims) *fieldShared {
 	return s
 }
 
+// spanMin is the least number of items span splits over goroutines.
+const spanMin = 1 << 14
+
+// span calls body on contiguous blocks covering [0, total): one block per
+// worker (GOMAXPROCS) when total ≥ spanMin, else one. The element-wise
+// kernels use it; each output entry is written by one block, so the
+// results do not depend on the number of workers.
+func span(total int, body func(lo, hi int)) {
+	w := parallel.Workers(0, total/spanMin)
+	if w <= 1 {
+		body(0, total)
+		return
+	}
+	parallel.For(w, w, 1, func(_, b int) { body(b*total/w, (b+1)*total/w) })
+}
+
 // gemm is C = α·op(A)·op(B) + β·C with row-major operands, through
 // gorgonia's BLAS.
 func gemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
@@ -195,25 +213,25 @@ func fieldForward(d fieldDims, c *fieldCache, gx []float64, in [][]float64) {
 		} else {
 			gemm(blas.NoTrans, blas.NoTrans, B, out, d.sizes[k], 1, c.act[k], d.sizes[k], Wk, out, 1, pre, out)
 		}
-		act := c.act[k+1]
-		if k == L-1 {
-			for i, v := range pre {
-				act[i] = sigmoid(v)
-			}
-		} else {
-			for i, v := range pre {
-				if v > 0 {
+		act, last := c.act[k+1], k == L-1
+		span(len(pre), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if v := pre[i]; last {
+					act[i] = sigmoid(v)
+				} else if v > 0 {
 					act[i] = v
 				} else {
 					act[i] = math.Expm1(v)
 				}
 			}
-		}
+		})
 	}
 	E, s := c.act[L], d.sign
-	for i, x := range X[:B*n] {
-		gx[i] = ((1-x)*c.z[i] + s*E[i]) * nc[i]
-	}
+	span(B*n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gx[i] = ((1-X[i])*c.z[i] + s*E[i]) * nc[i]
+		}
+	})
 }
 
 // fieldBackward writes [∂X | ∂H | ∂notChi] into state and adds the
@@ -228,12 +246,15 @@ func fieldBackward(sh *fieldShared, c *fieldCache, state, params []float64, in [
 	dW := params[:d.numA()]
 	p, dz := sh.p, sh.dz
 	E, s := c.act[L], d.sign
-	for i, x := range X[:B*n] {
-		dNC[i] = ((1-x)*c.z[i] + s*E[i]) * g[i]
-		p[i] = g[i] * nc[i]
-		dz[i] = (1 - x) * p[i]
-		dX[i] = -c.z[i] * p[i]
-	}
+	span(B*n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x := X[i]
+			dNC[i] = ((1-x)*c.z[i] + s*E[i]) * g[i]
+			p[i] = g[i] * nc[i]
+			dz[i] = (1 - x) * p[i]
+			dX[i] = -c.z[i] * p[i]
+		}
+	})
 	if d.sup == nil {
 		gemm(blas.NoTrans, blas.Trans, B, n, n, 1, dz, n, W, n, 1, dX, n)
 		gemm(blas.Trans, blas.NoTrans, n, n, B, 1, X, n, dz, n, 1, dW, n)
@@ -248,9 +269,11 @@ func fieldBackward(sh *fieldShared, c *fieldCache, state, params []float64, in [
 		}
 	}
 	D := sh.D[L]
-	for i, e := range E {
-		D[i] = s * p[i] * e * (1 - e)
-	}
+	span(len(E), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			D[i] = s * p[i] * E[i] * (1 - E[i])
+		}
+	})
 	base := d.stateLen()
 	for k := L - 1; k >= 0; k-- {
 		Wk := in[4+2*k]
@@ -273,11 +296,14 @@ func fieldBackward(sh *fieldShared, c *fieldCache, state, params []float64, in [
 		gemm(blas.Trans, blas.NoTrans, fin, fout, B, 1, c.act[k], fin, D, fout, 1, dWk, fout)
 		Dk := sh.D[k]
 		gemm(blas.NoTrans, blas.Trans, B, fin, fout, 1, D, fout, Wk, fout, 0, Dk, fin)
-		for i, v := range c.pre[k] {
-			if v <= 0 {
-				Dk[i] *= math.Exp(v)
+		pk := c.pre[k]
+		span(len(pk), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if v := pk[i]; v <= 0 {
+					Dk[i] *= math.Exp(v)
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -505,16 +531,18 @@ func newOp(name string, out tensor.Shape, fwd func(out []float64, in [][]float64
 func lincomb(c []float64, args ...*G.Node) (*G.Node, error) {
 	c = slices.Clone(c)
 	op := newOp(fmt.Sprintf("LinComb%v", c), args[0].Shape(), func(out []float64, in [][]float64) {
-		a := in[0]
-		for i := range out {
-			out[i] = c[0] * a[i]
-		}
-		for k := 1; k < len(in); k++ {
-			a, ck := in[k], c[k]
-			for i := range out {
-				out[i] += ck * a[i]
+		span(len(out), func(lo, hi int) {
+			o, a := out[lo:hi], in[0][lo:hi]
+			for i := range o {
+				o[i] = c[0] * a[i]
 			}
-		}
+			for k := 1; k < len(in); k++ {
+				a, ck := in[k][lo:hi], c[k]
+				for i := range o {
+					o[i] += ck * a[i]
+				}
+			}
+		})
 	}, args...)
 	op.diff = make([]bool, len(args))
 	for i := range op.diff {
@@ -544,22 +572,26 @@ func memoryField(X, H, b, c *G.Node) (*G.Node, error) {
 	n := b.Shape().TotalSize()
 	op := newOp("NMFMemory", X.Shape(), func(out []float64, in [][]float64) {
 		x, h, b, c := in[0], in[1], in[2], in[3]
-		for r := 0; r < len(out); r += n {
-			for j := range n {
-				out[r+j] = x[r+j]*b[j] - h[r+j]*c[j]
+		span(len(out)/n, func(lo, hi int) {
+			for r := lo * n; r < hi*n; r += n {
+				for j := range n {
+					out[r+j] = x[r+j]*b[j] - h[r+j]*c[j]
+				}
 			}
-		}
+		})
 	}, X, H, b, c)
 	op.diff = []bool{true, true, true, true}
 	op.grad = func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
 		rowScale := func(name string, s float64, v *G.Node) (*G.Node, error) {
 			return G.ApplyOp(newOp(name, X.Shape(), func(out []float64, in [][]float64) {
 				g, v := in[0], in[1]
-				for r := 0; r < len(out); r += n {
-					for j := range n {
-						out[r+j] = s * g[r+j] * v[j]
+				span(len(out)/n, func(lo, hi int) {
+					for r := lo * n; r < hi*n; r += n {
+						for j := range n {
+							out[r+j] = s * g[r+j] * v[j]
+						}
 					}
-				}
+				})
 			}, g, v), g, v)
 		}
 		colDot := func(name string, s float64, m *G.Node) (*G.Node, error) {
@@ -604,29 +636,35 @@ func memoryField(X, H, b, c *G.Node) (*G.Node, error) {
 func project(V, notChi, chi *G.Node) (*G.Node, error) {
 	op := newOp("NMFProject", V.Shape(), func(out []float64, in [][]float64) {
 		v, nc, c := in[0], in[1], in[2]
-		for i, x := range v {
-			out[i] = min(max(x, 0), 1)*nc[i] + c[i]
-		}
+		span(len(v), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				out[i] = min(max(v[i], 0), 1)*nc[i] + c[i]
+			}
+		})
 	}, V, notChi, chi)
 	op.diff = []bool{true, true, true}
 	op.grad = func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
 		dv, err := G.ApplyOp(newOp("NMFProjectDiffV", V.Shape(), func(out []float64, in [][]float64) {
 			g, v, nc := in[0], in[1], in[2]
-			for i, x := range v {
-				out[i] = 0
-				if x > 0 && x <= 1 {
-					out[i] = g[i] * nc[i]
+			span(len(v), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					out[i] = 0
+					if x := v[i]; x > 0 && x <= 1 {
+						out[i] = g[i] * nc[i]
+					}
 				}
-			}
+			})
 		}, g, x[0], x[1]), g, x[0], x[1])
 		if err != nil {
 			return nil, err
 		}
 		dnc, err := G.ApplyOp(newOp("NMFProjectDiffNotChi", V.Shape(), func(out []float64, in [][]float64) {
 			g, v := in[0], in[1]
-			for i, x := range v {
-				out[i] = min(max(x, 0), 1) * g[i]
-			}
+			span(len(v), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					out[i] = min(max(v[i], 0), 1) * g[i]
+				}
+			})
 		}, g, x[0]), g, x[0])
 		return G.Nodes{dv, dnc, g}, err
 	}
