@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/spread-dev/spread/internal/openblas"
 )
 
 // command is one (sub)command. A command either has children (a group such as
@@ -60,6 +62,7 @@ func init() {
 }
 
 func main() {
+	openblas.Use() // OpenBLAS's matrix products under -tags openblas; a no-op otherwise
 	e := &env{stdout: os.Stdout, stderr: os.Stderr}
 	os.Exit(run(context.Background(), e, os.Args[1:]))
 }

@@ -1,17 +1,40 @@
 package nmf
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
+	"github.com/spread-dev/spread/internal/benchutil"
+	"github.com/spread-dev/spread/internal/openblas"
 	"github.com/spread-dev/spread/models/ode"
 )
 
 // BenchmarkStep is one training step's forward and backward (autodiff) at
-// the paper's scale: n = 128, batch 300, RK4 with 40 steps, T = 20.
-// go test -run '^$' -bench Step -benchtime 3x ./models/nmf
+// the paper's scale: batch 300, RK4 with 40 steps, T = 20, ε = 2n → n → n,
+// at n = 128 and n = 1024, with the fused field op (the default) and the
+// reference graph (Config.Unfused). docs/BENCHMARKS.md has the numbers.
+// With -tags openblas the products run in OpenBLAS (internal/openblas).
+// cpu-ms/op is the process's CPU time per step (all threads): on a shared
+// machine it moves less than the wall time.
+//
+//	go test -run '^$' -bench 'Step/n=128/^fused$' -benchtime 3x ./models/nmf
 func BenchmarkStep(b *testing.B) {
-	cfg, _ := Config{N: 128, T: 20, Steps: 40, Method: ode.RK4, RegA: 0.01}.Resolve()
+	openblas.Use()
+	for _, n := range []int{128, 1024} {
+		for _, unfused := range []bool{false, true} {
+			name := fmt.Sprintf("n=%d/fused", n)
+			if unfused {
+				name = fmt.Sprintf("n=%d/unfused", n)
+			}
+			b.Run(name, func(b *testing.B) { benchStep(b, n, unfused) })
+		}
+	}
+}
+
+func benchStep(b *testing.B, n int, unfused bool) {
+	cfg, _ := Config{N: n, T: 20, Steps: 40, Method: ode.RK4, RegA: 0.01, Unfused: unfused}.Resolve()
 	const B = 300
 	rng := rand.New(rand.NewPCG(1, 2))
 	cs := make([]Cascade, B)
@@ -32,10 +55,12 @@ func BenchmarkStep(b *testing.B) {
 	}
 	x := cfg.Init(rng)
 	grad := make([]float64, len(x))
+	c0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for range b.N {
 		if _, err := obj.Eval(x, grad); err != nil {
 			b.Fatal(err)
 		}
 	}
+	benchutil.ReportCPUPerOp(b, c0, time.Millisecond)
 }

@@ -79,14 +79,25 @@ func (net *Net) drift(X *G.Node) *G.Node {
 //	GH = X⊙b − H⊙c
 //
 // It panics (G.Must) on a graph error; build it inside compiled.FromNodes.
-func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) {
+//
+// Unless Cfg.Unfused, GX is one fused op (fused.go) with the same values
+// and gradients to rounding.
+func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) { return net.field(X, H, notChi, nil) }
+
+// field is Field; the fused evaluations that pass the same sh (one
+// unroll's) share their parameter-gradient buffer (fused.go), a nil sh
+// makes a standalone evaluation.
+func (net *Net) field(X, H, notChi *G.Node, sh **fieldShared) (GX, GH *G.Node) {
 	must := G.Must
-	Z := net.drift(X)
-	E := must(net.Eps.Forward(must(G.Concat(1, X, H))))
-	GX = must(G.Add(must(G.HadamardProd(must(G.Sub(G.NewConstant(1.0), X)), Z)), must(G.Mul(G.NewConstant(net.Cfg.EpsSign), E))))
-	GX = must(G.HadamardProd(GX, notChi)) // sources are pinned: g_x = 0 there
-	GH = must(G.Sub(must(G.BroadcastHadamardProd(X, net.b, nil, []byte{0})), must(G.BroadcastHadamardProd(H, net.c, nil, []byte{0}))))
-	return GX, GH
+	if net.Cfg.Unfused {
+		Z := net.drift(X)
+		E := must(net.Eps.Forward(must(G.Concat(1, X, H))))
+		GX = must(G.Add(must(G.HadamardProd(must(G.Sub(G.NewConstant(1.0), X)), Z)), must(G.Mul(G.NewConstant(net.Cfg.EpsSign), E))))
+		GX = must(G.HadamardProd(GX, notChi)) // sources are pinned: g_x = 0 there
+		GH = must(G.Sub(must(G.BroadcastHadamardProd(X, net.b, nil, []byte{0})), must(G.BroadcastHadamardProd(H, net.c, nil, []byte{0}))))
+		return GX, GH
+	}
+	return must(net.fusedField(X, H, notChi, sh)), must(memoryField(X, H, net.b, net.c))
 }
 
 // Unroll integrates m' = g(m) from X0 = χ (chi, B×n), H0 = 0 over cfg's
@@ -101,29 +112,44 @@ func (net *Net) Unroll(chi, notChi *G.Node) (X, GK []*G.Node) {
 	h := cfg.T / float64(cfg.Steps)
 	zeros := must(G.Sub(chi, chi)) // H0 = 0, a node of the graph
 	x, hh := chi, zeros
+	fused := !cfg.Unfused
+	var sh *fieldShared // the fused evaluations of this unroll
 	axpy := func(a *G.Node, c float64, k *G.Node) *G.Node {
+		if fused {
+			return must(lincomb([]float64{1, c}, a, k))
+		}
 		return must(G.Add(a, must(G.Mul(G.NewConstant(c), k))))
+	}
+	// rk4 is a + h/6·k1 + h/3·k2 + h/3·k3 + h/6·k4, summed left to right.
+	rk4 := func(a, k1, k2, k3, k4 *G.Node) *G.Node {
+		if fused {
+			return must(lincomb([]float64{1, h / 6, h / 3, h / 3, h / 6}, a, k1, k2, k3, k4))
+		}
+		return axpy(axpy(axpy(axpy(a, h/6, k1), h/3, k2), h/3, k3), h/6, k4)
 	}
 	X = append(X, x)
 	for range cfg.Steps {
-		k1x, k1h := net.Field(x, hh, notChi)
+		k1x, k1h := net.field(x, hh, notChi, &sh)
 		GK = append(GK, k1x)
 		var nx, nh *G.Node
 		if cfg.Method == 0 { // Euler
 			nx, nh = axpy(x, h, k1x), axpy(hh, h, k1h)
 		} else { // RK4
-			k2x, k2h := net.Field(axpy(x, h/2, k1x), axpy(hh, h/2, k1h), notChi)
-			k3x, k3h := net.Field(axpy(x, h/2, k2x), axpy(hh, h/2, k2h), notChi)
-			k4x, k4h := net.Field(axpy(x, h, k3x), axpy(hh, h, k3h), notChi)
-			nx = axpy(axpy(axpy(axpy(x, h/6, k1x), h/3, k2x), h/3, k3x), h/6, k4x)
-			nh = axpy(axpy(axpy(axpy(hh, h/6, k1h), h/3, k2h), h/3, k3h), h/6, k4h)
+			k2x, k2h := net.field(axpy(x, h/2, k1x), axpy(hh, h/2, k1h), notChi, &sh)
+			k3x, k3h := net.field(axpy(x, h/2, k2x), axpy(hh, h/2, k2h), notChi, &sh)
+			k4x, k4h := net.field(axpy(x, h, k3x), axpy(hh, h, k3h), notChi, &sh)
+			nx, nh = rk4(x, k1x, k2x, k3x, k4x), rk4(hh, k1h, k2h, k3h, k4h)
 		}
 		// clamp01(v) = relu(v) − relu(v − 1), then pin the sources.
-		cl := must(G.Sub(must(G.Rectify(nx)), must(G.Rectify(must(G.Sub(nx, G.NewConstant(1.0)))))))
-		x, hh = must(G.Add(must(G.HadamardProd(cl, notChi)), chi)), nh
+		if fused {
+			x, hh = must(project(nx, notChi, chi)), nh
+		} else {
+			cl := must(G.Sub(must(G.Rectify(nx)), must(G.Rectify(must(G.Sub(nx, G.NewConstant(1.0)))))))
+			x, hh = must(G.Add(must(G.HadamardProd(cl, notChi)), chi)), nh
+		}
 		X = append(X, x)
 	}
-	gx, _ := net.Field(x, hh, notChi)
+	gx, _ := net.field(x, hh, notChi, &sh)
 	GK = append(GK, gx)
 	return X, GK
 }

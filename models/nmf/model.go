@@ -114,6 +114,12 @@ type Config struct {
 	// biases): (WeightDecay/2)·‖η‖² is added to the loss, whose gradient is
 	// torch's weight_decay term. Zero turns it off.
 	WeightDecay float64
+	// Unfused builds the reference graph of the field (Net.Field: the
+	// drift, ε's layers and element-wise ops, one gorgonia node each)
+	// instead of one fused op per evaluation. Both give the same values
+	// and gradients to rounding (tested to 1e-12); the fused one is the
+	// fast one (docs/BENCHMARKS.md). Not saved in checkpoints.
+	Unfused bool `json:"-"`
 }
 
 // Resolve returns cfg with defaults filled in, or an error naming the
