@@ -227,6 +227,12 @@ func (m *Model) Kinds() []Kind { return append([]Kind(nil), m.kinds...) }
 // Layer returns the graph of layer i.
 func (m *Model) Layer(i int) *graphs.Graph { return m.layers[i] }
 
+// Values returns the IC probabilities or LT weights of layer i's edges, in
+// the layer graph's edge order (the defaults 1/in-degree when the Layer gave
+// none). The slice is the model's own: do not modify it. It panics if i is
+// out of range.
+func (m *Model) Values(i int) []float64 { return m.values[i] }
+
 // Rounds returns the round limit (0: until quiescence).
 func (m *Model) Rounds() int { return m.rounds }
 
