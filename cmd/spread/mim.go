@@ -12,6 +12,7 @@ import (
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/multiplex"
 	"github.com/spread-dev/spread/solvers/mim"
+	"github.com/spread-dev/spread/solvers/touplegdd"
 )
 
 // mimFlags are the flags shared by spread mim and spread mim eval.
@@ -80,7 +81,7 @@ func (f *mimFlags) load(kinds []multiplex.Kind) (*graphs.Multiplex, *multiplex.M
 
 var mimCmd = &command{
 	name:      "mim",
-	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner] [-policy policy.ckpt] [-candidates 40] [-mc 100] [-rounds R] -seed S -o seeds.txt",
+	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner|touplegdd] [-policy policy.ckpt] [-candidates 40] [-mc 100] [-rounds R] -seed S -o seeds.txt",
 	short:     "multiplex influence maximisation (and mim eval)",
 	long: `Mim picks k seeds maximising the expected number of nodes activated in a
 multiplex network with one propagation model per layer (-models, in the
@@ -102,6 +103,11 @@ Methods:
             a PPO policy picks the layer's seeds with rewards from the
             earlier layers' PGMs (solvers/mim.RL). With -policy it reuses
             the policy and GAT of "spread mim train" (no training).
+  touplegdd ToupleGDD (Chen et al. 2022) on the union of the layers: three
+            coupled GNNs and a Q-network trained by double DQN for
+            -episodes episodes (rewards: -mc Monte-Carlo marginal gains),
+            then k greedy Q-network picks; training and inference times go
+            to stderr (solvers/touplegdd).
 
 The final spread estimate (-mc runs) goes to stderr.
 Subcommand eval estimates the spread of a given seed file; train trains
@@ -111,7 +117,8 @@ MIM-Reasoner and saves its policy.`,
 		var f mimFlags
 		f.bind(fs)
 		k := fs.Int("k", 0, "number of seeds (budget l)")
-		method := fs.String("method", "isf", "isf, ksn or reasoner")
+		method := fs.String("method", "isf", "isf, ksn, reasoner or touplegdd")
+		episodes := fs.Int("episodes", 40, "touplegdd: training episodes (early stop after a quarter without improvement)")
 		out := fs.String("o", "", "output file: one seed id per line")
 		policy := fs.String("policy", "", "reasoner: trained policy file of spread mim train (no training)")
 		cands := fs.Int("candidates", 40, "reasoner: candidates per layer (GAT top-c; with -policy, the trained value unless given)")
@@ -119,7 +126,8 @@ MIM-Reasoner and saves its policy.`,
 			c := newFlagCheck(fs)
 			kinds := f.check(c)
 			c.intRange("k", *k, 1, maxNodes, true)
-			c.oneOf("method", *method, "isf", "ksn", "reasoner")
+			c.oneOf("method", *method, "isf", "ksn", "reasoner", "touplegdd")
+			c.intRange("episodes", *episodes, 1, maxIters, true)
 			c.intRange("candidates", *cands, 1, maxNodes, true)
 			c.required("o", *out)
 			if *policy != "" && *method != "reasoner" {
@@ -161,6 +169,10 @@ MIM-Reasoner and saves its policy.`,
 				meth = mim.ISF{}
 			case "ksn":
 				meth = mim.KSN{}
+			case "touplegdd":
+				cfg := touplegdd.DefaultConfig(*k)
+				cfg.Episodes = *episodes
+				meth = &touplegdd.Method{Config: cfg, Context: ctx}
 			default:
 				rs = newReasoner(*cands, *k, f.seed, pf)
 				meth = rs.method()
@@ -172,6 +184,10 @@ MIM-Reasoner and saves its policy.`,
 			}
 			if rs != nil {
 				rs.report(e, mx)
+			}
+			if tg, ok := meth.(*touplegdd.Method); ok {
+				fmt.Fprintf(e.stderr, "touplegdd: trained in %v (%d episodes, %d gradient steps, early stop %v, best training spread %.2f), inference %v\n",
+					tg.Stats.TrainTime.Round(time.Millisecond), tg.Stats.Episodes, tg.Stats.GradSteps, tg.Stats.EarlyStop, tg.Stats.BestSpread, tg.SelectTime.Round(time.Microsecond))
 			}
 			if err := datasets.WriteSeedsFile(*out, mx.Layers[0], res.Seeds); err != nil {
 				return err

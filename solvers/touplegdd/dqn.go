@@ -35,6 +35,9 @@ type Config struct {
 	Batch int
 	// Buffer is the replay capacity in transitions (5000).
 	Buffer int
+	// Updates is the number of gradient steps per environment step once
+	// the buffer holds a minibatch (4).
+	Updates int
 	// LR is Adam's learning rate (1e-3); ClipNorm the global gradient-norm
 	// clip (10).
 	LR, ClipNorm float64
@@ -66,7 +69,7 @@ type Config struct {
 
 // DefaultConfig returns the defaults for budget k.
 func DefaultConfig(k int) Config {
-	return Config{K: k, Dim: 16, Layers: 2, GateHidden: 16, Episodes: 40, Batch: 8, Buffer: 5000,
+	return Config{K: k, Dim: 16, Layers: 2, GateHidden: 16, Episodes: 40, Batch: 8, Buffer: 5000, Updates: 4,
 		LR: 1e-3, ClipNorm: 10, Gamma: 0.99, NStep: 2, TargetEvery: 50,
 		EpsStart: 1, EpsEnd: 0.05, EpsDecay: 0.5, Runs: multiplex.DefaultRuns}
 }
@@ -90,6 +93,7 @@ func (c Config) resolve(n int) (Config, error) {
 	def(&c.Episodes, d.Episodes)
 	def(&c.Batch, d.Batch)
 	def(&c.Buffer, d.Buffer)
+	def(&c.Updates, d.Updates)
 	def(&c.NStep, d.NStep)
 	def(&c.TargetEvery, d.TargetEvery)
 	def(&c.Runs, d.Runs)
@@ -104,8 +108,8 @@ func (c Config) resolve(n int) (Config, error) {
 	switch {
 	case c.K < 1 || c.K > n:
 		return c, fmt.Errorf("touplegdd: K = %d, want 1 ≤ K ≤ %d nodes", c.K, n)
-	case c.Dim < 1 || c.Layers < 1 || c.GateHidden < 1 || c.Episodes < 1 || c.Batch < 1 || c.NStep < 1 || c.TargetEvery < 1 || c.EvalEvery < 1:
-		return c, fmt.Errorf("touplegdd: Dim, Layers, GateHidden, Episodes, Batch, NStep, TargetEvery and EvalEvery must be ≥ 1")
+	case c.Dim < 1 || c.Layers < 1 || c.GateHidden < 1 || c.Episodes < 1 || c.Batch < 1 || c.Updates < 1 || c.NStep < 1 || c.TargetEvery < 1 || c.EvalEvery < 1:
+		return c, fmt.Errorf("touplegdd: Dim, Layers, GateHidden, Episodes, Batch, Updates, NStep, TargetEvery and EvalEvery must be ≥ 1")
 	case c.Buffer < c.Batch:
 		return c, fmt.Errorf("touplegdd: Buffer = %d smaller than Batch = %d", c.Buffer, c.Batch)
 	case c.Runs < 1:
@@ -448,7 +452,7 @@ func Train(ctx context.Context, m *multiplex.Model, cfg Config) (*Agent, Stats, 
 					add(j)
 				}
 			}
-			if len(buf) >= cfg.Batch {
+			for u := 0; u < cfg.Updates && len(buf) >= cfg.Batch; u++ {
 				loss, err := learn()
 				if err != nil {
 					return nil, st, fmt.Errorf("touplegdd: episode %d: %w", ep, err)

@@ -314,13 +314,13 @@ func (nt *net) layer(l int, S, T, X, x0, free, w *G.Node) (S2, T2, X2 *G.Node) {
 	gs := must(ad.GatherRows(nt.mlp(T, "sgate", l), bt.dst))
 	b := must(ad.ScatterAddRows(must(G.HadamardProd(nt.widen(alpha), gs)), bt.src, bt.n))
 	S2 = leaky(must(G.Add(must(G.Add(nt.scale(Sh, nt.par("s.self", l)), nt.scale(b, nt.par("s.nb", l)))),
-		must(G.Mul(X, must(G.Mul(nt.par("s.state", l), nt.one)))))))
+		must(G.Mul(X2, must(G.Mul(nt.par("s.state", l), nt.one)))))))
 	// Target GNN: c_v = Σ_{u→v} φ_uv gate_t(S_u), φ softmax over v's in-arcs.
 	phi := nt.attention(Sh, Th, "tau", l, bt.dst, nt.par("t.att", l), nt.par("t.edge", l), w)
 	gt := must(ad.GatherRows(nt.mlp(S, "tgate", l), bt.src))
 	c := must(ad.ScatterAddRows(must(G.HadamardProd(nt.widen(phi), gt)), bt.dst, bt.n))
 	T2 = leaky(must(G.Add(must(G.Add(nt.scale(Th, nt.par("t.self", l)), nt.scale(c, nt.par("t.nb", l)))),
-		must(G.Mul(X, must(G.Mul(nt.par("t.state", l), nt.one)))))))
+		must(G.Mul(X2, must(G.Mul(nt.par("t.state", l), nt.one)))))))
 	return S2, T2, X2
 }
 
