@@ -45,7 +45,7 @@ type Config struct {
 	Gamma float64
 	NStep int
 	// TargetEvery is the number of gradient steps between copies of the
-	// online parameters into the target network (50).
+	// online parameters into the target network (200).
 	TargetEvery int
 	// EpsStart and EpsEnd bound the ε-greedy exploration, decayed linearly
 	// over the first EpsDecay fraction of the episodes (1, 0.05, 0.5).
@@ -70,7 +70,7 @@ type Config struct {
 // DefaultConfig returns the defaults for budget k.
 func DefaultConfig(k int) Config {
 	return Config{K: k, Dim: 16, Layers: 2, GateHidden: 16, Episodes: 40, Batch: 8, Buffer: 5000, Updates: 4,
-		LR: 1e-3, ClipNorm: 10, Gamma: 0.99, NStep: 2, TargetEvery: 50,
+		LR: 1e-3, ClipNorm: 10, Gamma: 0.99, NStep: 2, TargetEvery: 200,
 		EpsStart: 1, EpsEnd: 0.05, EpsDecay: 0.5, Runs: multiplex.DefaultRuns}
 }
 
@@ -161,8 +161,7 @@ type Agent struct {
 type qnet struct {
 	b   int
 	obj *compiled.Objective
-	x0  []float64
-	fr  []float64
+	k   int
 }
 
 func newQNet(t *Topology, cfg *Config, b int, theta []float64) (*qnet, error) {
@@ -178,11 +177,14 @@ func newQNet(t *Topology, cfg *Config, b int, theta []float64) (*qnet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &qnet{b: b, obj: obj, x0: obj.Data("x0"), fr: obj.Data("free")}, nil
+	return &qnet{b: b, obj: obj, k: cfg.K}, nil
 }
 
-// setStates writes the seed indicator of states[b] into copy b.
-func setStates(x0, fr []float64, n int, states [][]int) {
+// setStates writes the seed indicator X⁰ of states[b] into copy b of the
+// inputs "x0" and "free" (1 − X⁰), and the remaining-budget fraction
+// ρ = (k − |S_b|)/k into "rho".
+func setStates(obj *compiled.Objective, n, k int, states [][]int) {
+	x0, fr, rho := obj.Data("x0"), obj.Data("free"), obj.Data("rho")
 	for i := range x0 {
 		x0[i], fr[i] = 0, 1
 	}
@@ -190,13 +192,16 @@ func setStates(x0, fr []float64, n int, states [][]int) {
 		for _, v := range s {
 			x0[b*n+v], fr[b*n+v] = 1, 0
 		}
+		for v := 0; v < n; v++ {
+			rho[b*n+v] = float64(k-len(s)) / float64(k)
+		}
 	}
 }
 
 // run returns the Q-values (B·N, a view valid until the next run) of the
 // states under θ.
 func (q *qnet) run(theta []float64, n int, states [][]int) ([]float64, error) {
-	setStates(q.x0, q.fr, n, states)
+	setStates(q.obj, n, q.k, states)
 	q.obj.SetX(theta)
 	if _, err := q.obj.Run(); err != nil {
 		return nil, err
@@ -213,6 +218,7 @@ func (q *qnet) run(theta []float64, n int, states [][]int) ([]float64, error) {
 type lossNet struct {
 	obj *compiled.Objective
 	b   int
+	k   int
 }
 
 func newLossNet(t *Topology, cfg *Config, b int, theta []float64) (*lossNet, error) {
@@ -232,12 +238,12 @@ func newLossNet(t *Topology, cfg *Config, b int, theta []float64) (*lossNet, err
 	if err != nil {
 		return nil, err
 	}
-	return &lossNet{obj: obj, b: b}, nil
+	return &lossNet{obj: obj, b: b, k: cfg.K}, nil
 }
 
 // set writes the minibatch data.
 func (l *lossNet) set(n int, states [][]int, actions []int, y []float64) {
-	setStates(l.obj.Data("x0"), l.obj.Data("free"), n, states)
+	setStates(l.obj, n, l.k, states)
 	mask := l.obj.Data("mask")
 	clear(mask)
 	for b, a := range actions {

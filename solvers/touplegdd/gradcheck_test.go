@@ -92,7 +92,7 @@ func TestGradcheckQNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer obj.Close()
-	setStates(obj.Data("x0"), obj.Data("free"), topo.N, gcStates)
+	setStates(obj, topo.N, cfg.K, gcStates)
 	rep, err := gradcheck.CheckObjective(obj, theta, nil, gradSettings)
 	if err != nil {
 		t.Fatal(err)

@@ -155,7 +155,8 @@ func layout(cfg *Config) []spec {
 	}
 	ps = append(ps,
 		spec{name: "theta1.a", rows: d, cols: 1}, spec{name: "theta1.b", rows: d, cols: 1}, spec{name: "theta1.c", rows: d, cols: 1},
-		spec{name: "theta2", rows: d, cols: d}, spec{name: "theta3", rows: d, cols: d}, spec{name: "theta4", rows: d, cols: d})
+		spec{name: "theta2", rows: d, cols: d}, spec{name: "theta3", rows: d, cols: d}, spec{name: "theta4", rows: d, cols: d},
+		spec{name: "theta1.d", rows: d, cols: 1}, spec{name: "theta5", rows: 1, cols: d})
 	return ps
 }
 
@@ -168,7 +169,7 @@ func initParams(cfg *Config, rng *rand.Rand) ([]float64, error) {
 		switch {
 		case p.scalar:
 			in = nn.Constant(1)
-		case p.rows == 1:
+		case p.rows == 1 && p.name[len(p.name)-3:len(p.name)-1] == ".b":
 			in = nn.Zeros{}
 		}
 		if err := in.Fill(buf, p.rows, p.cols, rng); err != nil {
@@ -238,6 +239,7 @@ func (nt *net) build(d *compiled.Def, theta []float64) (*G.Node, error) {
 	}
 	x0 := d.Input("x0", []int{bt.n, 1}, nil)
 	free := d.Input("free", []int{bt.n, 1}, nil)
+	rho := d.Input("rho", []int{bt.n, 1}, nil)
 	S := d.Input("s0", []int{bt.n, numFeatures}, rep(t.S0))
 	T := d.Input("t0", []int{bt.n, numFeatures}, rep(t.T0))
 	w := d.Input("w", []int{len(bt.src), 1}, bt.w)
@@ -250,7 +252,7 @@ func (nt *net) build(d *compiled.Def, theta []float64) (*G.Node, error) {
 	for l := 1; l <= cfg.Layers; l++ {
 		S, T, X = nt.layer(l, S, T, X, x0, free, w)
 	}
-	return nt.q(S, T, X, x0), nil
+	return nt.q(S, T, X, x0, rho), nil
 }
 
 // par returns parameter name of layer l.
@@ -326,18 +328,21 @@ func (nt *net) layer(l int, S, T, X, x0, free, w *G.Node) (S2, T2, X2 *G.Node) {
 
 // q is the Q-network on every node v of every copy:
 //
-//	Q(v; S) = θ₁ᵀ LeakyReLU([θ₂ S_v, θ₄ Σ_{w∈S} S_w, θ₃ (1/N) Σ_{u≠v} (1 − X_u) T_u])
+//	Q(v; S) = θ₁ᵀ LeakyReLU([θ₂ S_v, θ₄ (1/K) Σ_{w∈S} S_w, θ₃ (1/N) Σ_{u≠v} (1 − X_u) T_u, θ₅ ρ])
 //
-// with X the state GNN's last output (1 on the seeds), θ₁ split into its
-// three d-blocks (the LeakyReLU acts elementwise).
-func (nt *net) q(S, T, X, x0 *G.Node) *G.Node {
+// with X the state GNN's last output (1 on the seeds), ρ = (K − |S|)/K the
+// remaining budget, θ₁ split into its four d-blocks (the LeakyReLU acts
+// elementwise).
+func (nt *net) q(S, T, X, x0, rho *G.Node) *G.Node {
 	bt, t := nt.bt, nt.t
 	Tm := must(G.HadamardProd(T, nt.widen(must(G.Sub(G.NewConstant(1.0), X)))))
 	sumT := must(ad.GatherRows(must(ad.ScatterAddRows(Tm, bt.graph, bt.b)), bt.graph))
 	rest := must(G.Mul(must(G.Sub(sumT, Tm)), G.NewConstant(1/float64(t.N))))
 	sumS := must(ad.GatherRows(must(ad.ScatterAddRows(must(G.HadamardProd(S, nt.widen(x0))), bt.graph, bt.b)), bt.graph))
+	sumS = must(G.Mul(sumS, G.NewConstant(1/float64(nt.cfg.K))))
 	a := must(G.Mul(leaky(must(G.Mul(S, nt.p["theta2"]))), nt.p["theta1.a"]))
 	b := must(G.Mul(leaky(must(G.Mul(sumS, nt.p["theta4"]))), nt.p["theta1.b"]))
 	c := must(G.Mul(leaky(must(G.Mul(rest, nt.p["theta3"]))), nt.p["theta1.c"]))
-	return must(G.Add(must(G.Add(a, b)), c))
+	r := must(G.Mul(leaky(must(G.Mul(rho, nt.p["theta5"]))), nt.p["theta1.d"]))
+	return must(G.Add(must(G.Add(must(G.Add(a, b)), c)), r))
 }
