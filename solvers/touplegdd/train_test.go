@@ -3,6 +3,7 @@ package touplegdd
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -62,7 +63,7 @@ func TestStarsKnownAnswer(t *testing.T) {
 }
 
 // Same seed, same numbers: training is a function of Config.Seed, whatever
-// the number of oracle workers.
+// the number of oracle workers or GOMAXPROCS.
 func TestDeterministic(t *testing.T) {
 	m, _ := stars(t, []int{4, 6, 3, 5}, 0.5)
 	run := func(workers int) ([]float64, Stats) {
@@ -79,6 +80,12 @@ func TestDeterministic(t *testing.T) {
 	p2, s2 := run(3)
 	if !slices.Equal(p1, p2) || s1 != s2 {
 		t.Fatalf("different results for 1 and 3 workers: %+v vs %+v", s1, s2)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	p3, s3 := run(0)
+	runtime.GOMAXPROCS(prev)
+	if !slices.Equal(p1, p3) || s1 != s3 {
+		t.Fatalf("different results with GOMAXPROCS 1: %+v vs %+v", s1, s3)
 	}
 }
 
