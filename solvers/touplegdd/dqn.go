@@ -51,8 +51,9 @@ type Config struct {
 	// over the first EpsDecay fraction of the episodes (1, 0.05, 0.5).
 	EpsStart, EpsEnd, EpsDecay float64
 	// EvalEvery is the number of episodes between greedy evaluations of the
-	// online network (Episodes/8, at least 1); the quarter marks of the
-	// early-stopping rule are always evaluated.
+	// online network (1: every episode; an evaluation is K forward passes
+	// and one oracle call, a few per cent of an episode); the quarter marks
+	// of the early-stopping rule are always evaluated.
 	EvalEvery int
 	// Runs is the number of Monte-Carlo runs of the reward oracle
 	// (multiplex.DefaultRuns, the paper's mc = 100).
@@ -104,7 +105,7 @@ func (c Config) resolve(n int) (Config, error) {
 	deff(&c.EpsEnd, d.EpsEnd)
 	deff(&c.EpsDecay, d.EpsDecay)
 	deff(&c.RewardScale, float64(c.K))
-	def(&c.EvalEvery, max(1, c.Episodes/8))
+	def(&c.EvalEvery, 1)
 	switch {
 	case c.K < 1 || c.K > n:
 		return c, fmt.Errorf("touplegdd: K = %d, want 1 ≤ K ≤ %d nodes", c.K, n)
