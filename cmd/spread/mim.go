@@ -13,6 +13,7 @@ import (
 	"github.com/spread-dev/spread/models/multiplex"
 	"github.com/spread-dev/spread/solvers/deepim"
 	"github.com/spread-dev/spread/solvers/mim"
+	"github.com/spread-dev/spread/solvers/touplegdd"
 )
 
 // mimFlags are the flags shared by spread mim and spread mim eval.
@@ -81,7 +82,7 @@ func (f *mimFlags) load(kinds []multiplex.Kind) (*graphs.Multiplex, *multiplex.M
 
 var mimCmd = &command{
 	name:      "mim",
-	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner|deepim] [-policy policy.ckpt] [-candidates 40] [-epochs 100] [-mc 100] [-rounds R] -seed S -o seeds.txt",
+	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner|deepim|touplegdd] [-policy policy.ckpt] [-candidates 40] [-epochs 100] [-episodes 40] [-mc 100] [-rounds R] -seed S -o seeds.txt",
 	short:     "multiplex influence maximisation (and mim eval)",
 	long: `Mim picks k seeds maximising the expected number of nodes activated in a
 multiplex network with one propagation model per layer (-models, in the
@@ -109,6 +110,11 @@ Methods:
             most -epochs epochs, early stopping on the reconstruction
             accuracy), then gradient ascent in the latent space; training
             and inference times go to stderr (solvers/deepim).
+  touplegdd ToupleGDD (Chen et al. 2022) on the union of the layers: three
+            coupled GNNs and a Q-network trained by double DQN for
+            -episodes episodes (rewards: -mc Monte-Carlo marginal gains),
+            then k greedy Q-network picks; training and inference times go
+            to stderr (solvers/touplegdd).
 
 The final spread estimate (-mc runs) goes to stderr.
 Subcommand eval estimates the spread of a given seed file; train trains
@@ -118,7 +124,8 @@ MIM-Reasoner and saves its policy.`,
 		var f mimFlags
 		f.bind(fs)
 		k := fs.Int("k", 0, "number of seeds (budget l)")
-		method := fs.String("method", "isf", "isf, ksn, reasoner or deepim")
+		method := fs.String("method", "isf", "isf, ksn, reasoner, deepim or touplegdd")
+		episodes := fs.Int("episodes", 40, "touplegdd: training episodes (early stop after a quarter without improvement)")
 		out := fs.String("o", "", "output file: one seed id per line")
 		policy := fs.String("policy", "", "reasoner: trained policy file of spread mim train (no training)")
 		cands := fs.Int("candidates", 40, "reasoner: candidates per layer (GAT top-c; with -policy, the trained value unless given)")
@@ -127,8 +134,9 @@ MIM-Reasoner and saves its policy.`,
 			c := newFlagCheck(fs)
 			kinds := f.check(c)
 			c.intRange("k", *k, 1, maxNodes, true)
-			c.oneOf("method", *method, "isf", "ksn", "reasoner", "deepim")
+			c.oneOf("method", *method, "isf", "ksn", "reasoner", "deepim", "touplegdd")
 			c.intRange("epochs", *epochs, 1, maxIters, false)
+			c.intRange("episodes", *episodes, 1, maxIters, true)
 			c.intRange("candidates", *cands, 1, maxNodes, true)
 			c.required("o", *out)
 			if *policy != "" && *method != "reasoner" {
@@ -136,6 +144,9 @@ MIM-Reasoner and saves its policy.`,
 			}
 			if c.isSet("epochs") && *method != "deepim" {
 				c.failf("epochs", "needs -method deepim")
+			}
+			if c.isSet("episodes") && *method != "touplegdd" {
+				c.failf("episodes", "needs -method touplegdd")
 			}
 			if err := c.err(); err != nil {
 				return err
@@ -177,6 +188,10 @@ MIM-Reasoner and saves its policy.`,
 			case "deepim":
 				dm = newDeepIM(ctx, *epochs, f.seed)
 				meth = dm
+			case "touplegdd":
+				cfg := touplegdd.DefaultConfig(*k)
+				cfg.Episodes = *episodes
+				meth = &touplegdd.Method{Config: cfg, Context: ctx}
 			default:
 				rs = newReasoner(*cands, *k, f.seed, pf)
 				meth = rs.method()
@@ -191,6 +206,10 @@ MIM-Reasoner and saves its policy.`,
 			}
 			if dm != nil {
 				reportDeepIM(e, dm)
+			}
+			if tg, ok := meth.(*touplegdd.Method); ok {
+				fmt.Fprintf(e.stderr, "touplegdd: trained in %v (%d episodes, %d gradient steps, early stop %v, best training spread %.2f), inference %v\n",
+					tg.Stats.TrainTime.Round(time.Millisecond), tg.Stats.Episodes, tg.Stats.GradSteps, tg.Stats.EarlyStop, tg.Stats.BestSpread, tg.SelectTime.Round(time.Microsecond))
 			}
 			if err := datasets.WriteSeedsFile(*out, mx.Layers[0], res.Seeds); err != nil {
 				return err
