@@ -12,40 +12,50 @@ import (
 // ErrNotIC is returned by UnionIC and NewDMP when a layer is not IC.
 var ErrNotIC = errors.New("multiplex: the DMP estimate needs every layer IC")
 
-// UnionIC returns the IC model equivalent to an all-IC multiplex: the
-// directed union graph U on the same nodes, with an edge u→v when some
-// layer has it, and the probability
+// CoupledUnion returns the union graph U of the layers on the same nodes,
+// with an edge u→v when some layer has it, and the coupled weight
 //
-//	p_uv = 1 − Π_i (1 − p^i_uv)
+//	w_uv = 1 − Π_i (1 − a^i_uv)
 //
-// (the layers' coins on parallel edges are independent, and overlapping
-// activation makes a node active in every layer at once, so the multiplex
-// cascade is the IC cascade on U round for round). The union's edges are
-// in U's CSR order; its node ids are the multiplex's. It returns ErrNotIC
-// if a layer is LT.
-func (m *Model) UnionIC() (*graphs.Graph, []float64, error) {
-	if !m.AllIC() {
-		return nil, nil, ErrNotIC
-	}
+// with a^i layer i's IC probability or LT weight of u→v (Values). U's edges
+// are in its CSR order (sorted by source, then target); its node ids are
+// the multiplex's. For an all-IC multiplex this is the equivalent IC model
+// (UnionIC); with LT layers it is the single weighted graph that the
+// single-graph learned baselines see (solvers/deepim, solvers/touplegdd),
+// as the MIM-Reasoner paper runs them on the union.
+func (m *Model) CoupledUnion() (*graphs.Graph, []float64, error) {
 	b := unionBuilder(m.layers, m.n)
 	u, _, err := b.Build(graphs.BuildOptions{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("multiplex: union: %w", err)
 	}
-	q := make([]float64, u.NumEdges()) // Π (1 − p), then 1 − that
+	q := make([]float64, u.NumEdges()) // Π (1 − a), then 1 − that
 	for e := range q {
 		q[e] = 1
 	}
 	for i, g := range m.layers {
-		p := m.values[i]
+		a := m.values[i]
 		for e := range g.Src {
-			q[u.EdgeID(g.Src[e], g.Dst[e])] *= 1 - p[e]
+			q[u.EdgeID(g.Src[e], g.Dst[e])] *= 1 - a[e]
 		}
 	}
 	for e := range q {
 		q[e] = 1 - q[e]
 	}
 	return u, q, nil
+}
+
+// UnionIC returns the IC model equivalent to an all-IC multiplex: the
+// CoupledUnion, whose weight p_uv = 1 − Π_i (1 − p^i_uv) is then a
+// probability (the layers' coins on parallel edges are independent, and
+// overlapping activation makes a node active in every layer at once, so the
+// multiplex cascade is the IC cascade on U round for round). It returns
+// ErrNotIC if a layer is LT.
+func (m *Model) UnionIC() (*graphs.Graph, []float64, error) {
+	if !m.AllIC() {
+		return nil, nil, ErrNotIC
+	}
+	return m.CoupledUnion()
 }
 
 // DMP is the dynamic-message-passing estimate of the spread of an all-IC

@@ -260,7 +260,10 @@ func Train(ctx context.Context, m *multiplex.Model, cfg Config) (*Model, Stats, 
 		return nil, st, fmt.Errorf("deepim: Train: %w", err)
 	}
 	st.LabelTime = time.Since(t0)
-	u := newUnion(m)
+	u, err := newUnion(m)
+	if err != nil {
+		return nil, st, fmt.Errorf("deepim: Train: %w", err)
+	}
 	B := min(c.Batch, c.Samples)
 
 	vg := &vaeGraph{}

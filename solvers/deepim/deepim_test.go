@@ -184,7 +184,10 @@ func TestEstimatorMonotone(t *testing.T) {
 // p instead of 1 − p, or arcs reversed.
 func TestUnionCoupling(t *testing.T) {
 	m := build(t, 3, [][2][]int{{{0, 1}, {1, 2}}, {{0}, {1}}}, []multiplex.Kind{multiplex.IC, multiplex.LT}, 0.5)
-	u := newUnion(m)
+	u, err := newUnion(m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Equal(u.src, []int{0, 1}) || !slices.Equal(u.dst, []int{1, 2}) {
 		t.Fatalf("union arcs %v→%v, want [0 1]→[1 2]", u.src, u.dst)
 	}
@@ -228,7 +231,10 @@ func randomize(g *G.ExprGraph, rng *rand.Rand) {
 // compositions at step 1e-6 are good to about 1e-8 relative).
 func TestGradients(t *testing.T) {
 	m := stars(t)
-	u := newUnion(m)
+	u, err := newUnion(m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := Config{Budget: 3, Hidden: 5, Latent: 3, Features: 3, Layers: 2, Seed: 7}.resolve(30)
 	if err != nil {
 		t.Fatal(err)
@@ -340,7 +346,10 @@ func TestEstimatorProjection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := newUnion(stars(t))
+	u, err := newUnion(stars(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	obj, err := compiled.FromNodes(func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
 		return (&estGraph{}).build(g, &cfg, u, 2, false)
 	}, nil)

@@ -1,7 +1,6 @@
 package deepim
 
 import (
-	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -25,33 +24,13 @@ type union struct {
 	w        []float64
 }
 
-// newUnion builds U from every layer of m.
-func newUnion(m *multiplex.Model) *union {
-	n := m.NumNodes()
-	type arc struct {
-		key int64
-		q   float64 // 1 − a
+// newUnion builds U from every layer of m (multiplex.Model.CoupledUnion).
+func newUnion(m *multiplex.Model) (*union, error) {
+	g, w, err := m.CoupledUnion()
+	if err != nil {
+		return nil, err
 	}
-	var arcs []arc
-	for i := range m.NumLayers() {
-		g, a := m.Layer(i), m.Values(i)
-		for e := range g.Src {
-			arcs = append(arcs, arc{int64(g.Src[e])*int64(n) + int64(g.Dst[e]), 1 - a[e]})
-		}
-	}
-	slices.SortStableFunc(arcs, func(x, y arc) int { return cmp.Compare(x.key, y.key) })
-	u := &union{n: n}
-	for i := 0; i < len(arcs); {
-		j, q := i, 1.0
-		for ; j < len(arcs) && arcs[j].key == arcs[i].key; j++ {
-			q *= arcs[j].q
-		}
-		u.src = append(u.src, int(arcs[i].key/int64(n)))
-		u.dst = append(u.dst, int(arcs[i].key%int64(n)))
-		u.w = append(u.w, 1-q)
-		i = j
-	}
-	return u
+	return &union{n: g.N, src: g.Src, dst: g.Dst, w: w}, nil
 }
 
 // absInit is an initialisation with |·| applied: the estimator's weights

@@ -320,7 +320,10 @@ func Train(ctx context.Context, m *multiplex.Model, cfg Config) (*Agent, Stats, 
 	if err != nil {
 		return nil, st, err
 	}
-	topo := NewTopology(m)
+	topo, err := NewTopology(m)
+	if err != nil {
+		return nil, st, err
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x746f75706c65))
 	theta, err := initParams(&cfg, rng)
 	if err != nil {

@@ -64,7 +64,10 @@ var gcStates = [][]int{{}, {2, 5}}
 func TestGradcheckQNetwork(t *testing.T) {
 	m := smallMultiplex(t)
 	cfg := smallConfig()
-	topo := NewTopology(m)
+	topo, err := NewTopology(m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	theta, err := initParams(&cfg, rand.New(rand.NewPCG(7, 1)))
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +111,10 @@ func TestGradcheckQNetwork(t *testing.T) {
 func TestGradcheckDQNLoss(t *testing.T) {
 	m := smallMultiplex(t)
 	cfg := smallConfig()
-	topo := NewTopology(m)
+	topo, err := NewTopology(m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	theta, err := initParams(&cfg, rand.New(rand.NewPCG(9, 1)))
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 
 	G "gorgonia.org/gorgonia"
 
@@ -36,45 +35,16 @@ type Topology struct {
 	S0, T0 []float64
 }
 
-// NewTopology builds the union graph of m with coupled weights and the
-// initial embeddings.
-func NewTopology(m *multiplex.Model) *Topology {
-	n := m.NumNodes()
-	type arc struct {
-		u, v int32
-		q    float64 // x of one layer's edge
+// NewTopology builds the union graph of m with coupled weights
+// (multiplex.Model.CoupledUnion) and the initial embeddings.
+func NewTopology(m *multiplex.Model) (*Topology, error) {
+	g, w, err := m.CoupledUnion()
+	if err != nil {
+		return nil, err
 	}
-	var arcs []arc
-	for i := 0; i < m.NumLayers(); i++ {
-		g, x := m.Layer(i), m.Values(i)
-		for e := range g.Src {
-			if g.Src[e] != g.Dst[e] {
-				arcs = append(arcs, arc{int32(g.Src[e]), int32(g.Dst[e]), x[e]})
-			}
-		}
-	}
-	// Stable sort: parallel arcs multiply (1 − x) in layer order, so the
-	// weights do not depend on the sort's tie order.
-	slices.SortStableFunc(arcs, func(a, b arc) int {
-		if a.u != b.u {
-			return int(a.u - b.u)
-		}
-		return int(a.v - b.v)
-	})
-	t := &Topology{N: n}
-	for k := 0; k < len(arcs); {
-		j, q := k, 1.0
-		for ; j < len(arcs) && arcs[j].u == arcs[k].u && arcs[j].v == arcs[k].v; j++ {
-			q *= 1 - arcs[j].q
-		}
-		t.Src = append(t.Src, int(arcs[k].u))
-		t.Dst = append(t.Dst, int(arcs[k].v))
-		t.W = append(t.W, 1-q)
-		k = j
-	}
-	t.E = len(t.Src)
-	t.S0, t.T0 = features(n, t.Src, t.Dst, t.W)
-	return t
+	t := &Topology{N: g.N, E: g.NumEdges(), Src: g.Src, Dst: g.Dst, W: w}
+	t.S0, t.T0 = features(t.N, t.Src, t.Dst, t.W)
+	return t, nil
 }
 
 // features returns S⁰ = [1, d⁺, w⁺, d⁻, w⁻] and T⁰ = [1, d⁻, w⁻, d⁺, w⁺]

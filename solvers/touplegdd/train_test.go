@@ -30,7 +30,10 @@ func TestStarsKnownAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	topo := NewTopology(m)
+	topo, err := NewTopology(m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	q, err := newQNet(topo, &rc, 1, theta0)
 	if err != nil {
 		t.Fatal(err)
