@@ -57,6 +57,12 @@ type Config struct {
 	// NoRecon drops the estimator's second step per batch, on the VAE's
 	// reconstructions x̂ of the batch (target p(S), DeepIM's f(x̂)).
 	NoRecon bool
+	// Rule is the training-set and search rule: RuleTuned (the default,
+	// "" means it) or RulePaper (doc.go).
+	Rule string
+	// Polish is the maximum number of single-swap passes on the estimator
+	// per start under RuleTuned (default 2).
+	Polish int
 	// Seed fixes every random choice (sets, worlds, initialisation,
 	// batches, noise).
 	Seed uint64
@@ -67,11 +73,12 @@ type Config struct {
 
 // Default returns the default configuration: 512 training sets × 50 runs,
 // d = 16, hidden 128, L = 3, F = 16, 100 epochs of batches of 16, Adam
-// 3e-3, β = 1, ε = 0.005, λ = 1, γ = 1, 200 ascent steps at 0.05 from 4 starts.
+// 3e-3, β = 1, ε = 0.005, λ = 1, γ = 1, 200 ascent steps at 0.05 from 4
+// starts, RuleTuned with 2 polish passes.
 func Default() Config {
 	return Config{Samples: 512, Runs: 50, Latent: 16, Hidden: 128, Layers: 3, Features: 16,
 		Epochs: 100, Batch: 16, LR: 3e-3, Beta: 1, Epsilon: 0.005, Lambda: 1, Prior: 1,
-		InferSteps: 200, InferLR: 0.05, Starts: 4}
+		InferSteps: 200, InferLR: 0.05, Starts: 4, Rule: RuleTuned, Polish: 2}
 }
 
 // resolve fills the defaults and validates.
@@ -98,6 +105,13 @@ func (c Config) resolve(n int) (Config, error) {
 	fill(&c.Batch, d.Batch)
 	fill(&c.InferSteps, d.InferSteps)
 	fill(&c.Starts, d.Starts)
+	fill(&c.Polish, d.Polish)
+	if c.Rule == "" {
+		c.Rule = d.Rule
+	}
+	if c.Rule != RulePaper && c.Rule != RuleTuned {
+		return c, fmt.Errorf("deepim: Config.Rule = %q, want %q or %q", c.Rule, RuleTuned, RulePaper)
+	}
 	fillF(&c.LR, d.LR)
 	fillF(&c.Beta, d.Beta)
 	fillF(&c.Epsilon, d.Epsilon)
@@ -110,7 +124,7 @@ func (c Config) resolve(n int) (Config, error) {
 		v    int
 	}{{"Budget", c.Budget}, {"Samples", c.Samples}, {"Runs", c.Runs}, {"Latent", c.Latent}, {"Hidden", c.Hidden},
 		{"Layers", c.Layers}, {"Features", c.Features}, {"Epochs", c.Epochs}, {"Batch", c.Batch},
-		{"InferSteps", c.InferSteps}, {"Starts", c.Starts}} {
+		{"InferSteps", c.InferSteps}, {"Starts", c.Starts}, {"Polish", c.Polish}} {
 		if f.v < 1 {
 			return c, fmt.Errorf("deepim: Config.%s = %d, want ≥ 1", f.name, f.v)
 		}
@@ -165,6 +179,7 @@ type Model struct {
 	sizes  []int
 	est    *compiled.Objective // f(x) for one seed set (B = 1), lazily
 	estG   *estGraph
+	batch  *batchEst // f of n sets at once (RuleTuned's search), lazily
 }
 
 // data is the labelled training set: sample i's seed set and its
@@ -178,7 +193,7 @@ type data struct {
 // label draws cfg.Samples seed sets and estimates their per-node activation
 // probabilities with cfg.Runs multiplex cascades each (world
 // NewWorld(Seed, labelStream, i·Runs + r)).
-func label(ctx context.Context, m *multiplex.Model, cfg *Config) (*data, error) {
+func label(ctx context.Context, m *multiplex.Model, u *union, cfg *Config) (*data, error) {
 	n := m.NumNodes()
 	rng := rand.New(rand.NewPCG(cfg.Seed, 1))
 	d := &data{sets: make([][]int, cfg.Samples), p: make([][]float64, cfg.Samples), spread: make([]float64, cfg.Samples)}
@@ -187,8 +202,17 @@ func label(ctx context.Context, m *multiplex.Model, cfg *Config) (*data, error) 
 		perm[i] = i
 	}
 	maxSize := min(2*cfg.Budget, n)
+	var weight, key []float64
+	var idx []int
+	if cfg.Rule == RuleTuned {
+		weight, key, idx = degreeWeights(u), make([]float64, n), make([]int, n)
+	}
 	for i := range d.sets {
 		size := 1 + rng.IntN(maxSize)
+		if weight != nil && i%2 == 1 { // RuleTuned: every other set degree-biased
+			d.sets[i] = biasedSet(nil, rng, weight, size, key, idx)
+			continue
+		}
 		for j := range size { // partial Fisher–Yates
 			r := j + rng.IntN(n-j)
 			perm[j], perm[r] = perm[r], perm[j]
@@ -255,15 +279,15 @@ func Train(ctx context.Context, m *multiplex.Model, cfg Config) (*Model, Stats, 
 	if err != nil {
 		return nil, st, err
 	}
-	d, err := label(ctx, m, &c)
-	if err != nil {
-		return nil, st, fmt.Errorf("deepim: Train: %w", err)
-	}
-	st.LabelTime = time.Since(t0)
 	u, err := newUnion(m)
 	if err != nil {
 		return nil, st, fmt.Errorf("deepim: Train: %w", err)
 	}
+	d, err := label(ctx, m, u, &c)
+	if err != nil {
+		return nil, st, fmt.Errorf("deepim: Train: %w", err)
+	}
+	st.LabelTime = time.Since(t0)
 	B := min(c.Batch, c.Samples)
 
 	vg := &vaeGraph{}
@@ -517,12 +541,44 @@ func (m *Model) Estimate(seeds []int) (float64, error) {
 	return m.est.Run()
 }
 
-// Select returns k seeds: from each of Config.Starts starting points (the
-// encoder means of the training sets of size ≤ k with the largest
-// Monte-Carlo spread, and z = 0) it runs Config.InferSteps Adam steps on
-// z minimising J(z) = −f(x̂(z)) + λ(Σ x̂ − k)² + (γ/2)‖z‖², takes the top k
-// of the decoded x̂, and keeps the set with the largest estimate f
-// (descending x̂ order). It returns an error unless 1 ≤ k ≤ n.
+// startPoints returns the latent starts of Select(k): under RuleTuned
+// first the encoder mean of the estimator's greedy k-set; then the encoder
+// means of the Config.Starts − 1 training sets of size ≤ k with the largest
+// Monte-Carlo spread; last z = 0.
+func (m *Model) startPoints(k int) ([][]float64, error) {
+	var z0 [][]float64
+	nStarts := m.cfg.Starts - 1
+	if m.cfg.Rule == RuleTuned {
+		g, err := m.greedy(k)
+		if err != nil {
+			return nil, err
+		}
+		mu, err := m.encode(g)
+		if err != nil {
+			return nil, err
+		}
+		z0 = append(z0, mu)
+		nStarts++
+	}
+	for i, mu := range m.starts {
+		if len(z0) == nStarts {
+			break
+		}
+		if m.sizes[i] <= k {
+			z0 = append(z0, mu)
+		}
+	}
+	return append(z0, make([]float64, m.cfg.Latent)), nil
+}
+
+// Select returns k seeds: from each starting point (startPoints: under
+// RuleTuned the encoding of the estimator's greedy set, then the encoder
+// means of the training sets of size ≤ k with the largest Monte-Carlo
+// spread, and z = 0) it runs Config.InferSteps Adam steps on z minimising
+// J(z) = −f(x̂(z)) + λ(Σ x̂ − k)² + (γ/2)‖z‖², takes the top k of the
+// decoded x̂ (under RuleTuned then polished by single swaps on f), and
+// keeps the set with the largest estimate f. Under RulePaper the seeds
+// are in descending x̂ order. It returns an error unless 1 ≤ k ≤ n.
 func (m *Model) Select(k int) ([]int, error) {
 	n := m.u.n
 	if k < 1 || k > n {
@@ -538,16 +594,11 @@ func (m *Model) Select(k int) ([]int, error) {
 	if err := m.bind(obj); err != nil {
 		return nil, err
 	}
-	var z0 [][]float64
-	for i, mu := range m.starts {
-		if len(z0) == m.cfg.Starts-1 {
-			break
-		}
-		if m.sizes[i] <= k {
-			z0 = append(z0, mu)
-		}
+	tuned := m.cfg.Rule == RuleTuned
+	z0, err := m.startPoints(k)
+	if err != nil {
+		return nil, err
 	}
-	z0 = append(z0, make([]float64, m.cfg.Latent))
 	var best []int
 	bestF := math.Inf(-1)
 	grad := make([]float64, m.cfg.Latent)
@@ -568,7 +619,12 @@ func (m *Model) Select(k int) ([]int, error) {
 			return nil, err
 		}
 		seeds := slices.Clone(topK(top, ig.xhat.Data().([]float64), k))
-		f, err := m.Estimate(seeds)
+		var f float64
+		if tuned {
+			seeds, f, err = m.polish(seeds)
+		} else {
+			f, err = m.Estimate(seeds)
+		}
 		if err != nil {
 			return nil, err
 		}
