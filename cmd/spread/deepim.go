@@ -9,10 +9,10 @@ import (
 )
 
 // newDeepIM is spread mim -method deepim: solvers/deepim's defaults with
-// the -epochs limit and the -seed.
-func newDeepIM(ctx context.Context, epochs int, seed uint64) *deepim.Method {
+// the -epochs limit, the -deepim-rule and the -seed.
+func newDeepIM(ctx context.Context, epochs int, rule string, seed uint64) *deepim.Method {
 	cfg := deepim.Default()
-	cfg.Epochs, cfg.Seed = epochs, seed
+	cfg.Epochs, cfg.Rule, cfg.Seed = epochs, rule, seed
 	return &deepim.Method{Config: cfg, Ctx: ctx}
 }
 

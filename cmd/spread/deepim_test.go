@@ -8,7 +8,7 @@ import (
 
 // TestMIMDeepIM: spread mim -method deepim writes k distinct ids that
 // spread mim eval scores, reports training and inference times, and gives
-// the same file for the same -seed.
+// the same file for the same -seed; -deepim-rule paper runs too.
 func TestMIMDeepIM(t *testing.T) {
 	h, mux := mimFixture(t)
 	var files [2]string
@@ -30,10 +30,15 @@ func TestMIMDeepIM(t *testing.T) {
 	if files[0] != files[1] {
 		t.Errorf("same -seed, different seeds: %q vs %q", files[0], files[1])
 	}
+	out := h.path("paper.txt")
+	h.must("mim", "-multiplex", mux, "-models", "ic,lt", "-k", "2", "-method", "deepim", "-deepim-rule", "paper", "-epochs", "20", "-mc", "50", "-seed", "3", "-o", out)
+	if ids := strings.Fields(string(h.read(out))); len(ids) != 2 || ids[0] == ids[1] {
+		t.Errorf("-deepim-rule paper: seeds %v, want 2 distinct ids", ids)
+	}
 }
 
-// TestMIMDeepIMBadInput: a bad -epochs or -k, or -epochs with another
-// method, is a usage error naming the flag, with no output file.
+// TestMIMDeepIMBadInput: a bad -epochs, -deepim-rule or -k, or -epochs or
+// -deepim-rule with another method, is a usage error naming the flag, with no output file.
 func TestMIMDeepIMBadInput(t *testing.T) {
 	h, mux := mimFixture(t)
 	out := h.path("never.txt")
@@ -46,6 +51,8 @@ func TestMIMDeepIMBadInput(t *testing.T) {
 		{"-k must be positive", []string{"-k", "0"}},
 		{"-k 13 exceeds the 12 nodes", []string{"-k", "13"}},
 		{"-epochs needs -method deepim", []string{"-method", "isf", "-epochs", "5"}},
+		{"-deepim-rule", []string{"-deepim-rule", "greedy"}},
+		{"-deepim-rule needs -method deepim", []string{"-method", "ksn", "-deepim-rule", "paper"}},
 	} {
 		args := append([]string{"mim", "-multiplex", mux, "-models", "ic,lt", "-method", "deepim", "-o", out, "-k", "2"}, tc.args...)
 		code, stdout, stderr := h.run(args...)

@@ -82,7 +82,7 @@ func (f *mimFlags) load(kinds []multiplex.Kind) (*graphs.Multiplex, *multiplex.M
 
 var mimCmd = &command{
 	name:      "mim",
-	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner|deepim|touplegdd] [-policy policy.ckpt] [-candidates 40] [-epochs 100] [-episodes 40] [-mc 100] [-rounds R] -seed S -o seeds.txt",
+	usageLine: "spread mim -multiplex FILE -models ic,lt,... -k K [-method isf|ksn|reasoner|deepim|touplegdd] [-policy policy.ckpt] [-candidates 40] [-epochs 100] [-deepim-rule tuned|paper] [-episodes 40] [-mc 100] [-rounds R] -seed S -o seeds.txt",
 	short:     "multiplex influence maximisation (and mim eval)",
 	long: `Mim picks k seeds maximising the expected number of nodes activated in a
 multiplex network with one propagation model per layer (-models, in the
@@ -108,8 +108,11 @@ Methods:
             coupling: a VAE over seed sets and a monotone GNN spread
             estimator trained on Monte-Carlo labelled random seed sets (at
             most -epochs epochs, early stopping on the reconstruction
-            accuracy), then gradient ascent in the latent space; training
-            and inference times go to stderr (solvers/deepim).
+            accuracy), then gradient ascent in the latent space;
+            -deepim-rule tuned (default) adds degree-biased training sets,
+            a start at the encoding of the estimator's greedy set and a
+            swap polish on the estimator, paper is the paper's rule;
+            training and inference times go to stderr (solvers/deepim).
   touplegdd ToupleGDD (Chen et al. 2022) on the union of the layers: three
             coupled GNNs and a Q-network trained by double DQN for
             -episodes episodes (rewards: -mc Monte-Carlo marginal gains),
@@ -130,12 +133,14 @@ MIM-Reasoner and saves its policy.`,
 		policy := fs.String("policy", "", "reasoner: trained policy file of spread mim train (no training)")
 		cands := fs.Int("candidates", 40, "reasoner: candidates per layer (GAT top-c; with -policy, the trained value unless given)")
 		epochs := fs.Int("epochs", deepim.Default().Epochs, "deepim: maximum training epochs")
+		rule := fs.String("deepim-rule", deepim.RuleTuned, "deepim: training-set and search rule, tuned or paper (solvers/deepim)")
 		return func(ctx context.Context, e *env, args []string) error {
 			c := newFlagCheck(fs)
 			kinds := f.check(c)
 			c.intRange("k", *k, 1, maxNodes, true)
 			c.oneOf("method", *method, "isf", "ksn", "reasoner", "deepim", "touplegdd")
 			c.intRange("epochs", *epochs, 1, maxIters, false)
+			c.oneOf("deepim-rule", *rule, deepim.RuleTuned, deepim.RulePaper)
 			c.intRange("episodes", *episodes, 1, maxIters, true)
 			c.intRange("candidates", *cands, 1, maxNodes, true)
 			c.required("o", *out)
@@ -144,6 +149,9 @@ MIM-Reasoner and saves its policy.`,
 			}
 			if c.isSet("epochs") && *method != "deepim" {
 				c.failf("epochs", "needs -method deepim")
+			}
+			if c.isSet("deepim-rule") && *method != "deepim" {
+				c.failf("deepim-rule", "needs -method deepim")
 			}
 			if c.isSet("episodes") && *method != "touplegdd" {
 				c.failf("episodes", "needs -method touplegdd")
@@ -186,7 +194,7 @@ MIM-Reasoner and saves its policy.`,
 			case "ksn":
 				meth = mim.KSN{}
 			case "deepim":
-				dm = newDeepIM(ctx, *epochs, f.seed)
+				dm = newDeepIM(ctx, *epochs, *rule, f.seed)
 				meth = dm
 			case "touplegdd":
 				cfg := touplegdd.DefaultConfig(*k)

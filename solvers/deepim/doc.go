@@ -121,9 +121,42 @@
 //     from z = 0; the top-k set with the largest f wins. 200 Adam steps at
 //     0.05 each.
 //
+// # Two rules: RulePaper and RuleTuned (the default)
+//
+// Config.Rule = RulePaper is the method as stated above. With it, on
+// Xenopus, the search found sets at 60 % of ISF's spread although a plain
+// greedy on the trained f reached 97 % (docs/RESULTS.md): the VAE cannot
+// compress uniformly random seed sets (reconstruction accuracy 0.47), so
+// its decodings stay diffuse and the top-k of the optimised x̂ is far
+// from f's good sets. RuleTuned (Config.Rule = "" or RuleTuned) keeps the
+// design, a VAE whose latent space is searched under the budget, and
+// changes three things DeepIM leaves open:
+//
+//   - Training sets with structure. DeepIM trains on seed sets whose
+//     diffusion was observed, without fixing their law. Every other
+//     training set (odd index) is drawn with probability proportional to
+//     1 + its coupled out-degree Σ_v w_uv in U (weighted sampling without
+//     replacement, Efraimidis & Spirakis 2006 keys u^(1/w)); the even ones
+//     stay uniform, so the estimator still sees the whole space. Sizes are
+//     drawn as before.
+//   - A start at the estimator's greedy set. The first latent start is
+//     the encoder mean μ(x_G) of the set G picked greedily on f (k rounds,
+//     each evaluating all n candidate sets as one batch of the estimator);
+//     the other starts are the paper rule's, so there are Starts + 1.
+//   - Decode, round, polish. The top k of each start's optimised x̂ is
+//     polished on f by single swaps: for each seed in turn every non-seed
+//     is tried in its place (one batched run), the best taken if it raises
+//     f by more than 10⁻⁹ relative; passes repeat until one changes
+//     nothing or Config.Polish passes (2) ran. The set with the largest f
+//     over the starts wins.
+//
+// The polish uses only f, the trained estimator, never Monte Carlo; it
+// costs Polish·k batched estimator runs per start (Method.InferTime).
+//
 // # Determinism
 //
-// Every draw comes from Config.Seed (PCG streams 1: training sets, 2: VAE
+// Every draw comes from Config.Seed (PCG streams 1: training sets (both
+// the uniform and the degree-biased ones), 2: VAE
 // initialisation, 3: estimator initialisation, 4: batches and ε), the
 // labels are per-sample worlds, and the rest is sequential: the same seed
 // gives the same seeds for any Workers or GOMAXPROCS.
