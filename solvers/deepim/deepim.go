@@ -576,9 +576,9 @@ func (m *Model) startPoints(k int) ([][]float64, error) {
 // means of the training sets of size ≤ k with the largest Monte-Carlo
 // spread, and z = 0) it runs Config.InferSteps Adam steps on z minimising
 // J(z) = −f(x̂(z)) + λ(Σ x̂ − k)² + (γ/2)‖z‖², takes the top k of the
-// decoded x̂ (under RuleTuned then polished by single swaps on f), and
-// keeps the set with the largest estimate f. Under RulePaper the seeds
-// are in descending x̂ order. It returns an error unless 1 ≤ k ≤ n.
+// decoded x̂, and keeps the set with the largest estimate f; under
+// RuleTuned that set is then polished by single swaps on f. Under
+// RulePaper the seeds are in descending x̂ order. It returns an error unless 1 ≤ k ≤ n.
 func (m *Model) Select(k int) ([]int, error) {
 	n := m.u.n
 	if k < 1 || k > n {
@@ -619,17 +619,17 @@ func (m *Model) Select(k int) ([]int, error) {
 			return nil, err
 		}
 		seeds := slices.Clone(topK(top, ig.xhat.Data().([]float64), k))
-		var f float64
-		if tuned {
-			seeds, f, err = m.polish(seeds)
-		} else {
-			f, err = m.Estimate(seeds)
-		}
+		f, err := m.Estimate(seeds)
 		if err != nil {
 			return nil, err
 		}
 		if f > bestF {
 			best, bestF = seeds, f
+		}
+	}
+	if tuned { // polish the best decoding only: Polish·k batched runs
+		if best, _, err = m.polish(best); err != nil {
+			return nil, err
 		}
 	}
 	return best, nil
