@@ -319,13 +319,18 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("Select(%d): error %v, want a k range error", k, err)
 		}
 	}
+	if all, err := model.Select(30); err != nil || len(all) != 30 { // k = n: the polish has no non-seed to try
+		t.Errorf("Select(30) on 30 nodes = %v, %v; want all 30 nodes", all, err)
+	} else if slices.Sort(all); all[0] != 0 || all[29] != 29 || len(slices.Compact(all)) != 30 {
+		t.Errorf("Select(30) = %v, want 0..29", all)
+	}
 	if _, err := model.Estimate([]int{30}); err == nil {
 		t.Error("Estimate([30]) on 30 nodes: no error")
 	}
 	if _, _, err := Train(context.Background(), nil, Config{}); err == nil {
 		t.Error("Train(nil model): no error")
 	}
-	for _, c := range []Config{{Epochs: -1}, {LR: -1}, {Lambda: math.NaN()}, {Workers: -2}, {Epsilon: math.Inf(1)}} {
+	for _, c := range []Config{{Epochs: -1}, {LR: -1}, {Lambda: math.NaN()}, {Workers: -2}, {Epsilon: math.Inf(1)}, {Rule: "greedy"}, {Polish: -1}} {
 		if _, _, err := Train(context.Background(), stars(t), c); err == nil {
 			t.Errorf("Train(%+v): no error", c)
 		}
