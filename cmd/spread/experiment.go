@@ -18,10 +18,11 @@ import (
 var experimentCmd = &command{
 	name:      "experiment",
 	usageLine: "spread experiment <name> [-out DIR] [-scale quick|paper] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]",
-	short:     "reproduce the SLICER paper's experiments (Figs. 1–6)",
+	short:     "reproduce the SLICER paper's experiments (Figs. 1–6) and MIM-Reasoner's Table 1",
 	long: `spread experiment reruns the experiments of Wilinski & Lokhov, "Prediction-Centric
 Learning of Independent Cascade Dynamics from Partial Observations" (ICML 2021)
-and writes, into -out (default ./spread-experiments/<name>/):
+and MIM-Reasoner's Table 1 (mim-table1: multiplex influence maximisation,
+Do et al., AISTATS 2024), and writes, into -out (default ./spread-experiments/<name>/):
 
 	<name>.csv          one row per point: series, method, graph, n, params,
 	                    t (resolved slots), t_code (= t+1, the paper's T), hidden,

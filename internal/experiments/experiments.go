@@ -197,6 +197,7 @@ func List() []Experiment {
 		experiment("fig5", "square lattice, T=19: marginal error δp of true vs learned α (paper Fig. 5)", fig5Long, Fig5, DefaultFig5),
 		experiment("fig6", "square lattice: δp vs number of mixture replicas, 0% and 15% hidden (paper Fig. 6)", fig6Long, Fig6, DefaultFig6),
 		experiment("real", "real networks (as-22july06, web-sk-2005): error vs cascades (paper Fig. 4)", realLong, Real, DefaultReal),
+		experiment("mim-table1", "multiplex IM: ISF, KSN, MIM-Reasoner on synthetic and real multiplexes (MIM-Reasoner Table 1)", mimTable1Long, MIMTable1, DefaultMIMTable1),
 	}
 }
 
