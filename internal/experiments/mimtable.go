@@ -219,14 +219,17 @@ func reasoner(c MIMReasonerConfig, seed uint64, gatTheta []float64, policies []m
 }
 
 // runReasoner trains MIM-Reasoner on the instance (GAT finder, Phase 1,
-// per-layer PPO), then times inference with the trained GAT and policies.
+// per-layer PPO), then times inference with the trained GAT, Phase 1's
+// allocation 𝒰 and the policies (Phase 2 only: the GAT's candidates, the
+// policies' rollouts, and the greedy fallback when configured).
 func runReasoner(in *MIMInstance, c MIMReasonerConfig) (*MIMRun, error) {
 	meth, gf, rl, err := reasoner(c, in.Seed, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
-	if _, err := mim.Maximize(&mim.Problem{Model: in.Model, K: in.K}, in.settings(), meth); err != nil {
+	tres, err := mim.Maximize(&mim.Problem{Model: in.Model, K: in.K}, in.settings(), meth)
+	if err != nil {
 		return nil, err
 	}
 	train := time.Since(t0)
@@ -237,6 +240,7 @@ func runReasoner(in *MIMInstance, c MIMReasonerConfig) (*MIMRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	inf.Plan = tres.Plan // the allocation 𝒰 is part of the trained model
 	t1 := time.Now()
 	res, err := mim.Maximize(&mim.Problem{Model: in.Model, K: in.K}, in.settings(), inf)
 	if err != nil {

@@ -355,6 +355,10 @@ type Reasoner struct {
 	Greedy Profit
 	// Phase2 refines the plan; nil returns Phase 1's seeds.
 	Phase2 Phase2
+	// Plan, if not nil, is the allocation of an earlier run on the same
+	// problem (Result.Plan of training): Phase 1 is skipped and Phase 2
+	// starts from it (inference).
+	Plan *Plan
 }
 
 // Run implements Method.
@@ -363,11 +367,17 @@ func (m Reasoner) Run(p *Problem, s *Settings) (*Result, error) {
 	if m.LayerProfit {
 		ph.Profit = ProfitLayer
 	}
-	plan, calls, err := ph.Plan(p, s)
-	if err != nil {
-		return nil, err
+	plan, calls := m.Plan, 0
+	if plan == nil {
+		var err error
+		if plan, calls, err = ph.Plan(p, s); err != nil {
+			return nil, err
+		}
+	} else if len(plan.Table) != p.Model.NumLayers() {
+		return nil, fmt.Errorf("mim: Reasoner.Plan has %d layers, the multiplex %d", len(plan.Table), p.Model.NumLayers())
 	}
 	seeds := plan.Seeds()
+	var err error
 	if m.Phase2 != nil {
 		if seeds, err = m.Phase2.Refine(p, s, plan); err != nil {
 			return nil, fmt.Errorf("mim: phase 2: %w", err)

@@ -108,3 +108,27 @@ func TestCandidateFinders(t *testing.T) {
 		}
 	}
 }
+
+// Inference from a trained plan skips Phase 1 (one oracle call: the final
+// estimate) and returns the training's seeds; a plan of another multiplex
+// is refused.
+func TestReasonerReusesPlan(t *testing.T) {
+	m := overlapStars(t)
+	rl := &mim.RL{Reward: mim.RewardMarginal}
+	p, s := &mim.Problem{Model: m, K: 2}, &mim.Settings{Runs: 4, Seed: 1}
+	tr, err := mim.Maximize(p, s, mim.Reasoner{Phase2: rl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inf, err := mim.Maximize(p, s, mim.Reasoner{Phase2: &mim.RL{Reward: mim.RewardMarginal, Policies: rl.Trained}, Plan: tr.Plan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(inf.Seeds, tr.Seeds) || inf.Stats.OracleCalls != 1 || tr.Stats.OracleCalls <= 1 {
+		t.Errorf("inference %v (%d oracle calls), training %v (%d)", inf.Seeds, inf.Stats.OracleCalls, tr.Seeds, tr.Stats.OracleCalls)
+	}
+	bad := &mim.Plan{Table: tr.Plan.Table[:1]}
+	if _, err := mim.Maximize(p, s, mim.Reasoner{Plan: bad}); err == nil {
+		t.Error("a one-layer plan for a two-layer multiplex was accepted")
+	}
+}

@@ -171,6 +171,11 @@ type RL struct {
 	Reward Reward
 	// Greedy adds a lazy greedy on ℳ as a fallback (see above).
 	Greedy bool
+	// JudgeWorlds, if larger than Status, is the number of worlds of the
+	// ℳ that runs the greedy and picks the best of the three sets (the
+	// first Status worlds are the training's); PPO still trains on
+	// Status worlds.
+	JudgeWorlds int
 
 	// Trained receives the policies used, in visiting order, and Report
 	// one LayerReport per visited layer, after Refine.
@@ -267,23 +272,29 @@ func (r *RL) Refine(p *Problem, s *Settings, plan *Plan) ([]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", a.Layer, err)
 		}
+		judge := env
+		if r.JudgeWorlds > m {
+			judge = newLayerEnv(p.Model, a.Layer, cand, used, prev, r.JudgeWorlds, s.Seed, r.Reward, out)
+			judge.budget = budget
+			mv = judge.eval(seeds).m
+		}
 		var base []int
 		for _, v := range a.Seeds {
 			if !used[v] && len(base) < budget {
 				base = append(base, v)
 			}
 		}
-		rep.MPhase1 = env.eval(base).m
+		rep.MPhase1 = judge.eval(base).m
 		rep.Policy, rep.Source = mv >= rep.MPhase1, "policy"
 		if !rep.Policy {
 			seeds, mv, rep.Source = base, rep.MPhase1, "phase 1"
 		}
 		if r.Greedy {
-			gs, err := env.greedy(budget)
+			gs, err := judge.greedy(budget)
 			if err != nil {
 				return nil, fmt.Errorf("layer %d greedy: %w", a.Layer, err)
 			}
-			rep.MGreedy = env.eval(gs).m
+			rep.MGreedy = judge.eval(gs).m
 			if rep.MGreedy > mv {
 				seeds, mv, rep.Source, rep.Policy = gs, rep.MGreedy, "greedy", false
 			}
