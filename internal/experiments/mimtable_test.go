@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spread-dev/spread/internal/shared"
 	"github.com/spread-dev/spread/models/multiplex"
 )
 
@@ -167,6 +169,58 @@ func TestMIMTable1BadConfig(t *testing.T) {
 	} {
 		if _, err := MIMTable1(context.Background(), c, Options{Seed: 1}); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestMIMTable1Rows runs chosen rows of the paper-scale table (minutes
+// each): SPREAD_MIM_ROWS="9:0.3,3:0.5" (layers:overlap), optionally
+// SPREAD_MIM_REAL="arabidopsis,xenopus" with SPREAD_SHARED set, and
+// SPREAD_MIM_OUT=DIR to write the CSV and PNG.
+func TestMIMTable1Rows(t *testing.T) {
+	rows := os.Getenv("SPREAD_MIM_ROWS")
+	if rows == "" && os.Getenv("SPREAD_MIM_REAL") == "" {
+		t.Skip("set SPREAD_MIM_ROWS=layers:overlap,... and/or SPREAD_MIM_REAL to run paper-scale rows of mim-table1")
+	}
+	cfg := DefaultMIMTable1(Paper)
+	cfg.Synthetic, cfg.Real = nil, nil
+	for _, r := range strings.Split(rows, ",") {
+		if r == "" {
+			continue
+		}
+		var s MIMSynthetic
+		if _, err := fmt.Sscanf(r, "%d:%g", &s.Layers, &s.Overlap); err != nil {
+			t.Fatalf("SPREAD_MIM_ROWS %q: %v", r, err)
+		}
+		cfg.Synthetic = append(cfg.Synthetic, s)
+	}
+	if r := os.Getenv("SPREAD_MIM_REAL"); r != "" {
+		cfg.Real = strings.Split(r, ",")
+	}
+	if m := os.Getenv("SPREAD_MIM_METHODS"); m != "" {
+		cfg.Methods = strings.Split(m, ",")
+	}
+	dataDir := ""
+	if root := shared.Root(); root != "" {
+		dataDir = filepath.Join(root, "datasets")
+	}
+	out, err := MIMTable1(context.Background(), cfg, Options{Seed: 1, DataDir: dataDir, Recorder: RecorderFunc(func(p Progress) error {
+		if p.Point != nil {
+			t.Logf("%s %s %s = %.4g (%.0fs)", p.Point.Series, p.Point.Method, p.Point.Metric, p.Point.Mean, p.Elapsed.Seconds())
+		} else {
+			t.Log(p.Note)
+		}
+		return nil
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range out.Points {
+		t.Logf("| %s | %s | %s | %.4g | %.3g |", p.Series, p.Method, p.Metric, p.Mean, p.Stderr)
+	}
+	if dir := os.Getenv("SPREAD_MIM_OUT"); dir != "" {
+		if err := out.Write(dir); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
