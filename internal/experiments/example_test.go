@@ -22,6 +22,7 @@ func ExampleList() {
 	// fig5
 	// fig6
 	// real
+	// mim-table1
 }
 
 // A small Fig. 1a: on the 3-regular tree with N = 20 nodes and horizon T = 4
