@@ -38,8 +38,10 @@ of that evaluator), rt_seconds (running time of isf/ksn, training time of a
 learned method) and it_seconds (inference with the trained model; NaN for
 isf and ksn), seeds (distinct seeds returned). quick: 3 layers × 30/70 %
 and Xenopus, evaluator 1,000 runs, mim-reasoner only as learned method
-(a few minutes on two idle cores); paper: all 12 synthetic multiplexes,
-Arabidopsis and Xenopus, evaluator 10,000 runs, both MIM-Reasoner rows.`
+(fewer datasets and a smaller evaluator than the paper scale: 6m50s of CPU,
+i.e. minutes on two idle cores; 41 minutes wall at load average 20–26);
+paper: all 12 synthetic multiplexes, Arabidopsis and Xenopus, evaluator
+10,000 runs, both MIM-Reasoner rows (hours).`
 
 // MIMSynthetic names one synthetic multiplex of mim-table1.
 type MIMSynthetic struct {
