@@ -2,6 +2,7 @@ package mim_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -22,7 +23,18 @@ func TestReasonerAblation(t *testing.T) {
 		t.Skip("set SPREAD_MIM_ABLATION=1 (or a row name) to run the MIM-Reasoner ablation")
 	}
 	sizes, _ := graphs.Table2Sizes(3)
-	mx, err := graphs.ERMultiplex(sizes, 0.3, 10, 1)
+	gen, err := graphs.ERMultiplex(sizes, 0.3, 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Through the file, as spread mim gen + spread mim see it: the reader
+	// takes each undirected edge of the file as one arc (ReadOptions{}),
+	// so this multiplex has half the generator's arcs (docs/RESULTS.md).
+	path := filepath.Join(t.TempDir(), "er3.edges")
+	if err := graphs.WriteMultiplexFile(path, gen); err != nil {
+		t.Fatal(err)
+	}
+	mx, _, err := graphs.ReadMultiplexFile(path, graphs.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
