@@ -14,7 +14,9 @@ import (
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/internal/report"
 	"github.com/spread-dev/spread/models/multiplex"
+	"github.com/spread-dev/spread/solvers/deepim"
 	"github.com/spread-dev/spread/solvers/mim"
+	"github.com/spread-dev/spread/solvers/touplegdd"
 	"github.com/spread-dev/spread/train/ppo"
 )
 
@@ -31,7 +33,9 @@ quiescence. Methods (a registry, internal/experiments.MIMMethods): isf
 mim-reasoner (this project's tuned MIM-Reasoner: see MIMReasonerConfig and
 docs/RESULTS.md) and mim-reasoner-paper (the paper's rules: GAT top-40
 candidates, Phase 1 greedy on each layer alone, reward eq. 5 on the layer's
-own cascade). Every method selects with mc = 100 Monte-Carlo runs and its
+own cascade), deepim and touplegdd (the learned baselines, solvers/deepim
+and solvers/touplegdd, on the coupled union graph; paper scale only by
+default). Every method selects with mc = 100 Monte-Carlo runs and its
 own seed; then ONE evaluator per dataset (EvalRuns runs, its own seed)
 scores every method's seeds. Columns: metric spread (mean ± standard error
 of that evaluator), rt_seconds (running time of isf/ksn, training time of a
@@ -108,6 +112,11 @@ type MIMTable1Config struct {
 	// Reasoner and Paper configure mim-reasoner and mim-reasoner-paper.
 	Reasoner MIMReasonerConfig `json:"reasoner"`
 	Paper    MIMReasonerConfig `json:"paper"`
+	// DeepIMSamples and DeepIMEpochs size DeepIM's training and
+	// ToupleGDDEpisodes ToupleGDD's; zero means the packages' defaults.
+	DeepIMSamples     int `json:"deepim_samples"`
+	DeepIMEpochs      int `json:"deepim_epochs"`
+	ToupleGDDEpisodes int `json:"touplegdd_episodes"`
 }
 
 // DefaultMIMTable1 returns the configuration of scale s.
@@ -124,7 +133,7 @@ func DefaultMIMTable1(s Scale) MIMTable1Config {
 		}
 		c.Real = []string{"arabidopsis", "xenopus"}
 		c.EvalRuns = 10000
-		c.Methods = []string{"isf", "ksn", "mim-reasoner", "mim-reasoner-paper"}
+		c.Methods = []string{"isf", "ksn", "mim-reasoner", "mim-reasoner-paper", "deepim", "touplegdd"}
 	}
 	return c
 }
@@ -174,7 +183,57 @@ func MIMMethods() []MIMMethod {
 		{"mim-reasoner-paper", func(ctx context.Context, in *MIMInstance) (*MIMRun, error) {
 			return runReasoner(in, in.Config.Paper)
 		}},
+		{"deepim", runDeepIM},
+		{"touplegdd", runToupleGDD},
 	}
+}
+
+// runDeepIM trains DeepIM (solvers/deepim, its defaults) for the budget
+// and times its latent-space selection.
+func runDeepIM(ctx context.Context, in *MIMInstance) (*MIMRun, error) {
+	cfg := deepim.Default()
+	cfg.Budget, cfg.Seed, cfg.Workers = in.K, in.Seed, in.Workers
+	if in.Config.DeepIMSamples > 0 {
+		cfg.Samples = in.Config.DeepIMSamples
+	}
+	if in.Config.DeepIMEpochs > 0 {
+		cfg.Epochs = in.Config.DeepIMEpochs
+	}
+	t0 := time.Now()
+	m, _, err := deepim.Train(ctx, in.Model, cfg)
+	if err != nil {
+		return nil, err
+	}
+	run := &MIMRun{Train: time.Since(t0), Learned: true}
+	t1 := time.Now()
+	if run.Seeds, err = m.Select(in.K); err != nil {
+		return nil, err
+	}
+	run.Infer = time.Since(t1)
+	return run, nil
+}
+
+// runToupleGDD trains ToupleGDD (solvers/touplegdd, its defaults, the
+// instance's Monte-Carlo runs as the reward oracle) and times its k
+// Q-network picks.
+func runToupleGDD(ctx context.Context, in *MIMInstance) (*MIMRun, error) {
+	cfg := touplegdd.DefaultConfig(in.K)
+	cfg.Seed, cfg.Runs, cfg.Workers = in.Seed, in.Runs, in.Workers
+	if in.Config.ToupleGDDEpisodes > 0 {
+		cfg.Episodes = in.Config.ToupleGDDEpisodes
+	}
+	t0 := time.Now()
+	a, _, err := touplegdd.Train(ctx, in.Model, cfg)
+	if err != nil {
+		return nil, err
+	}
+	run := &MIMRun{Train: time.Since(t0), Learned: true}
+	t1 := time.Now()
+	if run.Seeds, err = a.Select(in.K); err != nil {
+		return nil, err
+	}
+	run.Infer = time.Since(t1)
+	return run, nil
 }
 
 func combinatorial(meth mim.Method) func(context.Context, *MIMInstance) (*MIMRun, error) {

