@@ -24,10 +24,12 @@ import (
 // without leading zeros they are sorted numerically. opt's BuildOptions
 // apply to every layer, and the returned BuildStats add up all layers.
 //
-// Two comment forms are read as data: "#@nodes a b ..." creates nodes (as
-// in ReadSNAP) and "#@layers x y ..." creates layers in the order listed,
-// which then disables the numeric sort; WriteMultiplex emits both, so empty
-// layers and the node order survive a round trip. It returns a *ParseError
+// Three comment forms are read as data: "#@nodes a b ..." creates nodes (as
+// in ReadSNAP), "#@layers x y ..." creates layers in the order listed,
+// which then disables the numeric sort, and "#@undirected" makes every
+// layer undirected (as if opt.Undirected were set); WriteMultiplex emits
+// them, so empty layers, the node order and undirected layers survive a
+// round trip. It returns a *ParseError
 // naming name and the line for malformed input; name is used in error
 // messages.
 func ReadMultiplex(r io.Reader, name string, opt ReadOptions) (*Multiplex, BuildStats, error) {
@@ -46,13 +48,14 @@ func ReadMultiplexFile(path string, opt ReadOptions) (*Multiplex, BuildStats, er
 }
 
 type multiplexReader struct {
-	nodes     *interner
-	layers    []string
-	layerIdx  map[string]int
-	declared  bool // layer order fixed by a #@layers directive or a layers file
-	edges     []*edgeList
-	ncols     int
-	ncolsLine int
+	nodes      *interner
+	layers     []string
+	layerIdx   map[string]int
+	declared   bool // layer order fixed by a #@layers directive or a layers file
+	undirected bool // a #@undirected directive: every layer is undirected
+	edges      []*edgeList
+	ncols      int
+	ncolsLine  int
 }
 
 func newMultiplexReader(opt ReadOptions) *multiplexReader {
@@ -80,6 +83,8 @@ func (mr *multiplexReader) read(r io.Reader, name string) error {
 		} else if args, ok := directive(rest, "layers"); ok {
 			mr.declared = true
 			eachField(args, func(tok []byte) { mr.layer(tok) })
+		} else if _, ok := directive(rest, "undirected"); ok {
+			mr.undirected = true
 		}
 	}
 	for {
@@ -134,6 +139,9 @@ func (mr *multiplexReader) build(file string, ids []string, index map[string]int
 				return x - y
 			})
 		}
+	}
+	if mr.undirected {
+		opt.Undirected = true
 	}
 	var total BuildStats
 	names := make([]string, len(order))
@@ -318,6 +326,9 @@ func WriteMultiplex(w io.Writer, m *Multiplex) error {
 		bw.WriteString(" " + s)
 	}
 	bw.WriteString("\n")
+	if len(m.Layers) > 0 && m.Layers[0].Undirected() {
+		bw.WriteString("#@undirected\n")
+	}
 	if len(m.Layers) > 0 {
 		ord := newNaturalOrder(m.N())
 		for _, g := range m.Layers {

@@ -135,7 +135,8 @@ func TestMultiplexRoundTrip(t *testing.T) {
 		if err := WriteMultiplex(&buf, m); err != nil {
 			t.Fatal(err)
 		}
-		h, _, err := ReadMultiplex(&buf, "rt", ReadOptions{BuildOptions: BuildOptions{Undirected: undirected}})
+		// No options: the file itself says whether its layers are undirected.
+		h, _, err := ReadMultiplex(&buf, "rt", ReadOptions{})
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
@@ -143,6 +144,9 @@ func TestMultiplexRoundTrip(t *testing.T) {
 			t.Fatalf("names %v, want %v", h.Names, m.Names)
 		}
 		for l := range m.Layers {
+			if h.Layers[l].Undirected() != undirected {
+				t.Fatalf("trial %d layer %d: undirected %v, want %v", trial, l, h.Layers[l].Undirected(), undirected)
+			}
 			sameGraph(t, m.Layers[l], h.Layers[l])
 		}
 	}

@@ -18,12 +18,13 @@ import (
 var experimentCmd = &command{
 	name:      "experiment",
 	usageLine: "spread experiment <name> [-out DIR] [-scale quick|paper] [-config FILE] [-seed S] [-workers W] [-method pqn|spg|paper|adam] [-data DIR]",
-	short:     "reproduce the SLICER paper's experiments (Figs. 1–6) and the NMF paper's (nmf-fig2, nmf-table1, nmf-fig6)",
+	short:     "reproduce the SLICER paper's experiments (Figs. 1–6), the NMF paper's (nmf-fig2, nmf-table1, nmf-fig6) and MIM-Reasoner's Table 1 (mim-table1)",
 	long: `spread experiment reruns the experiments of Wilinski & Lokhov, "Prediction-Centric
 Learning of Independent Cascade Dynamics from Partial Observations" (ICML 2021),
 fig1a … real, and of He, Zha & Ye, "Influence Estimation and Maximization via
 Neural Mean-Field Dynamics" (arXiv:2106.02608), nmf-fig2, nmf-table1 and
-nmf-fig6, and writes, into -out (default ./spread-experiments/<name>/):
+nmf-fig6, and MIM-Reasoner's Table 1 (mim-table1: multiplex influence
+maximisation, Do et al., AISTATS 2024), and writes, into -out (default ./spread-experiments/<name>/):
 
 	<name>.csv          one row per point: series, method, graph, n, params,
 	                    t (resolved slots), t_code (= t+1, the paper's T), hidden,

@@ -101,3 +101,19 @@ func TestExperimentNMF(t *testing.T) {
 		t.Errorf("-method on an NMF experiment: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestExperimentMIMTable1Flags checks that mim-table1 is registered and
+// rejects a bad scale and a bad -data before computing anything (the
+// protocol itself is tested on a tiny instance in internal/experiments).
+func TestExperimentMIMTable1Flags(t *testing.T) {
+	h := newCLIHarness(t)
+	if code, _, _ := h.run("experiment", "mim-table1", "-scale", "huge"); code == 0 {
+		t.Error("-scale huge accepted")
+	}
+	if code, _, stderr := h.run("experiment", "mim-table1", "-data", h.path("nosuch")); code != 2 || !strings.Contains(stderr, "-data") {
+		t.Errorf("-data nosuch: exit %d, stderr %q", code, stderr)
+	}
+	if _, stdout, _ := h.run("experiment", "help", "mim-table1"); !strings.Contains(stdout, "evaluator") {
+		t.Errorf("help does not describe the shared evaluator:\n%s", stdout)
+	}
+}

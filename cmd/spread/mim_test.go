@@ -138,3 +138,31 @@ func TestMIMTrainPolicy(t *testing.T) {
 		t.Errorf("-policy with ksn: exit %d, stderr %q", code, firstLine(stderr))
 	}
 }
+
+// TestMIMRuleTuned: -rule tuned trains, stores its rule and allocation,
+// and inference with the policy file reuses both (same seeds as
+// training); a conflicting or unknown -rule is a usage error.
+func TestMIMRuleTuned(t *testing.T) {
+	h, mux := mimFixture(t)
+	ckpt := h.path("tuned.ckpt")
+	h.must("mim", "train", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-rule", "tuned", "-mc", "20", "-seed", "3", "-o", ckpt)
+	if s := string(h.read(ckpt)); !strings.Contains(s, `"rule":"tuned"`) || !strings.Contains(s, `"plan":{`) {
+		t.Errorf("policy file lacks the rule or the plan")
+	}
+	a, b := h.path("a.txt"), h.path("b.txt")
+	h.must("mim", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-method", "reasoner", "-rule", "tuned", "-mc", "20", "-seed", "3", "-o", a)
+	_, stderr := h.must("mim", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-method", "reasoner", "-policy", ckpt, "-mc", "20", "-seed", "3", "-o", b)
+	if sa, sb := string(h.read(a)), string(h.read(b)); sa != sb || sa == "" {
+		t.Errorf("trained seeds %q, inference %q", sa, sb)
+	}
+	if !strings.Contains(stderr, ", 1 oracle calls") || !strings.Contains(stderr, "phase 2 layer") {
+		t.Errorf("inference did not reuse the allocation (one oracle call: the final estimate): %q", stderr)
+	}
+	code, _, stderr := h.run("mim", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-method", "reasoner", "-policy", ckpt, "-rule", "paper", "-o", h.path("c.txt"))
+	if code != 2 || !strings.Contains(stderr, "-rule") {
+		t.Errorf("conflicting -rule: exit %d, stderr %q", code, firstLine(stderr))
+	}
+	if code, _, _ := h.run("mim", "train", "-multiplex", mux, "-models", "ic,ic", "-k", "2", "-rule", "best", "-o", h.path("d.ckpt")); code != 2 {
+		t.Errorf("-rule best: exit %d, want 2", code)
+	}
+}

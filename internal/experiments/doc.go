@@ -40,6 +40,10 @@
 //	                    iteration 100 / M=10⁶, 2 α*, 1000 iterations, decay from 400.
 //	real   Fig. 4       as-22july06 (and web-sk-2005 at paper scale), α*=max(k_i,k_j)^(−1/2),
 //	                    p̄=10/N, T=3, ξ=0 and 25%, adam from α=0.1; error vs M 10³..10⁶.
+//	mim-table1  MIM-Reasoner   multiplex influence maximisation (Do et al., AISTATS 2024, Table 1
+//	            Table 1        and Fig. 3): ISF, KSN, MIM-Reasoner (a method registry, MIMMethods)
+//	                           on synthetic ER multiplexes and Arabidopsis/Xenopus, budget 30,
+//	                           every seed set scored by one Monte-Carlo evaluator per dataset.
 //
 // The NMF experiments reproduce He, Zha & Ye, "Influence Estimation and
 // Maximization via Neural Mean-Field Dynamics" (arXiv:2106.02608, the

@@ -25,6 +25,7 @@ func ExampleList() {
 	// nmf-fig2
 	// nmf-table1
 	// nmf-fig6
+	// mim-table1
 }
 
 // A small Fig. 1a: on the 3-regular tree with N = 20 nodes and horizon T = 4

@@ -234,6 +234,7 @@ func List() []Experiment {
 		experiment("nmf-fig2", "NMF paper Fig. 2: influence estimation MAE vs t (NMF, mean-field, ConTinEst, InfluLearner)", nmfFig2Long, NMFFig2, DefaultNMFFig2),
 		experiment("nmf-table1", "NMF paper Table 1: network inference Prc/Rcl/Acc/Cor (NMF vs NetRate)", nmfTable1Long, NMFTable1, DefaultNMFTable1),
 		experiment("nmf-fig6", "NMF paper Fig. 6: influence maximisation vs k (NMF-InfMax, CELF, IMM, InfluMax)", nmfFig6Long, NMFFig6, DefaultNMFFig6),
+		experiment("mim-table1", "multiplex IM: ISF, KSN, MIM-Reasoner on synthetic and real multiplexes (MIM-Reasoner Table 1)", mimTable1Long, MIMTable1, DefaultMIMTable1),
 	}
 }
 

@@ -221,6 +221,13 @@ func (LayerNodes) Candidates(m *multiplex.Model, layer int) ([]int, error) {
 type Phase1 struct {
 	// Profit is ProfitLayer (default) or ProfitMultiplex.
 	Profit Profit
+	// Greedy is what 𝒜 maximises on layer i: ProfitLayer (default, σ_i
+	// on layer i alone, the paper's §4.1) or ProfitMultiplex (σ, the
+	// whole multiplex's spread, seeds restricted to the layer's
+	// candidates: the released code's 𝒜). With both Greedy and Profit
+	// ProfitMultiplex the profits are the greedy's cumulative gains,
+	// σ(S_ij) with no extra oracle call.
+	Greedy Profit
 	// Candidates restricts each layer's greedy; nil means LayerNodes.
 	Candidates CandidateFinder
 }
@@ -236,7 +243,7 @@ func (ph Phase1) Plan(p *Problem, s *Settings) (*Plan, int, error) {
 	plan := &Plan{Greedy: make([][]int, k), Profits: make([][]float64, k)}
 	classes := make([][]mckp.Item, k)
 	var sigma im.Oracle
-	if ph.Profit == ProfitMultiplex {
+	if ph.Profit == ProfitMultiplex || ph.Greedy == ProfitMultiplex {
 		sigma = s.oracle(p.Model)
 	}
 	for i := 0; i < k; i++ {
@@ -250,8 +257,12 @@ func (ph Phase1) Plan(p *Problem, s *Settings) (*Plan, int, error) {
 			plan.Profits[i] = []float64{0}
 			continue
 		}
-		sub := multiplex.MustMC(p.Model.Sub(i), s.Runs, s.Seed, s.Workers)
-		r, err := im.Maximize(&im.Problem{Oracle: sub, N: p.Model.NumNodes(), K: l, Candidates: cand},
+		layer := multiplex.MustMC(p.Model.Sub(i), s.Runs, s.Seed, s.Workers)
+		obj, other := im.Oracle(layer), sigma // 𝒜's objective, the other profit
+		if ph.Greedy == ProfitMultiplex {
+			obj, other = sigma, layer
+		}
+		r, err := im.Maximize(&im.Problem{Oracle: obj, N: p.Model.NumNodes(), K: l, Candidates: cand},
 			&im.Settings{Recorder: rename(s.Recorder, fmt.Sprintf("layer %d", i))}, im.CELF{})
 		if err != nil {
 			return nil, calls, fmt.Errorf("mim: layer %d: %w", i, err)
@@ -262,8 +273,8 @@ func (ph Phase1) Plan(p *Problem, s *Settings) (*Plan, int, error) {
 		classes[i] = make([]mckp.Item, l+1)
 		acc := 0.0
 		for j := 1; j <= l; j++ {
-			if sigma != nil {
-				prof[j], _ = sigma.Spread(r.Seeds[:j])
+			if ph.Profit != ph.Greedy {
+				prof[j], _ = other.Spread(r.Seeds[:j])
 				calls++
 			} else {
 				acc += r.Gains[j-1]
@@ -339,21 +350,34 @@ type Reasoner struct {
 	// LayerProfit selects ProfitLayer instead of the default
 	// ProfitMultiplex for Phase 1.
 	LayerProfit bool
+	// Greedy is Phase 1's 𝒜 objective (Phase1.Greedy): ProfitLayer (the
+	// default, σ_i) or ProfitMultiplex (σ over the layer's candidates).
+	Greedy Profit
 	// Phase2 refines the plan; nil returns Phase 1's seeds.
 	Phase2 Phase2
+	// Plan, if not nil, is the allocation of an earlier run on the same
+	// problem (Result.Plan of training): Phase 1 is skipped and Phase 2
+	// starts from it (inference).
+	Plan *Plan
 }
 
 // Run implements Method.
 func (m Reasoner) Run(p *Problem, s *Settings) (*Result, error) {
-	ph := Phase1{Profit: ProfitMultiplex, Candidates: m.Candidates}
+	ph := Phase1{Profit: ProfitMultiplex, Greedy: m.Greedy, Candidates: m.Candidates}
 	if m.LayerProfit {
 		ph.Profit = ProfitLayer
 	}
-	plan, calls, err := ph.Plan(p, s)
-	if err != nil {
-		return nil, err
+	plan, calls := m.Plan, 0
+	if plan == nil {
+		var err error
+		if plan, calls, err = ph.Plan(p, s); err != nil {
+			return nil, err
+		}
+	} else if len(plan.Table) != p.Model.NumLayers() {
+		return nil, fmt.Errorf("mim: Reasoner.Plan has %d layers, the multiplex %d", len(plan.Table), p.Model.NumLayers())
 	}
 	seeds := plan.Seeds()
+	var err error
 	if m.Phase2 != nil {
 		if seeds, err = m.Phase2.Refine(p, s, plan); err != nil {
 			return nil, fmt.Errorf("mim: phase 2: %w", err)
@@ -363,4 +387,58 @@ func (m Reasoner) Run(p *Problem, s *Settings) (*Result, error) {
 		}
 	}
 	return finish(p, s, plan, seeds, calls)
+}
+
+// MultiplexDegree is a CandidateFinder: the nodes with an edge in the
+// layer, ranked by their out-degree summed over all layers (ties by
+// index), the first C kept (0: all). A node present in several layers
+// seeds all of them at once (overlapping activation), which a layer's
+// own ranking cannot see.
+type MultiplexDegree struct {
+	C int
+}
+
+// Candidates implements CandidateFinder.
+func (f MultiplexDegree) Candidates(m *multiplex.Model, layer int) ([]int, error) {
+	c, _ := LayerNodes{}.Candidates(m, layer)
+	deg := make([]int, m.NumNodes())
+	for i := range m.NumLayers() {
+		g := m.Layer(i)
+		for _, v := range c {
+			deg[v] += g.OutDegree(v)
+		}
+	}
+	slices.SortStableFunc(c, func(a, b int) int { return deg[b] - deg[a] })
+	if f.C > 0 && len(c) > f.C {
+		c = c[:f.C]
+	}
+	return c, nil
+}
+
+// Merge is a CandidateFinder interleaving its finders' lists (first of
+// each, then second of each, …), each node once.
+type Merge []CandidateFinder
+
+// Candidates implements CandidateFinder.
+func (fs Merge) Candidates(m *multiplex.Model, layer int) ([]int, error) {
+	lists := make([][]int, len(fs))
+	longest := 0
+	for i, f := range fs {
+		c, err := f.Candidates(m, layer)
+		if err != nil {
+			return nil, err
+		}
+		lists[i], longest = c, max(longest, len(c))
+	}
+	seen := make([]bool, m.NumNodes())
+	var out []int
+	for j := range longest {
+		for _, c := range lists {
+			if j < len(c) && !seen[c[j]] {
+				seen[c[j]] = true
+				out = append(out, c[j])
+			}
+		}
+	}
+	return out, nil
 }

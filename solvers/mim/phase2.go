@@ -10,6 +10,7 @@ import (
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/diffusion"
 	"github.com/spread-dev/spread/models/multiplex"
+	"github.com/spread-dev/spread/solvers/im"
 	"github.com/spread-dev/spread/solvers/pgm"
 	"github.com/spread-dev/spread/train/ppo"
 )
@@ -37,6 +38,49 @@ func SmallPPO() ppo.Config {
 	return c
 }
 
+// Reward selects ℳ, the evaluation whose increments are Phase 2's
+// rewards (eq. 6).
+type Reward int
+
+const (
+	// RewardLayer is eq. 5 as RL documents it: T_r is the cascade of
+	// S_{i,t} in layer i alone, each node discounted by 1 − W_r(u) from
+	// the earlier layers' PGMs. The paper's rule and the default.
+	RewardLayer Reward = iota
+	// RewardMultiplex is eq. 5 with T_r the cascade of S_{i,t} in the
+	// whole multiplex (activation through the other layers counted),
+	// discounted by the same PGM scores.
+	RewardMultiplex
+	// RewardMarginal replaces the PGMs' estimate of what the earlier
+	// layers already activate by the exact count in the same worlds:
+	// ℳ(S) = mean_r |R_r(S_prev ∪ S)| − |R_r(S_prev)| in the multiplex,
+	// S_prev the seeds of the layers visited before. Not in the paper.
+	RewardMarginal
+)
+
+// String returns the reward's name as ParseReward accepts it.
+func (r Reward) String() string {
+	switch r {
+	case RewardLayer:
+		return "layer"
+	case RewardMultiplex:
+		return "multiplex"
+	case RewardMarginal:
+		return "marginal"
+	}
+	return "Reward(" + strconv.Itoa(int(r)) + ")"
+}
+
+// ParseReward returns the Reward named s: layer, multiplex or marginal.
+func ParseReward(s string) (Reward, error) {
+	for _, r := range []Reward{RewardLayer, RewardMultiplex, RewardMarginal} {
+		if s == r.String() {
+			return r, nil
+		}
+	}
+	return 0, fmt.Errorf("mim: unknown reward %q (want layer, multiplex or marginal)", s)
+}
+
 // LayerPolicy is the trained policy parameters of one layer (ppo.Policy's
 // Theta layout for NumFeatures features and the RL's PPO.Hidden).
 type LayerPolicy struct {
@@ -53,8 +97,12 @@ type LayerReport struct {
 	// 1's S_ij (nodes already seeded by earlier layers removed).
 	M, MPhase1 float64
 	// Policy reports whether the policy's rollout was kept (false: Phase
-	// 1's seeds scored higher under ℳ and were kept).
+	// 1's seeds, or the greedy's, scored higher under ℳ and were kept).
 	Policy bool
+	// Source names the seeds kept: "policy", "phase 1" or "greedy".
+	Source string
+	// MGreedy is ℳ of the greedy on ℳ (RL.Greedy; 0 without it).
+	MGreedy float64
 	// Returns are the PPO training returns per update (nil at inference).
 	Returns []float64
 }
@@ -86,6 +134,13 @@ type LayerReport struct {
 //     has no warm start); the greedy rollout gives S_i. The final S_i is
 //     the better under ℳ of that rollout and Phase 1's S_ij, so the
 //     policy can only improve Phase 1 (the paper's "improve S_ij").
+//   - Reward (default RewardLayer, the rule above) may instead count T_r
+//     in the whole multiplex (RewardMultiplex) or use the exact gain over
+//     the earlier layers' seeds (RewardMarginal). With Greedy, a lazy
+//     greedy (CELF, solvers/im) on ℳ over the same actions is a third
+//     contestant: the final S_i is the best under ℳ of the rollout, Phase
+//     1's S_ij and the greedy's set (the paper's policy is meant to act
+//     greedily on the reward, Lemma 1; this guards a short training).
 //   - Then the status dataset 𝒟 (m rows: the whole multiplex's cascade
 //     from S_i in independent worlds, so cross-layer activation is
 //     recorded) gives layer i's PGM φ_i (pgm.Learn with Xi, Alpha) over
@@ -112,6 +167,15 @@ type RL struct {
 	Candidates CandidateFinder
 	// Policies, if not nil, are trained policies to reuse (inference).
 	Policies []LayerPolicy
+	// Reward selects ℳ (default RewardLayer, the paper's eq. 5).
+	Reward Reward
+	// Greedy adds a lazy greedy on ℳ as a fallback (see above).
+	Greedy bool
+	// JudgeWorlds, if larger than Status, is the number of worlds of the
+	// ℳ that runs the greedy and picks the best of the three sets (the
+	// first Status worlds are the training's); PPO still trains on
+	// Status worlds.
+	JudgeWorlds int
 
 	// Trained receives the policies used, in visiting order, and Report
 	// one LayerReport per visited layer, after Refine.
@@ -178,7 +242,7 @@ func (r *RL) Refine(p *Problem, s *Settings, plan *Plan) ([]int, error) {
 				cand = append(cand, v)
 			}
 		}
-		env := newLayerEnv(p.Model, a.Layer, cand, used, prev, m, s.Seed)
+		env := newLayerEnv(p.Model, a.Layer, cand, used, prev, m, s.Seed, r.Reward, out)
 		budget := min(a.Budget, env.free())
 		rep := LayerReport{Layer: a.Layer, Budget: budget, Candidates: len(cand)}
 		if budget == 0 {
@@ -208,16 +272,32 @@ func (r *RL) Refine(p *Problem, s *Settings, plan *Plan) ([]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", a.Layer, err)
 		}
+		judge := env
+		if r.JudgeWorlds > m {
+			judge = newLayerEnv(p.Model, a.Layer, cand, used, prev, r.JudgeWorlds, s.Seed, r.Reward, out)
+			judge.budget = budget
+			mv = judge.eval(seeds).m
+		}
 		var base []int
 		for _, v := range a.Seeds {
 			if !used[v] && len(base) < budget {
 				base = append(base, v)
 			}
 		}
-		rep.MPhase1 = env.eval(base).m
-		rep.Policy = mv >= rep.MPhase1
+		rep.MPhase1 = judge.eval(base).m
+		rep.Policy, rep.Source = mv >= rep.MPhase1, "policy"
 		if !rep.Policy {
-			seeds, mv = base, rep.MPhase1
+			seeds, mv, rep.Source = base, rep.MPhase1, "phase 1"
+		}
+		if r.Greedy {
+			gs, err := judge.greedy(budget)
+			if err != nil {
+				return nil, fmt.Errorf("layer %d greedy: %w", a.Layer, err)
+			}
+			rep.MGreedy = judge.eval(gs).m
+			if rep.MGreedy > mv {
+				seeds, mv, rep.Source, rep.Policy = gs, rep.MGreedy, "greedy", false
+			}
 		}
 		rep.Seeds, rep.M = seeds, mv
 		r.Report = append(r.Report, rep)
@@ -284,7 +364,11 @@ func learnLayer(sim *multiplex.Simulator, n int, seeds []int, m int, seed uint64
 
 // layerEnv is the ppo.Env of one layer.
 type layerEnv struct {
-	sim    *multiplex.Simulator // layer i alone
+	sim    *multiplex.Simulator // layer i alone, or the multiplex
+	reward Reward
+	ctx    []int     // S_prev (RewardMarginal)
+	base   []float64 // |R_r(S_prev)| per world (RewardMarginal)
+	sbuf   []int
 	g      *graphs.Graph
 	cand   []int
 	banned []bool // per action: seeded by an earlier layer
@@ -314,17 +398,31 @@ type stateInfo struct {
 	act, wbar, na, nwb []float64 // per action
 }
 
-func newLayerEnv(mod *multiplex.Model, layer int, cand []int, used []bool, prev []*layerPGM, m int, seed uint64) *layerEnv {
+func newLayerEnv(mod *multiplex.Model, layer int, cand []int, used []bool, prev []*layerPGM, m int, seed uint64, reward Reward, prevSeeds []int) *layerEnv {
 	n := mod.NumNodes()
 	g := mod.Layer(layer)
 	A := len(cand)
-	e := &layerEnv{sim: mod.Sub(layer).NewSimulator(), g: g, cand: cand, banned: make([]bool, A), prev: prev,
+	sim := mod.Sub(layer).NewSimulator()
+	if reward != RewardLayer {
+		sim = mod.NewSimulator()
+	}
+	e := &layerEnv{sim: sim, reward: reward, g: g, cand: cand, banned: make([]bool, A), prev: prev,
 		deg: make([]float64, A), nbrDeg: make([]float64, A), cache: map[string]*stateInfo{},
 		actSum: make([]float64, n), wSum: make([]float64, n), wNode: make([]float64, n),
 		in: make([]bool, A), obs: make([]float64, A*NumFeatures), mask: make([]bool, A)}
 	st := diffusion.NewStream(seed, streamReward+uint64(layer)<<8)
 	for r := range m {
 		e.worlds = append(e.worlds, st.World(uint64(r)))
+	}
+	if reward == RewardMarginal {
+		e.ctx = slices.Clone(prevSeeds)
+		e.base = make([]float64, m)
+		for r, w := range e.worlds {
+			if len(e.ctx) > 0 {
+				e.buf = e.sim.Reach(e.buf[:0], w, e.ctx)
+				e.base[r] = float64(len(e.buf))
+			}
+		}
 	}
 	maxd := 1
 	for _, v := range cand {
@@ -372,8 +470,9 @@ func (e *layerEnv) eval(seeds []int) *stateInfo {
 	si := &stateInfo{act: make([]float64, A), wbar: make([]float64, A), na: make([]float64, A), nwb: make([]float64, A)}
 	total := 0.0
 	e.touched = e.touched[:0]
-	for _, w := range e.worlds {
-		e.buf = e.sim.Reach(e.buf[:0], w, seeds)
+	for r, w := range e.worlds {
+		e.sbuf = append(append(e.sbuf[:0], e.ctx...), seeds...)
+		e.buf = e.sim.Reach(e.buf[:0], w, e.sbuf)
 		for _, v := range e.buf {
 			e.actSum[v]++
 		}
@@ -396,9 +495,13 @@ func (e *layerEnv) eval(seeds []int) *stateInfo {
 				}
 			}
 		}
-		// ℳ_r = Σ_{u ∈ T_r} 1 − W_r(u)
-		for _, v := range e.buf {
-			total += 1 - e.wNode[v]
+		// ℳ_r = Σ_{u ∈ T_r} 1 − W_r(u), or the exact gain over S_prev.
+		if e.reward == RewardMarginal {
+			total += float64(len(e.buf)) - e.base[r]
+		} else {
+			for _, v := range e.buf {
+				total += 1 - e.wNode[v]
+			}
 		}
 		for _, u := range wl {
 			if e.wSum[u] == 0 {
@@ -485,6 +588,27 @@ func (e *layerEnv) Step(a int) ([]float64, []bool, float64, bool, error) {
 	done := len(e.chosen) == e.budget || !slices.Contains(e.mask, true)
 	return e.obs, e.mask, r, done, nil
 }
+
+// greedy returns a lazy greedy (CELF) on ℳ with the given budget over
+// the allowed actions.
+func (e *layerEnv) greedy(budget int) ([]int, error) {
+	var cand []int
+	for a, v := range e.cand {
+		if !e.banned[a] {
+			cand = append(cand, v)
+		}
+	}
+	r, err := im.Maximize(&im.Problem{Oracle: envOracle{e}, N: len(e.actSum), K: min(budget, len(cand)), Candidates: cand}, nil, im.CELF{})
+	if err != nil {
+		return nil, err
+	}
+	return r.Seeds, nil
+}
+
+// envOracle is ℳ as an im.Oracle (no standard error).
+type envOracle struct{ e *layerEnv }
+
+func (o envOracle) Spread(seeds []int) (float64, float64) { return o.e.eval(seeds).m, 0 }
 
 // rollout plays one greedy episode of pol and returns the seeds and ℳ.
 func (e *layerEnv) rollout(pol *ppo.Policy) ([]int, float64, error) {

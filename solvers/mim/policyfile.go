@@ -21,6 +21,14 @@ type PolicyFile struct {
 	// finder's parameters (empty: candidates by degree).
 	Candidates int       `json:"candidates"`
 	GAT        []float64 `json:"gat,omitempty"`
+	// Rule names the rule set trained ("paper" when empty; "tuned": see
+	// the package documentation's variants) and Plan is the trained
+	// allocation 𝒰 that inference reuses (absent in older files: Phase 1
+	// runs again).
+	Rule string `json:"rule,omitempty"`
+	Plan *Plan  `json:"plan,omitempty"`
+	// K is the budget the policy was trained with (Plan's budget).
+	K int `json:"k,omitempty"`
 }
 
 // SavePolicy writes f atomically to path (Format and Features are set).
