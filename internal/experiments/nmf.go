@@ -255,11 +255,30 @@ func (m *trainedNMF) network() (*graphs.Graph, error) {
 	return g, err
 }
 
+// meanFieldRates returns the constant hazard rate per edge that the
+// mean-field baseline gives NMF's field: the rate α of Exponential and
+// Rayleigh delays (Rayleigh's hazard is ατ, so α is an approximation there)
+// and 1/λ for Weibull delays, whose first parameter is the scale λ, not a
+// rate (shape k = 1 is the exponential with rate 1/λ; for every k the
+// constant rate 1/λ and the Weibull hazard accumulate to 1 at τ = λ; λ =
+// +Inf, an edge that never transmits, gives rate 0).
+func meanFieldRates(d cic.Delay, p cic.Params) []float64 {
+	if d != cic.Weibull() {
+		return p.A
+	}
+	r := make([]float64, len(p.A))
+	for e, lam := range p.A {
+		r[e] = 1 / lam
+	}
+	return r
+}
+
 // meanFieldTheta returns the parameters of the mean-field ODE with the
 // true rates in NMF's dense layout (cfg without a support graph): A_ij =
 // the rate of edge i→j, ε switched off (output bias −10³, so ε = σ(−10³) =
-// 0 to double precision), h unused. For Rayleigh and Weibull delays the
-// rate is not a constant hazard, so this is a constant-rate approximation.
+// 0 to double precision), h unused. rates come from meanFieldRates: for
+// Rayleigh and Weibull delays the hazard is not constant, so this is a
+// constant-rate approximation.
 func meanFieldTheta(cfg mnmf.Config, g *graphs.Graph, rates []float64) ([]float64, error) {
 	cfg, err := cfg.Resolve()
 	if err != nil {

@@ -17,8 +17,8 @@ training cascades come from source sets of size 1..10 and the test source sets
 have Monte-Carlo ground truth x*(t) on t = 0..T. Methods: NMF trained on the
 cascades (train/nmf, survival loss, early stopping on the first test sets'
 MAE, which are then left out of the scores); the mean-field ODE with the true
-rates (NMF's field with ε ≡ 0, RK4; exact mean-field only for exponential
-delays); ConTinEst on the true network and rates (influence only, no per-node
+rates (NMF's field with ε ≡ 0, RK4; rate 1/λ for a Weibull scale λ; exact
+mean-field only for exponential delays); ConTinEst on the true network and rates (influence only, no per-node
 probabilities); InfluLearner learned from the same cascades with their source
 attribution, one model per t. Metrics at t = 1..T, mean ± standard error over
 the scored test sets: prob_mae = ‖x(t) − x*(t)‖₁/n and scaled_influence_mae =
@@ -162,7 +162,7 @@ func NMFFig2(ctx context.Context, cfg NMFFig2Config, opt Options) (*Output, erro
 				if err != nil {
 					return nil, fail(err)
 				}
-				theta, err := meanFieldTheta(mf, d.Graph, d.Params.A)
+				theta, err := meanFieldTheta(mf, d.Graph, meanFieldRates(delay, d.Params))
 				if err != nil {
 					return nil, fail(err)
 				}
