@@ -133,6 +133,67 @@ func TestNMFFig2WeibullMeanField(t *testing.T) {
 	}
 }
 
+// TestMeanFieldSteps: on a star of 10 leaves into node 0 with rate 1
+// (in-rate sum ρ = 10), T = 20 and 40 steps give h·ρ = 5, beyond RK4's
+// stability limit; the step count becomes the smallest multiple of 40 with
+// h·ρ ≤ 2 (120), and the ODE then matches its exact solution from source
+// set {1..10}: x₀(t) = 1 − e^{−10t}. With 40 steps RK4 locked x₀ at 0.
+func TestMeanFieldSteps(t *testing.T) {
+	src, dst := make([]int, 10), make([]int, 10)
+	rates := make([]float64, 10)
+	S := make([]int, 10)
+	for i := range src {
+		src[i], rates[i], S[i] = i+1, 1, i+1
+	}
+	g, _, err := graphs.FromEdges(11, src, dst, nil, graphs.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := meanFieldSteps(40, 20, g, rates); got != 120 {
+		t.Fatalf("steps %d, want 120", got)
+	}
+	if got := meanFieldSteps(40, 20, g, make([]float64, 10)); got != 40 {
+		t.Errorf("zero rates: steps %d, want 40", got)
+	}
+	cfg, err := mnmf.Config{N: 11, T: 20, Steps: meanFieldSteps(40, 20, g, rates), Method: ode.RK4}.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta, err := meanFieldTheta(cfg, g, rates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := nmfTrajectories(cfg, theta, [][]int{S}, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l := range 20 {
+		tt := float64(l + 1)
+		if got, want := x[0][l*11], 1-math.Exp(-10*tt); math.Abs(got-want) > 1e-3 {
+			t.Errorf("t=%g: x₀ = %v, want %v", tt, got, want)
+		}
+	}
+}
+
+// TestNMFFig2MeanFieldStable: mean_field_steps = 2 on [0, 4] (h = 2) is
+// far beyond RK4's stability limit for the tiny hier-exp case's in-rates;
+// the experiment must raise the step count, not report the blown-up
+// (clamped) trajectories. Its errors then stay within TestNMFFig2Tiny's
+// bound for the mean-field ODE.
+func TestNMFFig2MeanFieldStable(t *testing.T) {
+	cfg := NMFFig2Config{Cases: []NMFCase{{"hier", "exp", 16}}, Data: tinyNMFData(),
+		Methods: []string{NMFMethodMeanField}, Train: tinyNMFTrain(), MeanFieldSteps: 2}
+	out, err := NMFFig2(context.Background(), cfg, Options{Seed: 3, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range out.Points {
+		if p.Mean > 0.15 {
+			t.Errorf("%s %s t=%g: %v, want ≤ 0.15", p.Series, p.Metric, p.X, p.Mean)
+		}
+	}
+}
+
 func tinyNMFData() NMFData {
 	return NMFData{Degree: 4, SourceSets: 40, PerSet: 5, SetSizeMin: 1, SetSizeMax: 3, T: 4, TestSets: 6, TruthSamples: 400}
 }
