@@ -59,8 +59,10 @@
 //	                     set scored by Monte Carlo on the true network.
 //
 // Where the paper is silent or this package departs from it: the
-// mean-field baseline is NMF's field with ε ≡ 0 and A the true rates (a
-// constant-hazard approximation for Rayleigh and Weibull delays); NMF is
+// mean-field baseline is NMF's field with ε ≡ 0 and A the true rates (1/λ
+// for a Weibull scale λ; a constant-hazard approximation for Rayleigh and
+// Weibull delays), integrated by RK4 with enough steps to stay stable
+// (h·(largest in-rate sum) ≤ 2); NMF is
 // selected by validation MAE on the first Train.ValSets test sets, which are
 // then left out of every method's Fig. 2 scores; ConTinEst gives set
 // influence only, so it has no probability MAE; the quick scale is n = 64

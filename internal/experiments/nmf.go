@@ -255,11 +255,55 @@ func (m *trainedNMF) network() (*graphs.Graph, error) {
 	return g, err
 }
 
+// meanFieldRates returns the constant hazard rate per edge that the
+// mean-field baseline gives NMF's field: the rate α of Exponential and
+// Rayleigh delays (Rayleigh's hazard is ατ, so α is an approximation there)
+// and 1/λ for Weibull delays, whose first parameter is the scale λ, not a
+// rate (shape k = 1 is the exponential with rate 1/λ; for every k the
+// constant rate 1/λ and the Weibull hazard accumulate to 1 at τ = λ; λ =
+// +Inf, an edge that never transmits, gives rate 0).
+func meanFieldRates(d cic.Delay, p cic.Params) []float64 {
+	if d != cic.Weibull() {
+		return p.A
+	}
+	r := make([]float64, len(p.A))
+	for e, lam := range p.A {
+		r[e] = 1 / lam
+	}
+	return r
+}
+
+// meanFieldSteps returns the RK4 step count of the mean-field ODE on
+// [0, T] with rates (one per edge of g): the smallest multiple of steps
+// (≥ 1) whose step h = T/steps keeps h·ρ ≤ 2, ρ = max_j Σ_{i→j} α_ij the
+// largest total in-rate. ρ bounds the stiff part of the field's Jacobian
+// (the diagonal −(A x)_j of (1 − x)⊙(A x) near x_j = 1, and A's spectral
+// radius): beyond h·ρ ≈ 2.8 RK4 is unstable, and the clamp of x to [0, 1]
+// then locks such a node at 0 for good (at the paper's T = 20 with 40
+// steps, nodes with in-rates summing to more than about 5.6). A multiple of
+// steps keeps the integer times on the grid (no interpolation error there).
+func meanFieldSteps(steps int, T float64, g *graphs.Graph, rates []float64) int {
+	if steps < 1 || !(T > 0) {
+		return steps
+	}
+	in := make([]float64, g.N)
+	for e := range g.NumEdges() {
+		in[g.Dst[e]] += rates[e]
+	}
+	rho := 0.0
+	for _, r := range in {
+		rho = max(rho, r)
+	}
+	m := max(1, int(math.Ceil(T*rho/(2*float64(steps)))))
+	return m * steps
+}
+
 // meanFieldTheta returns the parameters of the mean-field ODE with the
 // true rates in NMF's dense layout (cfg without a support graph): A_ij =
 // the rate of edge i→j, ε switched off (output bias −10³, so ε = σ(−10³) =
-// 0 to double precision), h unused. For Rayleigh and Weibull delays the
-// rate is not a constant hazard, so this is a constant-rate approximation.
+// 0 to double precision), h unused. rates come from meanFieldRates: for
+// Rayleigh and Weibull delays the hazard is not constant, so this is a
+// constant-rate approximation.
 func meanFieldTheta(cfg mnmf.Config, g *graphs.Graph, rates []float64) ([]float64, error) {
 	cfg, err := cfg.Resolve()
 	if err != nil {

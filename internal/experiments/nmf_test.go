@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
+	"github.com/spread-dev/spread/models/cic"
 	mnmf "github.com/spread-dev/spread/models/nmf"
 	"github.com/spread-dev/spread/models/ode"
 )
@@ -69,6 +70,127 @@ func TestMeanFieldTheta(t *testing.T) {
 	}
 	if _, err := meanFieldTheta(cfg, g, []float64{a, a}); err == nil {
 		t.Error("two rates for one edge: no error")
+	}
+}
+
+// TestMeanFieldRatesWeibull: Weibull's first parameter is the scale λ, so
+// the mean-field rate of an edge is 1/λ; with shape k = 1 the delay is the
+// exponential with rate 1/λ and the ODE is exact, x₁(t) = 1 − e^{−t/λ}.
+// Exponential (and Rayleigh) rates pass through unchanged.
+func TestMeanFieldRatesWeibull(t *testing.T) {
+	const lam = 5.0
+	g, _, err := graphs.FromEdges(2, []int{0}, []int{1}, nil, graphs.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := mnmf.Config{N: 2, T: 3, Steps: 15, Method: ode.RK4}.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rates := meanFieldRates(cic.Weibull(), cic.Params{A: []float64{lam}, B: []float64{1}})
+	theta, err := meanFieldTheta(cfg, g, rates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := nmfTrajectories(cfg, theta, [][]int{{0}}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l := range 3 {
+		tt := float64(l + 1)
+		if got, want := x[0][l*2+1], 1-math.Exp(-tt/lam); math.Abs(got-want) > 1e-5 {
+			t.Errorf("Weibull(λ = %g, k = 1), t=%g: x₁ = %v, want %v", lam, tt, got, want)
+		}
+	}
+	if r := meanFieldRates(cic.Weibull(), cic.Params{A: []float64{math.Inf(1)}, B: []float64{2}}); r[0] != 0 {
+		t.Errorf("Weibull λ = +Inf: rate %v, want 0", r[0])
+	}
+	for _, d := range []cic.Delay{cic.Exponential(), cic.Rayleigh()} {
+		if r := meanFieldRates(d, cic.Params{A: []float64{0.7}}); r[0] != 0.7 {
+			t.Errorf("%v: rate %v, want 0.7", d, r[0])
+		}
+	}
+}
+
+// TestNMFFig2WeibullMeanField: on a Weibull case (scales and shapes in
+// [1, 10], so almost nothing is infected at t = 1) the mean-field baseline
+// must read the scale as a delay, not as a rate. With λ taken for a rate
+// (the bug) every edge transmitted at rates 1..10 and both MAEs at t = 1
+// were 0.56–0.57; with the rate 1/λ they are 0.12 (the rest is the
+// constant-hazard misspecification: shapes up to 10 make the delays nearly
+// deterministic).
+func TestNMFFig2WeibullMeanField(t *testing.T) {
+	cfg := NMFFig2Config{Cases: []NMFCase{{"hier", "weibull", 16}}, Data: tinyNMFData(),
+		Methods: []string{NMFMethodMeanField}, Train: tinyNMFTrain(), MeanFieldSteps: 20}
+	out, err := NMFFig2(context.Background(), cfg, Options{Seed: 3, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range out.Points {
+		if p.X == 1 && p.Mean > 0.25 {
+			t.Errorf("%s %s t=%g: %v, want ≤ 0.25", p.Series, p.Metric, p.X, p.Mean)
+		}
+	}
+}
+
+// TestMeanFieldSteps: on a star of 10 leaves into node 0 with rate 1
+// (in-rate sum ρ = 10), T = 20 and 40 steps give h·ρ = 5, beyond RK4's
+// stability limit; the step count becomes the smallest multiple of 40 with
+// h·ρ ≤ 2 (120), and the ODE then matches its exact solution from source
+// set {1..10}: x₀(t) = 1 − e^{−10t}. With 40 steps RK4 locked x₀ at 0.
+func TestMeanFieldSteps(t *testing.T) {
+	src, dst := make([]int, 10), make([]int, 10)
+	rates := make([]float64, 10)
+	S := make([]int, 10)
+	for i := range src {
+		src[i], rates[i], S[i] = i+1, 1, i+1
+	}
+	g, _, err := graphs.FromEdges(11, src, dst, nil, graphs.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := meanFieldSteps(40, 20, g, rates); got != 120 {
+		t.Fatalf("steps %d, want 120", got)
+	}
+	if got := meanFieldSteps(40, 20, g, make([]float64, 10)); got != 40 {
+		t.Errorf("zero rates: steps %d, want 40", got)
+	}
+	cfg, err := mnmf.Config{N: 11, T: 20, Steps: meanFieldSteps(40, 20, g, rates), Method: ode.RK4}.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta, err := meanFieldTheta(cfg, g, rates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := nmfTrajectories(cfg, theta, [][]int{S}, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l := range 20 {
+		tt := float64(l + 1)
+		if got, want := x[0][l*11], 1-math.Exp(-10*tt); math.Abs(got-want) > 1e-3 {
+			t.Errorf("t=%g: x₀ = %v, want %v", tt, got, want)
+		}
+	}
+}
+
+// TestNMFFig2MeanFieldStable: mean_field_steps = 2 on [0, 4] (h = 2) is
+// far beyond RK4's stability limit for the tiny hier-exp case's in-rates;
+// the experiment must raise the step count, not report the blown-up
+// (clamped) trajectories. Its errors then stay within TestNMFFig2Tiny's
+// bound for the mean-field ODE.
+func TestNMFFig2MeanFieldStable(t *testing.T) {
+	cfg := NMFFig2Config{Cases: []NMFCase{{"hier", "exp", 16}}, Data: tinyNMFData(),
+		Methods: []string{NMFMethodMeanField}, Train: tinyNMFTrain(), MeanFieldSteps: 2}
+	out, err := NMFFig2(context.Background(), cfg, Options{Seed: 3, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range out.Points {
+		if p.Mean > 0.15 {
+			t.Errorf("%s %s t=%g: %v, want ≤ 0.15", p.Series, p.Metric, p.X, p.Mean)
+		}
 	}
 }
 
