@@ -230,11 +230,62 @@ func growF(b []float64, n int) []float64 {
 	return b[:n]
 }
 
-// fitOne draws the features of node j at time t_l and fits their weights
-// by exponentiated gradient on the mean log-likelihood
+// nodeLik is the per-node, per-time mean log-likelihood of fitOne,
 //
 //	ℓ(w) = (1/C) Σ_g [ y1_g log p_g + y0_g log(1 − p_g) ],  p_g = λ + (1 − 2λ) Σ_k w_k φ_gk,
 //
+// with φ_gk the bits of phi (kw words per group) and C = total, and its
+// gradient ∂ℓ/∂w_k = (1 − 2λ)/C · Σ_{g: φ_gk = 1} (y1_g/p_g − y0_g/(1 − p_g)).
+// value stores the p_g that gradient reads, so gradient gives the gradient
+// at the w of the last value call.
+type nodeLik struct {
+	phi        []uint64
+	y1, y0, p  []float64
+	kw         int
+	lam, total float64
+}
+
+// value returns ℓ(w) and keeps each group's p_g.
+func (l *nodeLik) value(w []float64) float64 {
+	v := 0.0
+	for g := range l.p {
+		f := 0.0
+		for b, word := range l.phi[g*l.kw : (g+1)*l.kw] {
+			for word != 0 {
+				k := b*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				f += w[k]
+			}
+		}
+		p := l.lam + (1-2*l.lam)*f
+		l.p[g] = p
+		if l.y1[g] > 0 {
+			v += l.y1[g] * math.Log(p)
+		}
+		if l.y0[g] > 0 {
+			v += l.y0[g] * math.Log(1-p)
+		}
+	}
+	return v / l.total
+}
+
+// gradient writes ∇ℓ at the w of the last value call into grad.
+func (l *nodeLik) gradient(grad []float64) {
+	clear(grad)
+	for g, p := range l.p {
+		c := (1 - 2*l.lam) * (l.y1[g]/p - l.y0[g]/(1-p)) / l.total
+		for b, word := range l.phi[g*l.kw : (g+1)*l.kw] {
+			for word != 0 {
+				k := b*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				grad[k] += c
+			}
+		}
+	}
+}
+
+// fitOne draws the features of node j at time t_l and fits their weights
+// by exponentiated gradient on the mean log-likelihood ℓ of nodeLik
 // over the source-set groups g not containing j (y1_g, y0_g: cascades with
 // j infected by t_l or not; φ_gk = 1[S_g ∩ R^k ≠ ∅]). It returns the
 // number of iterations.
@@ -287,49 +338,16 @@ func (m *Model) fitOne(d *data, l, j int, rng *rand.Rand, set *Settings, sc *fit
 	if G == 0 || total == 0 {
 		return 0
 	}
-	lam := set.Smoothing
 	sc.p = growF(sc.p, G)
 	sc.grad, sc.wNew = growF(sc.grad, K), growF(sc.wNew, K)
-	ll := func(w []float64) float64 {
-		v := 0.0
-		for g := range G {
-			f := 0.0
-			row := sc.phi[g*KW : (g+1)*KW]
-			for b, word := range row {
-				for word != 0 {
-					k := b*64 + bits.TrailingZeros64(word)
-					word &= word - 1
-					f += w[k]
-				}
-			}
-			p := lam + (1-2*lam)*f
-			sc.p[g] = p
-			if sc.y1[g] > 0 {
-				v += sc.y1[g] * math.Log(p)
-			}
-			if sc.y0[g] > 0 {
-				v += sc.y0[g] * math.Log(1-p)
-			}
-		}
-		return v / total
-	}
+	nl := nodeLik{phi: sc.phi, y1: sc.y1, y0: sc.y0, p: sc.p, kw: KW, lam: set.Smoothing, total: total}
+	ll := nl.value
 	cur := ll(w)
 	eta := set.Step
 	it := 0
 	for it < set.MaxIter {
 		it++
-		clear(sc.grad)
-		for g := range G {
-			c := (1 - 2*lam) * (sc.y1[g]/sc.p[g] - sc.y0[g]/(1-sc.p[g])) / total
-			row := sc.phi[g*KW : (g+1)*KW]
-			for b, word := range row {
-				for word != 0 {
-					k := b*64 + bits.TrailingZeros64(word)
-					word &= word - 1
-					sc.grad[k] += c
-				}
-			}
-		}
+		nl.gradient(sc.grad)
 		accepted := false
 		var next float64
 		for range 30 {
