@@ -143,6 +143,7 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 				return err
 			}
 			fmt.Fprintf(e.stderr, "wrote %s: %s\n", *out, res.Criterion)
+			warnUnstable(e, cfg.Model, res.Theta)
 			return nil
 		}
 	},
@@ -198,6 +199,7 @@ infection probabilities x_v(t) at t = 0, 1, …, ⌊T⌋ as CSV "node,t,p"
 			if err != nil {
 				return usagef("%v", err)
 			}
+			warnUnstable(e, m.Config, m.Theta)
 			p, err := mnmf.NewPredictor(m.Config, 1)
 			if err != nil {
 				return err
@@ -277,6 +279,7 @@ model's predicted influence of the rounded set to stderr.`,
 			if err != nil {
 				return err
 			}
+			warnUnstable(e, cfg, m.Theta)
 			inf, err := mnmf.NewInfluence(cfg, m.Theta, *rho)
 			if err != nil {
 				return err
@@ -353,6 +356,19 @@ in (u, v) order; self-loops of a dense A are left out.`,
 
 // modelGraph names the nodes of a trained model: its support graph's ids,
 // or 0..n-1.
+// warnUnstable tells the user on stderr when the model's rates make its
+// explicit solver unstable (models/nmf Config.StepStability): the clamp to
+// [0, 1] would hide the oscillation and the predictions would be wrong at
+// the fastest nodes without any other sign.
+func warnUnstable(e *env, c mnmf.Config, theta []float64) {
+	r, lim := c.StepStability(theta), c.StabilityLimit()
+	if r <= lim {
+		return
+	}
+	fmt.Fprintf(e.stderr, "warning: step × largest total in-rate = %.3g exceeds %v's stability limit %.3g: the solver oscillates at the fastest nodes and the clamp to [0, 1] hides it; retrain with -steps %d or more\n",
+		r, c.Method, lim, int(math.Ceil(float64(c.Steps)*r/lim)))
+}
+
 func modelGraph(e *env, c mnmf.Config) (*graphs.Graph, error) {
 	if c.Support != nil {
 		return c.Support, nil

@@ -77,7 +77,10 @@ func TestNMF(t *testing.T) {
 
 // starModelFile writes a hand-set NMF model on 5 nodes: A is a star with
 // hub 0 (rate 1 to each leaf) and a weak edge 1 → 2 (rate 0.2); ε ≈ 0.
-func starModelFile(t *testing.T, path string) {
+func starModelFile(t *testing.T, path string) { starModelFileScaled(t, path, 1) }
+
+// starModelFileScaled is starModelFile with every rate times scale.
+func starModelFileScaled(t *testing.T, path string, scale float64) {
 	t.Helper()
 	cfg := tnmf.DefaultConfig(5, 3)
 	cfg.Model.Hidden, cfg.Model.Steps = []int{3}, 12
@@ -88,9 +91,9 @@ func starModelFile(t *testing.T, path string) {
 	theta := make([]float64, mc.NumParams())
 	fs := mc.Layout()
 	for j := 1; j < 5; j++ {
-		theta[j] = 1
+		theta[j] = scale
 	}
-	theta[1*5+2] = 0.2
+	theta[1*5+2] = 0.2 * scale
 	last := fs[len(fs)-1]
 	for i := range last.Size {
 		theta[last.Offset+i] = -30
@@ -149,6 +152,30 @@ func TestNMFInfMaxNetwork(t *testing.T) {
 		}
 		if _, err := os.Stat(x); err == nil {
 			t.Errorf("%s: output written", tc.name)
+		}
+	}
+}
+
+// TestNMFUnstableWarning: predict and infmax warn on stderr when the
+// model's rates make its solver unstable (RK4-12 on [0, 3], largest in-rate
+// 1.2·20 = 24: h·ρ = 6 > 2.785) and stay silent on the stable star model
+// (h·ρ = 0.3).
+func TestNMFUnstableWarning(t *testing.T) {
+	h := newCLIHarness(t)
+	for _, c := range []struct {
+		scale float64
+		warn  bool
+	}{{1, false}, {20, true}} {
+		model := h.path("m" + itoa(int(c.scale)) + ".json")
+		starModelFileScaled(t, model, c.scale)
+		for _, args := range [][]string{
+			{"nmf", "predict", "-model", model, "-sources", "0", "-T", "3", "-o", h.path("p.csv")},
+			{"nmf", "infmax", "-model", model, "-k", "1", "-T", "3", "-o", h.path("s.txt")},
+		} {
+			_, stderr := h.must(args...)
+			if got := strings.Contains(stderr, "exceeds") && strings.Contains(stderr, "-steps 26 or more"); got != c.warn {
+				t.Errorf("rate scale %v, %s: warning %v, want %v; stderr:\n%s", c.scale, args[1], got, c.warn, stderr)
+			}
 		}
 	}
 }

@@ -237,7 +237,12 @@ func (m *trainedNMF) summary() string {
 	case r.BestMAE >= 0:
 		sel = fmt.Sprintf("best validation MAE %.4f at epoch %d kept", r.BestMAE, r.BestEpoch)
 	}
-	return fmt.Sprintf("NMF: %d epochs (%s), %s, training loss %.4g → %.4g, %.1f s", len(r.Epochs), r.Criterion, sel, first.Loss, last.Loss, m.secs)
+	stab := ""
+	if h, lim := m.cfg.StepStability(m.theta), m.cfg.StabilityLimit(); h > lim {
+		// The clamped solver hides the oscillation; say so beside the scores.
+		stab = fmt.Sprintf(", UNSTABLE solver step (h·max in-rate %.3g > %.3g)", h, lim)
+	}
+	return fmt.Sprintf("NMF: %d epochs (%s), %s, training loss %.4g → %.4g, %.1f s%s", len(r.Epochs), r.Criterion, sel, first.Loss, last.Loss, m.secs, stab)
 }
 
 // network returns NMF's learned network: the edges with a positive rate, as

@@ -11,6 +11,7 @@ import (
 	"github.com/spread-dev/spread/models/cic"
 	mnmf "github.com/spread-dev/spread/models/nmf"
 	"github.com/spread-dev/spread/models/ode"
+	trainnmf "github.com/spread-dev/spread/train/nmf"
 )
 
 // TestEstimationErrors checks the two Fig. 2 metrics on a hand-computed
@@ -395,5 +396,26 @@ func TestConfigJSON(t *testing.T) {
 	}
 	if c, err := ex.Config(Paper, nil); err != nil || len(c.(NMFTable1Config).Cases) != 6 {
 		t.Errorf("paper default: %v, %v", c, err)
+	}
+}
+
+// TestNMFSummaryUnstable: the training summary flags a model whose rates
+// make its solver step unstable (h·ρ = 0.5·8 = 4 > RK4's 2.785) and not one
+// within the limit.
+func TestNMFSummaryUnstable(t *testing.T) {
+	for _, c := range []struct {
+		rate float64
+		flag bool
+	}{{1, false}, {8, true}} {
+		mc, err := mnmf.Config{N: 2, T: 10, Steps: 20, Method: ode.RK4}.Resolve()
+		if err != nil {
+			t.Fatal(err)
+		}
+		theta := make([]float64, mc.NumParams())
+		theta[1] = c.rate // α_01
+		m := &trainedNMF{cfg: mc, theta: theta, res: &trainnmf.Result{Epochs: make([]trainnmf.Epoch, 1)}}
+		if got := strings.Contains(m.summary(), "UNSTABLE"); got != c.flag {
+			t.Errorf("rate %v: summary %q, flagged %v, want %v", c.rate, m.summary(), got, c.flag)
+		}
 	}
 }

@@ -49,7 +49,14 @@
 //   - Projected integration: after every solver step x ← clamp(x, 0, 1),
 //     and the sources are pinned (g_x = 0 on S, x_S = 1). Without the pin
 //     a non-zero ε moves the sources off 1, and the RK4 stages see moved
-//     sources, which makes the scheme first order.
+//     sources, which makes the scheme first order. The clamp also hides
+//     instability: with h·ρ above the scheme's real stability limit (ρ the
+//     largest total in-rate; 2 for Euler, 2.785 for RK4) a fast node's x
+//     overshoots and is clamped, and it can stay at 0 for the whole
+//     horizon. The paper's RK4-40 on [0, 20] (h = 0.5) allows in-rate sums
+//     up to 5.6 only. Config.StepStability measures h·ρ of a θ; spread's nmf
+//     commands and experiments warn above the limit rather than change the
+//     grid a model was trained on.
 //   - Event times between grid points (the paper's Algorithm 1 integrates
 //     piecewise, the experiments use a fixed 40-step grid): Interp (default)
 //     reads λ_i = (1−w) g(m_k) + w g(m_{k+1}) with w = (t_i − t_k)/h;

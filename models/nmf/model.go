@@ -283,3 +283,42 @@ func (cfg Config) Grid() []float64 {
 	}
 	return g
 }
+
+// StabilityLimit is the largest h·ρ for which the configured explicit
+// scheme is stable on a decaying mode e^{−ρt}: 2 for Euler and ≈ 2.785 for
+// RK4 (the real-axis end of their stability regions).
+func (cfg Config) StabilityLimit() float64 {
+	if cfg.Method == ode.RK4 {
+		return 2.785
+	}
+	return 2
+}
+
+// StepStability returns h·ρ for the rates in θ, with h = T/Steps and ρ =
+// max_j Σ_i α_ij the largest total in-rate. At node j the mean-field drift
+// (1 − x_j)(A x)_j decays x_j's uninfected mass at rate (A x)_j ≤ ρ, so
+// when h·ρ exceeds StabilityLimit the solver oscillates there; the clamp
+// of x to [0, 1] after every step hides that and can lock the node at 0 or
+// 1 for the rest of the horizon. A trained model above the limit should be
+// integrated with more steps (spread's nmf commands warn). θ must have
+// NumParams entries (it is not checked here).
+func (cfg Config) StepStability(theta []float64) float64 {
+	in := make([]float64, cfg.N)
+	w := theta[:cfg.NumA()]
+	if s := cfg.Support; s != nil {
+		for e, a := range w {
+			in[s.Dst[e]] += a
+		}
+	} else {
+		for i := range cfg.N {
+			for j, a := range w[i*cfg.N : (i+1)*cfg.N] {
+				in[j] += a
+			}
+		}
+	}
+	rho := 0.0
+	for _, r := range in {
+		rho = max(rho, r)
+	}
+	return cfg.T / float64(cfg.Steps) * rho
+}
