@@ -76,6 +76,10 @@ func TestBaselineFlags(t *testing.T) {
 		{[]string{"netrate", "-cascades", cascades, "-n", "2", "-T", "3", "-o", out}, 1, "line"},
 		{[]string{"continest", "-graph", graph, "-sources", "0", "-T", "3", "-labels", "1", "-o", out}, 2, "-labels"},
 		{[]string{"continest", "-graph", graph, "-sources", "9", "-T", "3", "-o", out}, 2, "-sources"},
+		{[]string{"continest", "-graph", graph, "-k", "0", "-T", "3", "-o", out}, 2, "-k"},
+		{[]string{"continest", "-graph", graph, "-k", "5", "-T", "3", "-o", out}, 2, "-k 5 exceeds"},
+		{[]string{"continest", "-graph", graph, "-k", "1", "-sources", "0", "-T", "3", "-o", out}, 2, "not both"},
+		{[]string{"continest", "-graph", graph, "-T", "3", "-o", out}, 2, "-sources"},
 		{[]string{"influlearner", "-cascades", cascades, "-n", "4", "-T", "3", "-sources", "0", "-features", "0", "-o", out}, 2, "-features"},
 		{[]string{"influlearner", "-cascades", bad, "-n", "4", "-T", "3", "-sources", "0", "-o", out}, 1, "bad.csv line 3"},
 	} {
@@ -129,5 +133,29 @@ func TestInfluenceCLI(t *testing.T) {
 				t.Errorf("p(1 by 3 | 0) = %v, want about 0.95", p)
 			}
 		}
+	}
+}
+
+// TestInfluMaxCLI: continest -k runs InfluMax. On two components, the path
+// 0→1→2→3 (with 0→2) and the edge 4→5, all rates 5 so that by T = 3 a
+// source reaches its whole component with near certainty, the best single
+// seed is 0 (4 nodes) and the best second is 4 (2 more); the estimate of
+// the pair is near 6.
+func TestInfluMaxCLI(t *testing.T) {
+	h := newCLIHarness(t)
+	graph := h.write("g2.txt", "0 1\n1 2\n2 3\n0 2\n4 5\n")
+	params := h.write("p2.txt", "0 1 5\n1 2 5\n2 3 5\n0 2 5\n4 5 5\n")
+	out := h.path("seeds.txt")
+	_, e := h.must("continest", "-graph", graph, "-params", params, "-k", "2", "-T", "3", "-samples", "500", "-o", out)
+	if got := strings.Fields(string(h.read(out))); len(got) != 2 || got[0] != "0" || got[1] != "4" {
+		t.Errorf("InfluMax seeds %q, want [0 4]", got)
+	}
+	i := strings.Index(e, "influence ")
+	if i < 0 {
+		t.Fatalf("stderr %q", e)
+	}
+	v, err := strconv.ParseFloat(strings.Fields(e[i+len("influence "):])[0], 64)
+	if err != nil || v < 5.5 || v > 6.5 {
+		t.Errorf("influence of the pair %v (%v), want about 6", v, err)
 	}
 }
