@@ -56,7 +56,13 @@ func degreeWeights(u *union) []float64 {
 	return w
 }
 
-// batchEst evaluates the estimator f on up to n seed sets at once (one
+// batchCells bounds the entries n·B·F of one (n, B·F) node-state matrix of
+// the batched estimator: its batch B is min(n, batchCells/(n·F)) columns
+// (at least 1), and eval runs more candidate sets in chunks of B. With
+// B = n the matrices grow as n²·F (6.2 GB each on Arabidopsis, n = 6,980).
+var batchCells = 1 << 23
+
+// batchEst evaluates the estimator f on up to B seed sets per run (one
 // column each) without gradients.
 type batchEst struct {
 	obj       *compiled.Objective
@@ -71,9 +77,10 @@ func (m *Model) batchEstimator() (*batchEst, error) {
 		return m.batch, nil
 	}
 	n := m.u.n
-	be := &batchEst{g: &estGraph{}, B: n, n: n, f: make([]float64, n)}
+	B := min(n, max(1, batchCells/(n*max(1, m.cfg.Features))))
+	be := &batchEst{g: &estGraph{}, B: B, n: n, f: make([]float64, n)}
 	obj, err := compiled.FromNodes(func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
-		c, _, err := be.g.build(g, &m.cfg, m.u, n, true)
+		c, _, err := be.g.build(g, &m.cfg, m.u, B, true)
 		return c, nil, err
 	}, &compiled.Options{Name: "deepim: batch estimate", NoGrad: true})
 	if err != nil {
@@ -89,13 +96,26 @@ func (m *Model) batchEstimator() (*batchEst, error) {
 }
 
 // eval returns f of the sets base with column b's node swapped in: column
-// b is base minus base[out] (out < 0: nothing removed) plus add[b]. The
-// returned slice (len(add)) is overwritten by the next call.
+// b is base minus base[out] (out < 0: nothing removed) plus add[b]. Sets
+// beyond the batch B run in chunks of B. The returned slice (len(add) ≤ n)
+// is overwritten by the next call.
 func (be *batchEst) eval(base []int, out int, add []int) ([]float64, error) {
-	B, n := be.B, be.n
-	if len(add) > B {
-		return nil, fmt.Errorf("deepim: %d candidate sets, batch holds %d", len(add), B)
+	if len(add) > be.n {
+		return nil, fmt.Errorf("deepim: %d candidate sets, at most %d", len(add), be.n)
 	}
+	f := be.f[:len(add)]
+	for lo := 0; lo < len(add); lo += be.B {
+		if err := be.chunk(base, out, add[lo:min(lo+be.B, len(add))], f[lo:]); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// chunk writes into f[b] the estimate of column b (as eval) for the
+// len(add) ≤ B sets of one run.
+func (be *batchEst) chunk(base []int, out int, add []int, f []float64) error {
+	B, n := be.B, be.n
 	clear(be.x)
 	for b := range add {
 		for i, v := range base {
@@ -110,17 +130,17 @@ func (be *batchEst) eval(base []int, out int, add []int) ([]float64, error) {
 		be.xc[j] = 1 - x
 	}
 	if _, err := be.obj.Run(); err != nil {
-		return nil, err
+		return err
 	}
 	y := be.g.y.Data().([]float64)
-	f := be.f[:len(add)]
+	f = f[:len(add)]
 	clear(f)
 	for v := range n {
 		for b := range add {
 			f[b] += y[v*B+b]
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // greedy returns k nodes picked one at a time, each maximising the

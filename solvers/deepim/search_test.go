@@ -282,3 +282,50 @@ func TestStartPoints(t *testing.T) {
 		t.Error("encoder means of two different sets are equal: the check above is vacuous")
 	}
 }
+
+// TestBatchChunked: the batched estimator holds at most batchCells entries
+// per (n, B·F) state matrix, so its batch B is smaller than n on a large
+// graph (B = n on Arabidopsis, n = 6,980, F = 16, is 6.2 GB per matrix and
+// was killed for memory), and evaluating more candidate sets than B in
+// chunks gives the greedy and polish of the unchunked batch.
+func TestBatchChunked(t *testing.T) {
+	m := trainWeb(t)
+	n, F := m.NumNodes(), m.cfg.Features
+	const k = 4
+	wantG, err := m.greedy(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := []int{0, 1, 2, 3}
+	wantP, wantF, err := m.polish(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := batchCells
+	batchCells = n * F * 7
+	defer func() { batchCells = old }()
+	mm := *m
+	mm.batch, mm.est = nil, nil
+	be, err := mm.batchEstimator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer be.obj.Close()
+	if be.B != 7 {
+		t.Fatalf("batch of %d columns with batchCells = %d·%d·7, want 7", be.B, n, F)
+	}
+	g, err := mm.greedy(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(g, wantG) {
+		t.Errorf("chunked greedy %v, unchunked %v", g, wantG)
+	}
+	p, f, err := mm.polish(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p, wantP) || math.Abs(f-wantF) > 1e-12*math.Max(1, wantF) {
+		t.Errorf("chunked polish %v (f = %v), unchunked %v (f = %v)", p, f, wantP, wantF)
+	}
+}
