@@ -2,6 +2,7 @@ package deepim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -283,49 +284,58 @@ func TestStartPoints(t *testing.T) {
 	}
 }
 
-// TestBatchChunked: the batched estimator holds at most batchCells entries
-// per (n, B·F) state matrix, so its batch B is smaller than n on a large
-// graph (B = n on Arabidopsis, n = 6,980, F = 16, is 6.2 GB per matrix and
-// was killed for memory), and evaluating more candidate sets than B in
-// chunks gives the greedy and polish of the unchunked batch.
-func TestBatchChunked(t *testing.T) {
-	m := trainWeb(t)
-	n, F := m.NumNodes(), m.cfg.Features
-	const k = 4
-	wantG, err := m.greedy(k)
+// TestLocalMatchesEstimate: the local evaluator's f of the base set and
+// of every single-node change (one added, one swapped) equals the one-set
+// Estimate (the full gorgonia forward) to 1e-9 relative, on web and on a
+// 3-layer estimator over a multiplex with a self-loop, an arc in two
+// layers, chains longer than L and isolated nodes. Catches a wrong
+// neighbourhood D_ℓ (too shallow, or a missed upstream change), a row
+// stride or weight-layout error, or a stale base after setBase.
+func TestLocalMatchesEstimate(t *testing.T) {
+	// 12 nodes: chain 0→1→2→3→4→5 (layer 1), 3→3 self-loop and 2→6→7,
+	// 1→2 again (layer 2), 8 and 9 isolated, 10→11 (layer 3).
+	small := build(t, 12, [][2][]int{
+		{{0, 1, 2, 3, 4}, {1, 2, 3, 4, 5}},
+		{{3, 2, 6, 1}, {3, 6, 7, 2}},
+		{{10}, {11}},
+	}, []multiplex.Kind{multiplex.IC, multiplex.LT, multiplex.IC}, 0)
+	deep, _, err := Train(context.Background(), small, Config{Budget: 3, Samples: 16, Runs: 4, Epochs: 3, Hidden: 8, Latent: 4,
+		Features: 5, Layers: 3, Epsilon: -1, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := []int{0, 1, 2, 3}
-	wantP, wantF, err := m.polish(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := batchCells
-	batchCells = n * F * 7
-	defer func() { batchCells = old }()
-	mm := *m
-	mm.batch, mm.est = nil, nil
-	be, err := mm.batchEstimator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer be.obj.Close()
-	if be.B != 7 {
-		t.Fatalf("batch of %d columns with batchCells = %d·%d·7, want 7", be.B, n, F)
-	}
-	g, err := mm.greedy(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(g, wantG) {
-		t.Errorf("chunked greedy %v, unchunked %v", g, wantG)
-	}
-	p, f, err := mm.polish(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(p, wantP) || math.Abs(f-wantF) > 1e-12*math.Max(1, wantF) {
-		t.Errorf("chunked polish %v (f = %v), unchunked %v (f = %v)", p, f, wantP, wantF)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, m := range []*Model{trainWeb(t), deep} {
+		le, err := m.localEstimator()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := m.NumNodes()
+		for trial := range 6 {
+			set := rng.Perm(n)[:trial%4]
+			le.setBase(set)
+			check := func(what string, got float64, s []int) {
+				t.Helper()
+				want, err := m.Estimate(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+					t.Errorf("n = %d, base %v, %s: local f = %.12g, Estimate %.12g", n, set, what, got, want)
+				}
+			}
+			check("base", le.f, set)
+			for v := range n {
+				if slices.Contains(set, v) {
+					continue
+				}
+				check(fmt.Sprintf("+%d", v), le.change(-1, v), append(slices.Clone(set), v))
+				for i, o := range set {
+					s := slices.Clone(set)
+					s[i] = v
+					check(fmt.Sprintf("%d→%d", o, v), le.change(o, v), s)
+				}
+			}
+		}
 	}
 }
