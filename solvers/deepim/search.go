@@ -328,15 +328,21 @@ func (m *Model) polish(set []int) ([]int, float64, error) {
 	}
 	le.setBase(set)
 	fs := le.f
+	rest := make([]int, 0, len(set))
 	for range m.cfg.Polish {
 		changed := false
 		for i := range set {
+			// The swaps at position i are additions to the set without
+			// set[i]: a seed's neighbourhood (often a hub's) is then
+			// recomputed once, not once per candidate.
+			rest = append(append(rest[:0], set[:i]...), set[i+1:]...)
+			le.setBase(rest)
 			best, bestF := -1, math.Inf(-1)
 			for v := range n {
 				if in[v] {
 					continue
 				}
-				if f := le.change(set[i], v); f > bestF {
+				if f := le.change(-1, v); f > bestF {
 					best, bestF = v, f
 				}
 			}
