@@ -179,7 +179,7 @@ type Model struct {
 	sizes  []int
 	est    *compiled.Objective // f(x) for one seed set (B = 1), lazily
 	estG   *estGraph
-	batch  *batchEst // f of n sets at once (RuleTuned's search), lazily
+	local  *localEst // f of single-node changes (RuleTuned's search), lazily
 }
 
 // data is the labelled training set: sample i's seed set and its

@@ -2,6 +2,7 @@ package deepim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -280,5 +281,61 @@ func TestStartPoints(t *testing.T) {
 	}
 	if slices.Equal(other, mu) {
 		t.Error("encoder means of two different sets are equal: the check above is vacuous")
+	}
+}
+
+// TestLocalMatchesEstimate: the local evaluator's f of the base set and
+// of every single-node change (one added, one swapped) equals the one-set
+// Estimate (the full gorgonia forward) to 1e-9 relative, on web and on a
+// 3-layer estimator over a multiplex with a self-loop, an arc in two
+// layers, chains longer than L and isolated nodes. Catches a wrong
+// neighbourhood D_ℓ (too shallow, or a missed upstream change), a row
+// stride or weight-layout error, or a stale base after setBase.
+func TestLocalMatchesEstimate(t *testing.T) {
+	// 12 nodes: chain 0→1→2→3→4→5 (layer 1), 3→3 self-loop and 2→6→7,
+	// 1→2 again (layer 2), 8 and 9 isolated, 10→11 (layer 3).
+	small := build(t, 12, [][2][]int{
+		{{0, 1, 2, 3, 4}, {1, 2, 3, 4, 5}},
+		{{3, 2, 6, 1}, {3, 6, 7, 2}},
+		{{10}, {11}},
+	}, []multiplex.Kind{multiplex.IC, multiplex.LT, multiplex.IC}, 0)
+	deep, _, err := Train(context.Background(), small, Config{Budget: 3, Samples: 16, Runs: 4, Epochs: 3, Hidden: 8, Latent: 4,
+		Features: 5, Layers: 3, Epsilon: -1, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, m := range []*Model{trainWeb(t), deep} {
+		le, err := m.localEstimator()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := m.NumNodes()
+		for trial := range 6 {
+			set := rng.Perm(n)[:trial%4]
+			le.setBase(set)
+			check := func(what string, got float64, s []int) {
+				t.Helper()
+				want, err := m.Estimate(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+					t.Errorf("n = %d, base %v, %s: local f = %.12g, Estimate %.12g", n, set, what, got, want)
+				}
+			}
+			check("base", le.f, set)
+			for v := range n {
+				if slices.Contains(set, v) {
+					continue
+				}
+				check(fmt.Sprintf("+%d", v), le.change(-1, v), append(slices.Clone(set), v))
+				for i, o := range set {
+					s := slices.Clone(set)
+					s[i] = v
+					check(fmt.Sprintf("%d→%d", o, v), le.change(o, v), s)
+				}
+			}
+		}
 	}
 }
