@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -624,5 +625,20 @@ func TestICBadInputs(t *testing.T) {
 			assertAbsent(t, out)
 			assertAbsent(t, out+".alpha")
 		})
+	}
+}
+
+// TestICLearnGCPercent: ic learn runs with GOGC 25 unless GOGC is set and
+// restores the caller's setting afterwards (run() is called in-process by
+// the tests and by library users).
+func TestICLearnGCPercent(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: ic learn keeps it")
+	}
+	f := newICFixture(t)
+	prev := debug.SetGCPercent(77)
+	f.learn(f.path("a.txt"), "-iters", "3")
+	if got := debug.SetGCPercent(prev); got != 77 {
+		t.Errorf("GC percent after ic learn = %d, want the caller's 77 restored", got)
 	}
 }

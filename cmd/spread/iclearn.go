@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +99,14 @@ the end of each stage) and -resume continues from it.`,
 		resume := fs.Bool("resume", false, "continue from -checkpoint")
 		out := fs.String("o", "", "output file of \"u v alpha\" lines")
 		return func(ctx context.Context, e *env, args []string) error {
+			if os.Getenv("GOGC") == "" {
+				// A learning run holds a large live heap (graph, indexes,
+				// the taped DMP states) and allocates ~10 MB per gradient:
+				// at GOGC=25 the web-sk-2005 autodiff gradient peaks at
+				// 297 MB instead of 459 MB and runs faster (fewer page
+				// faults; docs/BENCHMARKS.md). An explicit GOGC wins.
+				defer debug.SetGCPercent(debug.SetGCPercent(learnGCPercent))
+			}
 			if *cascPath == "" || *T <= 0 || *out == "" {
 				return usagef("-cascades, -T and -o are required")
 			}
@@ -329,3 +339,7 @@ func readReplicas(list string, g *graphs.Graph) (theta []float64, R int, err err
 	}
 	return datasets.ReadReplicasFiles(paths, g)
 }
+
+// learnGCPercent is the garbage collector's target of spread ic learn
+// unless the environment sets GOGC.
+const learnGCPercent = 25
