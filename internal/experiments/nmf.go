@@ -120,6 +120,15 @@ type NMFTrain struct {
 	ValSets  int     `json:"val_sets"`
 	// Selection is "validation" (the default when empty), "loss" or "last".
 	Selection string `json:"selection,omitempty"`
+	// Hidden, if not empty, sets ε's hidden widths (models/nmf
+	// Config.Hidden; empty: [n], the paper's 2n → n → n).
+	Hidden []int `json:"hidden,omitempty"`
+	// Support is "dense" (the default when empty: A is a full n×n matrix)
+	// or "true": A lives on the edges of the true network (models/nmf
+	// Config.Support), the O(E) setting that makes n = 1,024 affordable;
+	// it gives NMF the network's support, so its rows are not the paper's
+	// setting and network inference from it is meaningless.
+	Support string `json:"support,omitempty"`
 }
 
 // quickNMFTrain is the setting of the first quick measurements: Euler with
@@ -183,6 +192,16 @@ func trainNMF(d *datasets.CICData, c NMFTrain, val *trainnmf.Validation, seed ui
 	cfg, err := c.config(d.Config.N, d.Config.T, seed)
 	if err != nil {
 		return nil, err
+	}
+	if len(c.Hidden) > 0 {
+		cfg.Model.Hidden = slices.Clone(c.Hidden)
+	}
+	switch c.Support {
+	case "", "dense":
+	case "true":
+		cfg.Model.Support = d.Graph
+	default:
+		return nil, fmt.Errorf("NMF training: support %q (valid: dense, true)", c.Support)
 	}
 	switch c.Selection {
 	case "", "validation":

@@ -419,3 +419,39 @@ func TestNMFSummaryUnstable(t *testing.T) {
 		}
 	}
 }
+
+// TestNMFTrainSupport: with "support": "true" NMF's A lives on the true
+// network's edges, so the network it infers has no edge outside them (the
+// dense model of the same run infers many more), and "hidden" reaches ε.
+func TestNMFTrainSupport(t *testing.T) {
+	cfg := NMFTable1Config{Cases: []NMFCase{{"hier", "exp", 16}}, Data: tinyNMFData(), Methods: []string{NMFMethodNMF},
+		Train: tinyNMFTrain(), Threshold: 0}
+	d, _, err := cfg.Data.build(cfg.Cases[0], 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Train.Support, cfg.Train.Hidden = "true", []int{3}
+	tm, err := trainNMF(d, cfg.Train, nil, 2, nil, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm.cfg.Support != d.Graph || !slices.Equal(tm.cfg.Hidden, []int{3}) {
+		t.Fatalf("model config: support %p (want %p), hidden %v", tm.cfg.Support, d.Graph, tm.cfg.Hidden)
+	}
+	net, err := tm.network()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if net.NumEdges() == 0 {
+		t.Fatal("no edge inferred")
+	}
+	for e := range net.Src {
+		if d.Graph.EdgeID(net.Src[e], net.Dst[e]) < 0 {
+			t.Errorf("inferred edge %d→%d is not in the support", net.Src[e], net.Dst[e])
+		}
+	}
+	cfg.Train.Support = "bogus"
+	if _, err := trainNMF(d, cfg.Train, nil, 2, nil, "t"); err == nil || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("unknown support: %v", err)
+	}
+}
