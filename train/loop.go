@@ -214,6 +214,23 @@ func (l *Loop) Resume(x []float64, t *Trace, st *optim.State) error {
 	return nil
 }
 
+// Reevaluate evaluates f and ∇f again at the loop's iterate, after a
+// Checkpoint or End callback changed it in place (e.g. to return to an
+// earlier iterate when training diverged), and makes the value the
+// trace's last entry: the next step then uses the new gradient, and a run
+// resumed from a checkpoint written afterwards checks against it. A
+// mini-batch objective must serve the iterate's batch again (rewind its
+// batch counter first).
+func (l *Loop) Reevaluate() error {
+	t := l.tr
+	f, err := l.eval(t.Iters)
+	if err != nil {
+		return err
+	}
+	t.History[t.Iters], t.Objective = f, f
+	return nil
+}
+
 // StepperState returns the stepper's state for a checkpoint (nil for a
 // stateless stepper).
 func (l *Loop) StepperState() *optim.State {

@@ -33,7 +33,7 @@ point-process likelihood of the infection times. See go doc
 
 var nmfTrainCmd = &command{
 	name:      "train",
-	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-checkpoint F [-resume]] -seed S -o model.ckpt",
+	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-backoff f] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-checkpoint F [-resume]] -seed S -o model.ckpt",
 	short:     "train NMF on timed cascades",
 	long: `Train reads timed cascades (CSV "cascade,node,time" with node ids 0..N-1;
 the sources have time 0) and fits θ with Adam on mini-batches of -batch
@@ -61,6 +61,7 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 		epochs := fs.Int("epochs", 50, "epochs")
 		batch := fs.Int("batch", 300, "cascades per step")
 		lr := fs.Float64("lr", 1e-3, "Adam learning rate")
+		backoff := fs.Float64("backoff", 0, "divergence guard: when an epoch's mean loss exceeds this factor (> 1, e.g. 1.5) times the lowest so far, return to that epoch's θ and halve -lr (0: off, the paper's plain Adam)")
 		grad := fs.String("grad", "autodiff", "gradient: autodiff, adjoint or costate")
 		loss := fs.String("loss", "survival", "terminal term: survival (exact) or poisson (the paper's 1ᵀx(T))")
 		regA := fs.Float64("reg-a", 0.01, "log-sum penalty coefficient on A")
@@ -80,6 +81,9 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 			c.intRange("batch", *batch, 1, 1<<20, true)
 			c.floatRange("lr", *lr, 0, 1, true, false, true)
 			c.floatRange("reg-a", *regA, 0, math.Inf(1), false, true, true)
+			if *backoff != 0 {
+				c.floatRange("backoff", *backoff, 1, math.Inf(1), true, true, true)
+			}
 			c.oneOf("grad", *grad, "autodiff", "adjoint", "costate")
 			c.oneOf("loss", *loss, "survival", "poisson")
 			if *resume && *ckpt == "" {
@@ -124,7 +128,7 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 				}
 				return usagef("the model would have %d parameters (%.1f GB of float64 before Adam's state and the tape), more than %d: %s", p, float64(p)*8/1e9, maxNMFParams, hint)
 			}
-			cfg.Epochs, cfg.Batch, cfg.LR, cfg.Grad, cfg.Seed, cfg.Patience = *epochs, *batch, *lr, *grad, *seed, 0
+			cfg.Epochs, cfg.Batch, cfg.LR, cfg.Grad, cfg.Seed, cfg.Patience, cfg.Backoff = *epochs, *batch, *lr, *grad, *seed, 0, *backoff
 			cs := tnmf.Cascades(tc)
 			for k, cas := range cs {
 				if len(cas.Sources) == 0 {
@@ -132,7 +136,11 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 				}
 			}
 			rec := train.RecorderFunc(func(p train.Progress) error {
-				fmt.Fprintf(e.stderr, "epoch %.0f  loss %.6g  time %s\n", p.Metrics[0].Value, p.Objective, p.Elapsed.Round(1e6))
+				fmt.Fprintf(e.stderr, "epoch %.0f  loss %.6g  time %s", p.Metrics[0].Value, p.Objective, p.Elapsed.Round(1e6))
+				if next := p.Metrics[2].Value; next != *lr {
+					fmt.Fprintf(e.stderr, "  lr %.3g (halved after a divergence)", next)
+				}
+				fmt.Fprintln(e.stderr)
 				return nil
 			})
 			res, err := tnmf.Train(cfg, cs, nil, *ckpt, *resume, rec)

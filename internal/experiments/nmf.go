@@ -129,6 +129,10 @@ type NMFTrain struct {
 	// it gives NMF the network's support, so its rows are not the paper's
 	// setting and network inference from it is meaningless.
 	Support string `json:"support,omitempty"`
+	// Backoff is train/nmf's divergence guard (Config.Backoff: return to
+	// the lowest-loss epoch and halve the learning rate when an epoch's
+	// loss exceeds Backoff times it); zero is off.
+	Backoff float64 `json:"backoff,omitempty"`
 }
 
 // quickNMFTrain is the setting of the first quick measurements: Euler with
@@ -158,7 +162,7 @@ func (c NMFTrain) config(n int, T float64, seed uint64) (trainnmf.Config, error)
 	}
 	cfg := trainnmf.DefaultConfig(n, T)
 	cfg.Model.Steps, cfg.Model.Method, cfg.Model.Loss, cfg.Model.RegA = c.Steps, m, loss, c.RegA
-	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Patience, cfg.Seed = c.Epochs, c.Batch, c.LR, c.Patience, seed
+	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Patience, cfg.Seed, cfg.Backoff = c.Epochs, c.Batch, c.LR, c.Patience, seed, c.Backoff
 	return cfg, nil
 }
 

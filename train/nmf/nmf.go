@@ -56,6 +56,13 @@ type Config struct {
 	// selection for network inference, where the validation MAE picks an
 	// early epoch whose A is still dense.
 	Select string `json:",omitempty"`
+	// Backoff, if not zero, guards against divergence (step-size
+	// control): when an epoch's mean training loss exceeds Backoff times
+	// the lowest epoch mean so far, θ and Adam's moments go back to their
+	// values at the end of that lowest epoch, the learning rate is halved,
+	// and the epoch counts as one without improvement for Patience. It
+	// must be > 1 (e.g. 1.5); zero is the paper's plain Adam.
+	Backoff float64 `json:",omitempty"`
 	// Grad is the gradient: "autodiff" (default), "adjoint" (the discrete
 	// adjoint, solvers/costate.Discrete, equal to autodiff) or "costate"
 	// (the paper's continuous co-state, solvers/costate.Continuous).
@@ -86,10 +93,15 @@ type Validation struct {
 
 // Epoch is the record of one epoch.
 type Epoch struct {
-	Epoch   int           `json:"epoch"`
-	Loss    float64       `json:"loss"`    // mean mini-batch loss over the epoch
-	ValMAE  float64       `json:"val_mae"` // probability MAE on the validation sets (−1 without)
-	Elapsed time.Duration `json:"elapsed_ns"`
+	Epoch  int     `json:"epoch"`
+	Loss   float64 `json:"loss"`    // mean mini-batch loss over the epoch
+	ValMAE float64 `json:"val_mae"` // probability MAE on the validation sets (−1 without)
+	// LR is the learning rate of the epoch's steps; BackedOff reports that
+	// the epoch diverged (Config.Backoff) and θ went back to the lowest
+	// epoch's (its ValMAE is then −1: not measured).
+	LR        float64       `json:"lr,omitempty"`
+	BackedOff bool          `json:"backed_off,omitempty"`
+	Elapsed   time.Duration `json:"elapsed_ns"`
 }
 
 // Result is what Train returns.
@@ -105,8 +117,10 @@ type Result struct {
 	BestEpoch int
 	BestMAE   float64
 	BestLoss  float64
-	Epochs    []Epoch
-	Trace     train.Trace
+	// Backoffs is the number of divergence back-offs (Config.Backoff).
+	Backoffs int
+	Epochs   []Epoch
+	Trace    train.Trace
 }
 
 // Cascades converts timed cascades to the model's: sources are the nodes
@@ -183,6 +197,13 @@ type checkpoint struct {
 	Bad       int          `json:"bad"`
 	Epochs    []Epoch      `json:"epochs"`
 	Elapsed   int64        `json:"elapsed_ns"`
+	// The divergence guard's state (Config.Backoff): the current learning
+	// rate, and θ, Adam's state and the mean loss of the lowest-loss epoch.
+	LR       float64      `json:"lr,omitempty"`
+	Low      []float64    `json:"low,omitempty"`
+	LowAdam  *optim.State `json:"low_adam,omitempty"`
+	LowLoss  float64      `json:"low_loss,omitempty"`
+	Backoffs int          `json:"backoffs,omitempty"`
 }
 
 // fileConfig is mnmf.Config without the support graph, plus its edges.
@@ -202,7 +223,9 @@ const format = "spread-nmf-1"
 // nil) after every epoch. If ckpt is not empty a checkpoint is written
 // there at every epoch end; with resume, training continues from it. rec
 // (may be nil) receives a Progress per step with the metrics epoch,
-// val_mae (after each epoch) and the step's batch loss.
+// val_mae (after each epoch; −1 when not measured) and lr (the learning
+// rate of the next epoch, halved after a divergence back-off) and the
+// step's batch loss.
 func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume bool, rec train.Recorder) (*Result, error) {
 	mc, err := cfg.Model.Resolve()
 	if err != nil {
@@ -215,6 +238,8 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 		return nil, fmt.Errorf("train/nmf: Batch = %d, want 1..%d (the number of cascades)", cfg.Batch, len(cs))
 	case !(cfg.LR > 0) || !(cfg.ClipNorm >= 0) || cfg.Patience < 0:
 		return nil, fmt.Errorf("train/nmf: invalid LR %v, ClipNorm %v or Patience %d", cfg.LR, cfg.ClipNorm, cfg.Patience)
+	case cfg.Backoff != 0 && !(cfg.Backoff > 1 && !math.IsInf(cfg.Backoff, 1)):
+		return nil, fmt.Errorf("train/nmf: Backoff = %v, want 0 (off) or a finite factor > 1", cfg.Backoff)
 	case cfg.Select != "" && cfg.Select != "validation" && cfg.Select != "loss":
 		return nil, fmt.Errorf("train/nmf: Select = %q, want \"validation\" or \"loss\"", cfg.Select)
 	}
@@ -263,6 +288,9 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 		st, x, resumed = old, old.X, true
 		st.Train.Epochs = cfg.Epochs
 		before = time.Duration(st.Elapsed)
+		if st.LR > 0 {
+			adam.LR = st.LR // halved by earlier back-offs
+		}
 	}
 	var tr train.Trace
 	if resumed {
@@ -271,6 +299,7 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 	started := time.Now()
 	elapsed := func() time.Duration { return before + time.Since(started) }
 	var loop *train.Loop
+	var saveAndStop func() error
 	errStop := errors.New("early stop")
 	// epochEnd validates, updates the early-stopping state and writes the
 	// checkpoint; it runs after the last step of every epoch.
@@ -282,6 +311,39 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 			loss += f / float64(nb)
 		}
 		mae := -1.0
+		lr := adam.LR
+		if diverged := cfg.Backoff > 0 && st.Low != nil && loss > cfg.Backoff*st.LowLoss; diverged {
+			// Back to the lowest epoch's θ and moments (keeping the step
+			// count, which the loop's iteration count must match), at half
+			// the step.
+			copy(x, st.Low)
+			low := *st.LowAdam
+			low.Steps = adam.State().Steps
+			if err := adam.SetState(low); err != nil {
+				return err
+			}
+			adam.LR /= 2
+			// The loop holds f and ∇f of the diverged iterate, evaluated on
+			// the next epoch's first batch: evaluate them again at the
+			// restored θ on the same batch.
+			obj.it--
+			if err := loop.Reevaluate(); err != nil {
+				return err
+			}
+			st.Backoffs++
+			st.Bad++
+			st.Epochs = append(st.Epochs, Epoch{Epoch: e, Loss: loss, ValMAE: -1, Elapsed: elapsed(), LR: lr, BackedOff: true})
+			if rec != nil {
+				if err := rec.Record(train.Progress{Method: "nmf", Iter: tr.Iters, Objective: loss, Elapsed: elapsed(),
+					Metrics: []train.Metric{{Name: "epoch", Value: float64(e)}, {Name: "val_mae", Value: -1}, {Name: "lr", Value: adam.LR}}}); err != nil {
+					return err
+				}
+			}
+			return saveAndStop()
+		}
+		if cfg.Backoff > 0 && (st.Low == nil || loss < st.LowLoss) {
+			st.Low, st.LowAdam, st.LowLoss = slices.Clone(x), loop.StepperState(), loss
+		}
 		if val != nil {
 			if mae, _, err = MAE(mc, x, val); err != nil {
 				return err
@@ -292,14 +354,20 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 		} else if byLoss || val != nil {
 			st.Bad++
 		}
-		st.Epochs = append(st.Epochs, Epoch{Epoch: e, Loss: loss, ValMAE: mae, Elapsed: elapsed()})
+		st.Epochs = append(st.Epochs, Epoch{Epoch: e, Loss: loss, ValMAE: mae, Elapsed: elapsed(), LR: lr})
 		if rec != nil {
 			if err := rec.Record(train.Progress{Method: "nmf", Iter: tr.Iters, Objective: loss, Elapsed: elapsed(),
-				Metrics: []train.Metric{{Name: "epoch", Value: float64(e)}, {Name: "val_mae", Value: mae}}}); err != nil {
+				Metrics: []train.Metric{{Name: "epoch", Value: float64(e)}, {Name: "val_mae", Value: mae}, {Name: "lr", Value: adam.LR}}}); err != nil {
 				return err
 			}
 		}
-		stop := (byLoss || val != nil) && cfg.Patience > 0 && st.Bad >= cfg.Patience
+		return saveAndStop()
+	}
+	// saveAndStop writes the checkpoint and reports early stopping; it ends
+	// every epoch.
+	saveAndStop = func() error {
+		stop := (byLoss || val != nil || cfg.Backoff > 0) && cfg.Patience > 0 && st.Bad >= cfg.Patience
+		st.LR = adam.LR
 		if ckpt != "" {
 			st.X, st.Trace, st.Adam, st.Elapsed = slices.Clone(x), train.CloneTrace(tr), loop.StepperState(), int64(elapsed())
 			// A checkpoint is a stage in progress: resuming with more epochs
@@ -339,12 +407,15 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 			what = "training loss"
 		}
 		res.Status, res.Criterion = train.Converged, fmt.Sprintf("%s did not improve for %d epochs", what, cfg.Patience)
+		if st.Backoffs > 0 {
+			res.Criterion += fmt.Sprintf(" (%d divergence back-offs)", st.Backoffs)
+		}
 	case err != nil:
 		return nil, err
 	default:
 		res.Status, res.Criterion = tr.Status, tr.Criterion
 	}
-	res.Theta, res.BestEpoch, res.BestMAE, res.BestLoss = x, st.BestEpoch, st.BestMAE, st.BestLoss
+	res.Theta, res.BestEpoch, res.BestMAE, res.BestLoss, res.Backoffs = x, st.BestEpoch, st.BestMAE, st.BestLoss, st.Backoffs
 	if st.Best != nil {
 		res.Theta = st.Best
 	}
