@@ -4,8 +4,11 @@
 // mini-batches of cascades, reshuffled every epoch from a seed, with
 // validation MAE against Monte-Carlo truth after every epoch, early
 // stopping on it (or, with Config.Select "loss", model selection and early
-// stopping on the mean training loss, for network inference), checkpoints
-// and bit-identical resume.
+// stopping on the mean training loss, for network inference), an optional
+// divergence guard (Config.Backoff: back to the lowest-loss epoch at half
+// the learning rate when an epoch's loss jumps; Adam at 0.01 on the
+// paper's n = 128 data does jump, docs/RESULTS.md), checkpoints and
+// bit-identical resume.
 //
 // The order of the batches is a function of (Seed, epoch) only, and every
 // evaluation is deterministic, so a run resumed from a checkpoint reaches
