@@ -42,8 +42,11 @@ is reverse-mode autodiff through the unrolled solver (default), the
 hand-written discrete adjoint (-grad adjoint, equal to autodiff) or the
 paper's continuous co-state (-grad costate). With -checkpoint F a
 checkpoint is written at every epoch end; -resume continues from it (bit
-for bit the same result as an uninterrupted run). Progress goes to stderr;
-the trained model (a JSON file) to -o.
+for bit the same result as an uninterrupted run). -backoff f (e.g. 1.5)
+guards against divergence: when an epoch's mean loss exceeds f times the
+lowest so far, training returns to that epoch's θ and Adam state and
+halves the learning rate (the progress line then shows the new rate).
+Progress goes to stderr; the trained model (a JSON file) to -o.
 
 On large networks (thousands of nodes) give -support (A on the known
 network's edges, O(E) per cascade), a small -hidden (ε is 2n → hidden → n)
