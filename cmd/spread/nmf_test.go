@@ -28,6 +28,10 @@ func TestNMF(t *testing.T) {
 	common := []string{"nmf", "train", "-cascades", c, "-n", "4", "-T", "3", "-steps", "6", "-solver", "euler", "-batch", "3", "-seed", "2"}
 	h.must(append(common, "-epochs", "2", "-checkpoint", ck, "-o", model)...)
 	h.must(append(common, "-epochs", "3", "-checkpoint", ck, "-resume", "-o", model)...)
+	// A guarded run at a rate that jumps: it trains and reports the halved rate.
+	if _, stderr := h.must(append(common, "-epochs", "6", "-lr", "0.9", "-backoff", "1.01", "-o", h.path("b.json"))...); !strings.Contains(stderr, "halved after a divergence") {
+		t.Errorf("-backoff 1.01 at lr 0.9: no back-off reported: %s", stderr)
+	}
 	h.must("nmf", "predict", "-model", model, "-sources", "0,1", "-T", "3", "-o", probs)
 	rows := strings.Split(strings.TrimSpace(string(h.read(probs))), "\n")
 	if rows[0] != "node,t,p" || len(rows) != 1+4*4 || !strings.HasPrefix(rows[1], "0,0,1") {
@@ -49,6 +53,8 @@ func TestNMF(t *testing.T) {
 		args []string
 	}{
 		{"steps 0", 2, append(append([]string{}, common...), "-steps", "0", "-o", x)},
+		{"backoff 1", 2, append(append([]string{}, common...), "-backoff", "1", "-o", x)},
+		{"backoff NaN", 2, append(append([]string{}, common...), "-backoff", "NaN", "-o", x)},
 		{"hidden 0", 2, append(append([]string{}, common...), "-hidden", "4,0", "-o", x)},
 		{"hidden not a number", 2, append(append([]string{}, common...), "-hidden", "wide", "-o", x)},
 		{"model too large", 2, []string{"nmf", "train", "-cascades", c, "-n", "9000", "-T", "3", "-batch", "1", "-o", x}},
