@@ -365,8 +365,6 @@ in (u, v) order; self-loops of a dense A are left out.`,
 	},
 }
 
-// modelGraph names the nodes of a trained model: its support graph's ids,
-// or 0..n-1.
 // warnUnstable tells the user on stderr when the model's rates make its
 // explicit solver unstable (models/nmf Config.StepStability): the clamp to
 // [0, 1] would hide the oscillation and the predictions would be wrong at
@@ -380,6 +378,8 @@ func warnUnstable(e *env, c mnmf.Config, theta []float64) {
 		r, c.Method, lim, int(math.Ceil(float64(c.Steps)*r/lim)))
 }
 
+// modelGraph names the nodes of a trained model: its support graph's ids,
+// or 0..n-1.
 func modelGraph(e *env, c mnmf.Config) (*graphs.Graph, error) {
 	if c.Support != nil {
 		return c.Support, nil

@@ -301,29 +301,19 @@ func meanFieldRates(d cic.Delay, p cic.Params) []float64 {
 	return r
 }
 
-// meanFieldSteps returns the RK4 step count of the mean-field ODE on
-// [0, T] with rates (one per edge of g): the smallest multiple of steps
-// (≥ 1) whose step h = T/steps keeps h·ρ ≤ 2, ρ = max_j Σ_{i→j} α_ij the
-// largest total in-rate. ρ bounds the stiff part of the field's Jacobian
-// (the diagonal −(A x)_j of (1 − x)⊙(A x) near x_j = 1, and A's spectral
-// radius): beyond h·ρ ≈ 2.8 RK4 is unstable, and the clamp of x to [0, 1]
-// then locks such a node at 0 for good (at the paper's T = 20 with 40
-// steps, nodes with in-rates summing to more than about 5.6). A multiple of
-// steps keeps the integer times on the grid (no interpolation error there).
-func meanFieldSteps(steps int, T float64, g *graphs.Graph, rates []float64) int {
-	if steps < 1 || !(T > 0) {
-		return steps
-	}
-	in := make([]float64, g.N)
-	for e := range g.NumEdges() {
-		in[g.Dst[e]] += rates[e]
-	}
-	rho := 0.0
-	for _, r := range in {
-		rho = max(rho, r)
-	}
-	m := max(1, int(math.Ceil(T*rho/(2*float64(steps)))))
-	return m * steps
+// meanFieldSteps returns the RK4 step count of the mean-field ODE cfg
+// (resolved, its Steps the requested count) with parameters theta: the
+// smallest multiple of cfg.Steps whose step keeps h·ρ ≤ 2, ρ the largest
+// total in-rate (models/nmf Config.StepStability). ρ bounds the stiff part
+// of the field's Jacobian (the diagonal −(A x)_j of (1 − x)⊙(A x) near
+// x_j = 1, and A's spectral radius): beyond h·ρ ≈ 2.8 RK4 is unstable, and
+// the clamp of x to [0, 1] then locks such a node at 0 for good (at the
+// paper's T = 20 with 40 steps, nodes with in-rates summing to more than
+// about 5.6). 2 leaves a margin below RK4's limit; a multiple of the
+// requested count keeps the integer times on the grid (no interpolation
+// error there). θ's layout does not depend on Steps.
+func meanFieldSteps(cfg mnmf.Config, theta []float64) int {
+	return max(1, int(math.Ceil(cfg.StepStability(theta)/2))) * cfg.Steps
 }
 
 // meanFieldTheta returns the parameters of the mean-field ODE with the

@@ -162,19 +162,20 @@ func NMFFig2(ctx context.Context, cfg NMFFig2Config, opt Options) (*Output, erro
 					return nil, fail(err)
 				}
 				rates := meanFieldRates(delay, d.Params)
-				mc.Model.Steps, mc.Model.Method = meanFieldSteps(cfg.MeanFieldSteps, cfg.Data.T, d.Graph, rates), ode.RK4
+				mc.Model.Steps, mc.Model.Method = cfg.MeanFieldSteps, ode.RK4
 				mf, err := mc.Model.Resolve()
 				if err != nil {
 					return nil, fail(err)
 				}
-				if err := tr.note("%s: mean-field: RK4 with %d steps", c.Label(), mf.Steps); err != nil {
-					return nil, err
-				}
-				notes = append(notes, fmt.Sprintf("%s mean-field: RK4 with %d steps", c.Label(), mf.Steps))
 				theta, err := meanFieldTheta(mf, d.Graph, rates)
 				if err != nil {
 					return nil, fail(err)
 				}
+				mf.Steps = meanFieldSteps(mf, theta)
+				if err := tr.note("%s: mean-field: RK4 with %d steps", c.Label(), mf.Steps); err != nil {
+					return nil, err
+				}
+				notes = append(notes, fmt.Sprintf("%s mean-field: RK4 with %d steps", c.Label(), mf.Steps))
 				pred, err := nmfTrajectories(mf, theta, test.Sources, L)
 				if err != nil {
 					return nil, fail(err)

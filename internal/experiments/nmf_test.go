@@ -41,22 +41,7 @@ func TestEstimationErrors(t *testing.T) {
 // on breaks it.
 func TestMeanFieldTheta(t *testing.T) {
 	const a = 0.7
-	g, _, err := graphs.FromEdges(2, []int{0}, []int{1}, nil, graphs.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mnmf.Config{N: 2, T: 3, Steps: 15, Method: ode.RK4}.Resolve()
-	if err != nil {
-		t.Fatal(err)
-	}
-	theta, err := meanFieldTheta(cfg, g, []float64{a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := nmfTrajectories(cfg, theta, [][]int{{0}, {1}}, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, g, cfg := oneEdgeMeanField(t, a, [][]int{{0}, {1}})
 	for l := range 3 {
 		tt := float64(l + 1)
 		if got, want := x[0][l*2+1], 1-math.Exp(-a*tt); math.Abs(got-want) > 1e-5 {
@@ -74,12 +59,11 @@ func TestMeanFieldTheta(t *testing.T) {
 	}
 }
 
-// TestMeanFieldRatesWeibull: Weibull's first parameter is the scale λ, so
-// the mean-field rate of an edge is 1/λ; with shape k = 1 the delay is the
-// exponential with rate 1/λ and the ODE is exact, x₁(t) = 1 − e^{−t/λ}.
-// Exponential (and Rayleigh) rates pass through unchanged.
-func TestMeanFieldRatesWeibull(t *testing.T) {
-	const lam = 5.0
+// oneEdgeMeanField integrates the mean-field ODE (RK4-15 on [0, 3]) of
+// the graph 0 → 1 with the given rate from each source set, returning the
+// trajectories at t = 1, 2, 3 (x[j][(t−1)·2 + v]), the graph and the model.
+func oneEdgeMeanField(t *testing.T, rate float64, sources [][]int) ([][]float64, *graphs.Graph, mnmf.Config) {
+	t.Helper()
 	g, _, err := graphs.FromEdges(2, []int{0}, []int{1}, nil, graphs.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -88,15 +72,25 @@ func TestMeanFieldRatesWeibull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	theta, err := meanFieldTheta(cfg, g, []float64{rate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := nmfTrajectories(cfg, theta, sources, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, g, cfg
+}
+
+// TestMeanFieldRatesWeibull: Weibull's first parameter is the scale λ, so
+// the mean-field rate of an edge is 1/λ; with shape k = 1 the delay is the
+// exponential with rate 1/λ and the ODE is exact, x₁(t) = 1 − e^{−t/λ}.
+// Exponential (and Rayleigh) rates pass through unchanged.
+func TestMeanFieldRatesWeibull(t *testing.T) {
+	const lam = 5.0
 	rates := meanFieldRates(cic.Weibull(), cic.Params{A: []float64{lam}, B: []float64{1}})
-	theta, err := meanFieldTheta(cfg, g, rates)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := nmfTrajectories(cfg, theta, [][]int{{0}}, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, _, _ := oneEdgeMeanField(t, rates[0], [][]int{{0}})
 	for l := range 3 {
 		tt := float64(l + 1)
 		if got, want := x[0][l*2+1], 1-math.Exp(-tt/lam); math.Abs(got-want) > 1e-5 {
@@ -150,19 +144,23 @@ func TestMeanFieldSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := meanFieldSteps(40, 20, g, rates); got != 120 {
-		t.Fatalf("steps %d, want 120", got)
-	}
-	if got := meanFieldSteps(40, 20, g, make([]float64, 10)); got != 40 {
-		t.Errorf("zero rates: steps %d, want 40", got)
-	}
-	cfg, err := mnmf.Config{N: 11, T: 20, Steps: meanFieldSteps(40, 20, g, rates), Method: ode.RK4}.Resolve()
+	cfg, err := mnmf.Config{N: 11, T: 20, Steps: 40, Method: ode.RK4}.Resolve()
 	if err != nil {
 		t.Fatal(err)
+	}
+	zero, err := meanFieldTheta(cfg, g, make([]float64, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := meanFieldSteps(cfg, zero); got != 40 {
+		t.Errorf("zero rates: steps %d, want 40", got)
 	}
 	theta, err := meanFieldTheta(cfg, g, rates)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg.Steps = meanFieldSteps(cfg, theta); cfg.Steps != 120 {
+		t.Fatalf("steps %d, want 120", cfg.Steps)
 	}
 	x, err := nmfTrajectories(cfg, theta, [][]int{S}, 20)
 	if err != nil {

@@ -321,7 +321,7 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 			// the step.
 			copy(x, st.Low)
 			low := *st.LowAdam
-			low.Steps = adam.State().Steps
+			low.Steps = tr.Iters
 			if err := adam.SetState(low); err != nil {
 				return err
 			}
