@@ -33,7 +33,7 @@ point-process likelihood of the infection times. See go doc
 
 var nmfTrainCmd = &command{
 	name:      "train",
-	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-backoff f] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-checkpoint F [-resume]] -seed S -o model.ckpt",
+	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-backoff f] [-init-fit] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-checkpoint F [-resume]] -seed S -o model.ckpt",
 	short:     "train NMF on timed cascades",
 	long: `Train reads timed cascades (CSV "cascade,node,time" with node ids 0..N-1;
 the sources have time 0) and fits θ with Adam on mini-batches of -batch
@@ -46,6 +46,9 @@ for bit the same result as an uninterrupted run). -backoff f (e.g. 1.5)
 guards against divergence: when an epoch's mean loss exceeds f times the
 lowest so far, training returns to that epoch's θ and Adam state and
 halves the learning rate (the progress line then shows the new rate).
+-init-fit scales the initial rates to the constant that fits the cascades
+best (needed with -support: at the default initial rates almost every
+intensity starts on the likelihood's floor and nothing is learned).
 Progress goes to stderr; the trained model (a JSON file) to -o.
 
 On large networks (thousands of nodes) give -support (A on the known
@@ -64,6 +67,7 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 		epochs := fs.Int("epochs", 50, "epochs")
 		batch := fs.Int("batch", 300, "cascades per step")
 		lr := fs.Float64("lr", 1e-3, "Adam learning rate")
+		initFit := fs.Bool("init-fit", false, "start the rates at their fitted constant mean (the best-scoring scale of the initial rates on the cascades)")
 		backoff := fs.Float64("backoff", 0, "divergence guard: when an epoch's mean loss exceeds this factor (> 1, e.g. 1.5) times the lowest so far, return to that epoch's θ and halve -lr (0: off, the paper's plain Adam)")
 		grad := fs.String("grad", "autodiff", "gradient: autodiff, adjoint or costate")
 		loss := fs.String("loss", "survival", "terminal term: survival (exact) or poisson (the paper's 1ᵀx(T))")
@@ -131,7 +135,7 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 				}
 				return usagef("the model would have %d parameters (%.1f GB of float64 before Adam's state and the tape), more than %d: %s", p, float64(p)*8/1e9, maxNMFParams, hint)
 			}
-			cfg.Epochs, cfg.Batch, cfg.LR, cfg.Grad, cfg.Seed, cfg.Patience, cfg.Backoff = *epochs, *batch, *lr, *grad, *seed, 0, *backoff
+			cfg.Epochs, cfg.Batch, cfg.LR, cfg.Grad, cfg.Seed, cfg.Patience, cfg.Backoff, cfg.InitFit = *epochs, *batch, *lr, *grad, *seed, 0, *backoff, *initFit
 			cs := tnmf.Cascades(tc)
 			for k, cas := range cs {
 				if len(cas.Sources) == 0 {
@@ -146,9 +150,15 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 				fmt.Fprintln(e.stderr)
 				return nil
 			})
+			if cfg.InitFit && !*resume {
+				fmt.Fprintln(e.stderr, "fitting the initial rates to the cascades")
+			}
 			res, err := tnmf.Train(cfg, cs, nil, *ckpt, *resume, rec)
 			if err != nil {
 				return err
+			}
+			if res.InitRate > 0 {
+				fmt.Fprintf(e.stderr, "the initial mean rate was fitted to %.4g\n", res.InitRate)
 			}
 			if err := tnmf.WriteModel(*out, cfg, res.Theta); err != nil {
 				return err

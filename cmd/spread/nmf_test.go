@@ -32,6 +32,10 @@ func TestNMF(t *testing.T) {
 	if _, stderr := h.must(append(common, "-epochs", "6", "-lr", "0.9", "-backoff", "1.01", "-o", h.path("b.json"))...); !strings.Contains(stderr, "halved after a divergence") {
 		t.Errorf("-backoff 1.01 at lr 0.9: no back-off reported: %s", stderr)
 	}
+	// -init-fit reports the fitted initial mean rate.
+	if _, stderr := h.must(append(common, "-epochs", "1", "-init-fit", "-o", h.path("f.json"))...); !strings.Contains(stderr, "initial mean rate was fitted to") {
+		t.Errorf("-init-fit: no fitted rate reported: %s", stderr)
+	}
 	h.must("nmf", "predict", "-model", model, "-sources", "0,1", "-T", "3", "-o", probs)
 	rows := strings.Split(strings.TrimSpace(string(h.read(probs))), "\n")
 	if rows[0] != "node,t,p" || len(rows) != 1+4*4 || !strings.HasPrefix(rows[1], "0,0,1") {

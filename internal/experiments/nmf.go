@@ -133,6 +133,9 @@ type NMFTrain struct {
 	// the lowest-loss epoch and halve the learning rate when an epoch's
 	// loss exceeds Backoff times it); zero is off.
 	Backoff float64 `json:"backoff,omitempty"`
+	// InitFit starts the rates at their fitted constant (train/nmf
+	// Config.InitFit).
+	InitFit bool `json:"init_fit,omitempty"`
 }
 
 // quickNMFTrain is the setting of the first quick measurements: Euler with
@@ -162,7 +165,7 @@ func (c NMFTrain) config(n int, T float64, seed uint64) (trainnmf.Config, error)
 	}
 	cfg := trainnmf.DefaultConfig(n, T)
 	cfg.Model.Steps, cfg.Model.Method, cfg.Model.Loss, cfg.Model.RegA = c.Steps, m, loss, c.RegA
-	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Patience, cfg.Seed, cfg.Backoff = c.Epochs, c.Batch, c.LR, c.Patience, seed, c.Backoff
+	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Patience, cfg.Seed, cfg.Backoff, cfg.InitFit = c.Epochs, c.Batch, c.LR, c.Patience, seed, c.Backoff, c.InitFit
 	return cfg, nil
 }
 

@@ -7,8 +7,9 @@
 // stopping on the mean training loss, for network inference), an optional
 // divergence guard (Config.Backoff: back to the lowest-loss epoch at half
 // the learning rate when an epoch's loss jumps; Adam at 0.01 on the
-// paper's n = 128 data does jump, docs/RESULTS.md), checkpoints and
-// bit-identical resume.
+// paper's n = 128 data does jump, docs/RESULTS.md), an optional fitted
+// start for the rates (Config.InitFit, FitInitRate: needed when A lives on
+// a sparse support), checkpoints and bit-identical resume.
 //
 // The order of the batches is a function of (Seed, epoch) only, and every
 // evaluation is deterministic, so a run resumed from a checkpoint reaches
@@ -66,6 +67,12 @@ type Config struct {
 	// and the epoch counts as one without improvement for Patience. It
 	// must be > 1 (e.g. 1.5); zero is the paper's plain Adam.
 	Backoff float64 `json:",omitempty"`
+	// InitFit scales the initial rates to their fitted constant
+	// (FitInitRate) before the first epoch: the mean rate whose initial
+	// model has the lowest loss on the training cascades. Without it the
+	// rates start at mean 0.01, which on a sparse support leaves almost
+	// every intensity on the likelihood's floor (docs/RESULTS.md).
+	InitFit bool `json:",omitempty"`
 	// Grad is the gradient: "autodiff" (default), "adjoint" (the discrete
 	// adjoint, solvers/costate.Discrete, equal to autodiff) or "costate"
 	// (the paper's continuous co-state, solvers/costate.Continuous).
@@ -122,6 +129,9 @@ type Result struct {
 	BestLoss  float64
 	// Backoffs is the number of divergence back-offs (Config.Backoff).
 	Backoffs int
+	// InitRate is the fitted initial mean rate (Config.InitFit; 0
+	// without it or on resume).
+	InitRate float64
 	Epochs   []Epoch
 	Trace    train.Trace
 }
@@ -294,6 +304,13 @@ func Train(cfg Config, cs []mnmf.Cascade, val *Validation, ckpt string, resume b
 		if st.LR > 0 {
 			adam.LR = st.LR // halved by earlier back-offs
 		}
+	}
+	if cfg.InitFit && !resumed {
+		r, _, err := FitInitRate(mc, x, cs)
+		if err != nil {
+			return nil, err
+		}
+		res.InitRate = r
 	}
 	var tr train.Trace
 	if resumed {
