@@ -33,7 +33,7 @@ point-process likelihood of the infection times. See go doc
 
 var nmfTrainCmd = &command{
 	name:      "train",
-	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-backoff f] [-init-fit] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-checkpoint F [-resume]] -seed S -o model.ckpt",
+	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-backoff f] [-init-fit] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-events interp|nearest|exact] [-checkpoint F [-resume]] -seed S -o model.ckpt",
 	short:     "train NMF on timed cascades",
 	long: `Train reads timed cascades (CSV "cascade,node,time" with node ids 0..N-1;
 the sources have time 0) and fits θ with Adam on mini-batches of -batch
@@ -71,6 +71,7 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 		backoff := fs.Float64("backoff", 0, "divergence guard: when an epoch's mean loss exceeds this factor (> 1, e.g. 1.5) times the lowest so far, return to that epoch's θ and halve -lr (0: off, the paper's plain Adam)")
 		grad := fs.String("grad", "autodiff", "gradient: autodiff, adjoint or costate")
 		loss := fs.String("loss", "survival", "terminal term: survival (exact) or poisson (the paper's 1ᵀx(T))")
+		events := fs.String("events", "interp", "how an infection's intensity is read between grid points: interp, nearest, or exact (each cascade on its own grid merged with its infection times; needs -grad adjoint)")
 		regA := fs.Float64("reg-a", 0.01, "log-sum penalty coefficient on A")
 		ckpt := fs.String("checkpoint", "", "checkpoint file, written at every epoch end")
 		resume := fs.Bool("resume", false, "continue from -checkpoint")
@@ -93,6 +94,10 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 			}
 			c.oneOf("grad", *grad, "autodiff", "adjoint", "costate")
 			c.oneOf("loss", *loss, "survival", "poisson")
+			c.oneOf("events", *events, "interp", "nearest", "exact")
+			if *events == "exact" && *grad != "adjoint" {
+				c.failf("events", "exact needs -grad adjoint (every cascade has its own grid, which the batched autodiff program and the continuous co-state do not support)")
+			}
 			if *resume && *ckpt == "" {
 				c.failf("resume", "needs -checkpoint")
 			}
@@ -123,6 +128,9 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 				return err
 			}
 			if cfg.Model.Loss, err = mnmf.ParseLossForm(*loss); err != nil {
+				return err
+			}
+			if cfg.Model.Events, err = mnmf.ParseEventMode(*events); err != nil {
 				return err
 			}
 			if *support != "" {

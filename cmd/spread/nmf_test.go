@@ -32,6 +32,8 @@ func TestNMF(t *testing.T) {
 	if _, stderr := h.must(append(common, "-epochs", "6", "-lr", "0.9", "-backoff", "1.01", "-o", h.path("b.json"))...); !strings.Contains(stderr, "halved after a divergence") {
 		t.Errorf("-backoff 1.01 at lr 0.9: no back-off reported: %s", stderr)
 	}
+	// -events exact trains with the adjoint.
+	h.must(append(common, "-epochs", "1", "-events", "exact", "-grad", "adjoint", "-o", h.path("e.json"))...)
 	// -init-fit reports the fitted initial mean rate.
 	if _, stderr := h.must(append(common, "-epochs", "1", "-init-fit", "-o", h.path("f.json"))...); !strings.Contains(stderr, "initial mean rate was fitted to") {
 		t.Errorf("-init-fit: no fitted rate reported: %s", stderr)
@@ -59,6 +61,8 @@ func TestNMF(t *testing.T) {
 		{"steps 0", 2, append(append([]string{}, common...), "-steps", "0", "-o", x)},
 		{"backoff 1", 2, append(append([]string{}, common...), "-backoff", "1", "-o", x)},
 		{"backoff NaN", 2, append(append([]string{}, common...), "-backoff", "NaN", "-o", x)},
+		{"events unknown", 2, append(append([]string{}, common...), "-events", "midpoint", "-o", x)},
+		{"events exact without the adjoint", 2, append(append([]string{}, common...), "-events", "exact", "-o", x)},
 		{"hidden 0", 2, append(append([]string{}, common...), "-hidden", "4,0", "-o", x)},
 		{"hidden not a number", 2, append(append([]string{}, common...), "-hidden", "wide", "-o", x)},
 		{"model too large", 2, []string{"nmf", "train", "-cascades", c, "-n", "9000", "-T", "3", "-batch", "1", "-o", x}},

@@ -136,6 +136,11 @@ type NMFTrain struct {
 	// InitFit starts the rates at their fitted constant (train/nmf
 	// Config.InitFit).
 	InitFit bool `json:"init_fit,omitempty"`
+	// Events is the event-time mode ("interp", the default when empty,
+	// "nearest" or "exact") and Grad the gradient ("autodiff", the default
+	// when empty, "adjoint" or "costate"; exact needs "adjoint").
+	Events string `json:"events,omitempty"`
+	Grad   string `json:"grad,omitempty"`
 }
 
 // quickNMFTrain is the setting of the first quick measurements: Euler with
@@ -164,6 +169,14 @@ func (c NMFTrain) config(n int, T float64, seed uint64) (trainnmf.Config, error)
 		return trainnmf.Config{}, fmt.Errorf("NMF training: %w", err)
 	}
 	cfg := trainnmf.DefaultConfig(n, T)
+	if c.Events != "" {
+		if cfg.Model.Events, err = mnmf.ParseEventMode(c.Events); err != nil {
+			return trainnmf.Config{}, fmt.Errorf("NMF training: %w", err)
+		}
+	}
+	if c.Grad != "" {
+		cfg.Grad = c.Grad
+	}
 	cfg.Model.Steps, cfg.Model.Method, cfg.Model.Loss, cfg.Model.RegA = c.Steps, m, loss, c.RegA
 	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Patience, cfg.Seed, cfg.Backoff, cfg.InitFit = c.Epochs, c.Batch, c.LR, c.Patience, seed, c.Backoff, c.InitFit
 	return cfg, nil

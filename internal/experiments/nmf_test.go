@@ -453,3 +453,22 @@ func TestNMFTrainSupport(t *testing.T) {
 		t.Errorf("unknown support: %v", err)
 	}
 }
+
+// TestNMFTrainModes: the train block's "events", "grad" and "init_fit"
+// reach train/nmf's configuration, and a bad event mode is an error
+// naming it.
+func TestNMFTrainModes(t *testing.T) {
+	c := tinyNMFTrain()
+	c.Events, c.Grad, c.InitFit = "exact", "adjoint", true
+	cfg, err := c.config(8, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Model.Events != mnmf.Exact || cfg.Grad != "adjoint" || !cfg.InitFit {
+		t.Errorf("events %v, grad %q, init fit %v", cfg.Model.Events, cfg.Grad, cfg.InitFit)
+	}
+	c.Events = "sometimes"
+	if _, err := c.config(8, 4, 1); err == nil || !strings.Contains(err.Error(), "sometimes") {
+		t.Errorf("bad event mode: %v", err)
+	}
+}

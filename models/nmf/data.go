@@ -52,10 +52,21 @@ func (cfg Config) events(cs []Cascade) []event {
 	h := cfg.T / float64(K)
 	var ev []event
 	for b, c := range cs {
+		var grid []float64 // row b's own grid (Exact): every event is a grid point
+		if cfg.Events == Exact {
+			grid = cfg.CascadeGrid(c)
+		}
 		for j, i := range c.Nodes {
 			u := c.Times[j] / h
 			e := event{row: b, node: i}
 			switch cfg.Events {
+			case Exact:
+				k := gridIndex(grid, c.Times[j])
+				if k == len(grid)-1 {
+					e.k, e.w1 = k-1, 1
+				} else {
+					e.k, e.w0 = k, 1
+				}
 			case Nearest:
 				k := int(math.Round(u))
 				if k >= K {

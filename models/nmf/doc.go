@@ -64,8 +64,13 @@
 //   - Event times between grid points (the paper's Algorithm 1 integrates
 //     piecewise, the experiments use a fixed 40-step grid): Interp (default)
 //     reads λ_i = (1−w) g(m_k) + w g(m_{k+1}) with w = (t_i − t_k)/h;
-//     Nearest uses the nearest grid point. An exact mode (per-cascade merged
-//     grids) is not implemented.
+//     Nearest uses the nearest grid point; Exact integrates each cascade on
+//     the uniform grid merged with its infection times (CascadeGrid) and
+//     reads λ_i at its own grid point. Exact is computed by the plain-Go
+//     solvers only (solvers/costate.Loss and Discrete, train/nmf with the
+//     adjoint gradient): the batched gorgonia program has one grid for all
+//     rows. On RK4 with 4 steps its loss is 80× closer than Interp's to the
+//     512-step loss (solvers/costate TestExactConverges).
 //   - Sources are skipped in the event sum (eq. 22 formally includes them;
 //     an intensity at t = 0 of a node infected by fiat means nothing).
 //   - One floor, Floor = 1e-10, inside both logs (the released code's);

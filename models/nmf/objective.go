@@ -1,6 +1,7 @@
 package nmf
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -27,6 +28,9 @@ func NewObjective(cfg Config, B int) (*Objective, error) {
 	cfg, err := resolveBatch(cfg, B)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Events == Exact {
+		return nil, errExactBatched
 	}
 	prog, err := compiled.FromNodes(func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
 		net, err := NewNet(g, cfg, B)
@@ -183,3 +187,6 @@ func resolveBatch(cfg Config, B int) (Config, error) {
 	}
 	return cfg, nil
 }
+
+// errExactBatched is NewObjective's error for the Exact event mode.
+var errExactBatched = errors.New("models/nmf: the exact event mode gives every cascade its own grid, which the batched program cannot: use the plain-Go solvers (solvers/costate; train/nmf with the adjoint gradient)")

@@ -28,7 +28,7 @@ import (
 // does not feed the Jacobian. Intensities at or below nmf.Floor give no
 // jump, as in the discrete loss. Errors as for Discrete.
 func Continuous(m *nmf.Model, cs []nmf.Cascade, grad []float64) (float64, error) {
-	if err := check(m, cs, grad); err != nil {
+	if err := check(m, cs, grad, false); err != nil {
 		return 0, err
 	}
 	clear(grad)
@@ -49,7 +49,7 @@ func Continuous(m *nmf.Model, cs []nmf.Cascade, grad []float64) (float64, error)
 	}
 	pp, pph := make([]float64, n), make([]float64, n)
 	for _, c := range cs {
-		tr := s.forward(c.Sources)
+		tr := s.forward(c.Sources, cfg.Grid())
 		f += lossTerms(cfg, c, tr, 0, nil, nil)
 		// Terminal co-state.
 		clear(p)

@@ -11,10 +11,13 @@ import (
 )
 
 // Trajectory is the plain-Go forward solution of one cascade: the states
-// m_k = (X[k], H[k]) at the grid points t_k = k·T/Steps and the field
-// there, (GX[k], GH[k]) = g(m_k), k = 0..Steps, and the pre-clamp values
-// Pre[k] of X[k] (k ≥ 1) that the clamp's derivative reads.
+// m_k = (X[k], H[k]) at the grid points t_k = Grid[k] and the field there,
+// (GX[k], GH[k]) = g(m_k), and the pre-clamp values Pre[k] of X[k]
+// (k ≥ 1) that the clamp's derivative reads. Grid is the uniform grid
+// k·T/Steps, or the cascade's own (nmf.Config.CascadeGrid) in the exact
+// event mode.
 type Trajectory struct {
+	Grid              []float64
 	X, H, GX, GH, Pre [][]float64
 	Chi               []float64
 }
@@ -45,9 +48,9 @@ func newSolver(m *nmf.Model) *solver {
 	return s
 }
 
-// stages computes the stage states and values of one step from (x, h).
-func (s *solver) stages(x, h []float64) int {
-	dt := s.h
+// stages computes the stage states and values of one step of length dt
+// from (x, h).
+func (s *solver) stages(x, h []float64, dt float64) int {
 	copy(s.sx[0], x)
 	copy(s.sh[0], h)
 	s.m.Field(s.kx[0], s.kh[0], x, h)
@@ -65,35 +68,39 @@ func (s *solver) stages(x, h []float64) int {
 	return 4
 }
 
-// weights returns the combination weights of the stages.
-func (s *solver) weights() []float64 {
+// weights returns the combination weights of the stages of a step of
+// length dt.
+func (s *solver) weights(dt float64) []float64 {
 	if s.method == ode.Euler {
-		return []float64{s.h}
+		return []float64{dt}
 	}
-	return []float64{s.h / 6, s.h / 3, s.h / 3, s.h / 6}
+	return []float64{dt / 6, dt / 3, dt / 3, dt / 6}
 }
 
-// Forward integrates one cascade from X0 = χ_S, H0 = 0 exactly as
-// nmf.Net.Unroll does (same scheme, clamp to [0, 1], sources pinned).
+// Forward integrates one cascade from X0 = χ_S, H0 = 0 on the uniform
+// grid exactly as nmf.Net.Unroll does (same scheme, clamp to [0, 1],
+// sources pinned).
 func Forward(m *nmf.Model, sources []int) *Trajectory {
-	return newSolver(m).forward(sources)
+	return newSolver(m).forward(sources, m.Cfg.Grid())
 }
 
-func (s *solver) forward(sources []int) *Trajectory {
+// forward integrates from the sources over grid (grid[0] = 0).
+func (s *solver) forward(sources []int, grid []float64) *Trajectory {
 	n := s.n
-	tr := &Trajectory{Chi: make([]float64, n)}
+	tr := &Trajectory{Grid: grid, Chi: make([]float64, n)}
 	for _, v := range sources {
 		tr.Chi[v] = 1
 	}
 	s.m.Chi = tr.Chi
 	x, h := slices.Clone(tr.Chi), make([]float64, n)
 	tr.Pre = append(tr.Pre, nil)
-	for range s.K {
+	for k := range len(grid) - 1 {
+		dt := grid[k+1] - grid[k]
 		tr.X, tr.H = append(tr.X, x), append(tr.H, h)
-		ns := s.stages(x, h)
+		ns := s.stages(x, h, dt)
 		tr.GX, tr.GH = append(tr.GX, slices.Clone(s.kx[0])), append(tr.GH, slices.Clone(s.kh[0]))
 		nx, nh, pre := slices.Clone(x), slices.Clone(h), make([]float64, n)
-		for st, w := range s.weights()[:ns] {
+		for st, w := range s.weights(dt)[:ns] {
 			for i := range n {
 				nx[i] += w * s.kx[st][i]
 				nh[i] += w * s.kh[st][i]
@@ -118,7 +125,7 @@ func (s *solver) forward(sources []int) *Trajectory {
 // adds its cotangents, scaled by scale, to gbar (on GX[k]) and xbarT (on
 // X[K]).
 func lossTerms(cfg nmf.Config, c nmf.Cascade, tr *Trajectory, scale float64, gbar [][]float64, xbarT []float64) float64 {
-	K, n := cfg.Steps, cfg.N
+	K, n := len(tr.X)-1, cfg.N
 	nodes, ks, w0, w1 := cfg.EventTerms(c)
 	f := 0.0
 	for j, i := range nodes {
@@ -167,12 +174,17 @@ func Loss(m *nmf.Model, cs []nmf.Cascade) float64 {
 	s := newSolver(m)
 	f := 0.0
 	for _, c := range cs {
-		f += lossTerms(m.Cfg, c, s.forward(c.Sources), 0, nil, nil)
+		f += lossTerms(m.Cfg, c, s.forward(c.Sources, m.Cfg.CascadeGrid(c)), 0, nil, nil)
 	}
 	return f/float64(len(cs)) + m.Reg(nil)
 }
 
-func check(m *nmf.Model, cs []nmf.Cascade, grad []float64) error {
+// check validates the arguments of a gradient; exact says whether the
+// caller supports the exact event mode.
+func check(m *nmf.Model, cs []nmf.Cascade, grad []float64, exact bool) error {
+	if !exact && m.Cfg.Events == nmf.Exact {
+		return fmt.Errorf("solvers/costate: the continuous co-state reads intensities from its own interpolant; use Discrete for the exact event mode")
+	}
 	if len(cs) == 0 {
 		return fmt.Errorf("solvers/costate: empty batch")
 	}
@@ -194,22 +206,23 @@ func check(m *nmf.Model, cs []nmf.Cascade, grad []float64) error {
 // (checkpointing). It returns an error for an empty batch, a bad cascade
 // or a grad of the wrong length, and a *train.NonFiniteError.
 func Discrete(m *nmf.Model, cs []nmf.Cascade, grad []float64) (float64, error) {
-	if err := check(m, cs, grad); err != nil {
+	if err := check(m, cs, grad, true); err != nil {
 		return 0, err
 	}
 	clear(grad)
 	s := newSolver(m)
-	n, K := s.n, s.K
+	n := s.n
 	scale := 1 / float64(len(cs))
 	f := 0.0
-	gbar := make([][]float64, K+1)
-	for k := range gbar {
-		gbar[k] = make([]float64, n)
-	}
+	var gbar [][]float64 // cotangents of g_x at the grid points, grown to the longest grid
 	xbar, hbar := make([]float64, n), make([]float64, n)
 	zero := make([]float64, n)
 	for _, c := range cs {
-		tr := s.forward(c.Sources)
+		tr := s.forward(c.Sources, m.Cfg.CascadeGrid(c))
+		K := len(tr.Grid) - 1
+		for len(gbar) < K+1 {
+			gbar = append(gbar, make([]float64, n))
+		}
 		for k := range gbar {
 			clear(gbar[k])
 		}
@@ -225,8 +238,9 @@ func Discrete(m *nmf.Model, cs []nmf.Cascade, grad []float64) (float64, error) {
 					xbar[i] = 0
 				}
 			}
-			ns := s.stages(tr.X[k], tr.H[k])
-			w := s.weights()
+			dt := tr.Grid[k+1] - tr.Grid[k]
+			ns := s.stages(tr.X[k], tr.H[k], dt)
+			w := s.weights(dt)
 			for st := range ns {
 				for i := range n {
 					s.bx[st][i] = w[st] * xbar[i]
@@ -237,7 +251,7 @@ func Discrete(m *nmf.Model, cs []nmf.Cascade, grad []float64) (float64, error) {
 				s.bx[0][i] += gbar[k][i]
 			}
 			// x_{k+1} = x_k + Σ w_st k_st: the identity path keeps xbar, hbar.
-			coef := [3]float64{s.h / 2, s.h / 2, s.h}
+			coef := [3]float64{dt / 2, dt / 2, dt}
 			for st := ns - 1; st >= 0; st-- {
 				clear(s.dx2)
 				clear(s.dh2)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/spread-dev/spread/datasets"
+	mnmf "github.com/spread-dev/spread/models/nmf"
 	"github.com/spread-dev/spread/models/ode"
 )
 
@@ -211,5 +212,23 @@ func TestBackoff(t *testing.T) {
 	cfg.Backoff = 0.9
 	if _, err := Train(cfg, cs, nil, "", false, nil); err == nil {
 		t.Error("Backoff 0.9: no error")
+	}
+}
+
+// TestTrainExact: the exact event mode trains with the discrete adjoint
+// (its loss falls) and is refused with the autodiff gradient.
+func TestTrainExact(t *testing.T) {
+	d, cfg, val := smallData(t)
+	cfg.Model.Events, cfg.Grad = mnmf.Exact, "adjoint"
+	res, err := Train(cfg, Cascades(d.Train), val, "", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Epochs[3].Loss >= res.Epochs[0].Loss {
+		t.Errorf("exact mode: loss did not decrease: %+v", res.Epochs)
+	}
+	cfg.Grad = "autodiff"
+	if _, err := Train(cfg, Cascades(d.Train), val, "", false, nil); err == nil {
+		t.Error("exact mode with autodiff: no error")
 	}
 }
