@@ -31,8 +31,9 @@ oracle). Greedy methods select K seeds once (their k-prefixes are the k-seed
 answers, and seconds is the time of that one run); IMM and nmf-infmax run per
 k. quick: n = 64 hier-exp, 90 × 10 cascades, T = 10 for training, scored at
 horizon 2 (at horizon 10 almost every seed set reaches all 64 nodes), k =
-1..5, 10 000 evaluation runs; paper: n = 1024 hier-exp, 1 000 single-source
-cascades (as the paper gives every method), T = 10, k = 1..10, 20 000 runs.`
+1..5, 10 000 evaluation runs; paper: n = 1024 hier-exp, 100 source nodes × 10
+single-source cascades (the paper's §4.4: 1 000 cascades, as it gives every
+method), T = 10, k = 1..10, 20 000 runs.`
 
 // IMEnv is what an influence-maximisation method of nmf-fig6 may use: the
 // data (network, rates, cascades with their source attribution) and the
@@ -321,7 +322,7 @@ func DefaultNMFFig6(s Scale) NMFFig6Config {
 	if s == Paper {
 		c.Cases = []NMFCase{{"hier", "exp", 1024}}
 		c.Data = paperNMFData()
-		c.Data.SourceSets, c.Data.PerSet, c.Data.SetSizeMin, c.Data.SetSizeMax, c.Data.T = 1000, 1, 1, 1, 10
+		c.Data.SourceSets, c.Data.PerSet, c.Data.SetSizeMin, c.Data.SetSizeMax, c.Data.T = 100, 10, 1, 1, 10
 		c.Train = paperNMFTrain()
 		c.Horizon, c.K, c.EvalRuns = 10, 10, 20000
 	}
