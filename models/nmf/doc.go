@@ -87,14 +87,14 @@
 //     about half the CPU of float64 in the pure-Go build and a third
 //     under OpenBLAS (docs/BENCHMARKS.md). The reference graph (Unfused),
 //     Model and solvers/costate stay float64. Float32 is accurate where
-//     the intensities are away from 0 (loss and gradient within ~1e-6 of
-//     float64 on the tests' models, and at n = 128 with s = +1). With
-//     s = −1, λ = (1−x)(Ax) − ε is a difference of close numbers and some
-//     events' λ pass within ~1e-7 of 0, where the gradient of −log λ,
-//     ∝ 1/λ, amplifies float32's ~1e-7 error in the state: at n = 128 at
-//     the default start (and with the rates scaled 3× or 10×) the float32
-//     gradient differs from float64's by 50–85% in norm, the loss by
-//     0.03–0.3%. PyTorch's float32 has the same arithmetic.
+//     the intensities are away from 0 (loss and gradient within a few
+//     1e-6 of float64 on the tests' models, and at n = 128 with s = +1).
+//     With s = −1, λ = (1−x)(Ax) − ε is a difference of close numbers
+//     and some events' λ pass within ~1e-7 of 0, where the gradient of
+//     −log λ, ∝ 1/λ, amplifies float32's ~1e-7 error in the state: at
+//     n = 128 at the default start (and with the rates scaled 3× or 10×)
+//     the float32 gradient differs from float64's by 50–85% in norm, the
+//     loss by 0.03–0.3%. PyTorch's float32 has the same arithmetic.
 //
 // # Gradients
 //

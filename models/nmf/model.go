@@ -126,10 +126,10 @@ type Config struct {
 	// float32: parameters, states, the fused field ops and the loss, as
 	// the paper's PyTorch code computes. Their interfaces stay float64 (θ
 	// is rounded to float32 on the way in, the loss and gradient widened
-	// on the way out). Results are within ~1e-6 of float64's where the
-	// intensities are away from 0, not where an event's intensity nears 0
-	// (the package documentation). The fused field only: Resolve refuses
-	// it with Unfused. Not saved in checkpoints.
+	// on the way out). Results are within a few 1e-6 of float64's where
+	// the intensities are away from 0, not where an event's intensity
+	// nears 0 (the package documentation). The fused field only: Resolve
+	// refuses it with Unfused. Not saved in checkpoints.
 	Float32 bool `json:"-"`
 }
 
