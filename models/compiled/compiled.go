@@ -19,12 +19,13 @@ type Options struct {
 	// NoGrad compiles the forward pass only (prediction): Eval and Run
 	// return the value and leave gradients zero.
 	NoGrad bool
-	// Dtype is the element type of the inputs Def.Param and Def.Input
-	// create: tensor.Float64 (the zero value means it) or tensor.Float32.
-	// The interface stays float64 whatever the program computes in: x,
-	// the gradient, the cost and Output are float64, converted at SetX,
-	// AddGrad, Run and Output; a float32 data input is written through
-	// Data32. FromNodes takes each input's dtype from its value.
+	// Dtype is the element type of the program: tensor.Float64 (the zero
+	// value means it) or tensor.Float32. Def.Param and Def.Input create
+	// inputs of it; FromNodes and New refuse inputs and a cost of another
+	// dtype (one program computes in one precision). The interface stays
+	// float64 whatever the program computes in: x, the gradient, the cost
+	// and Output are float64, converted at SetX, AddGrad, Run and Output;
+	// a float32 data input is written through Data32.
 	Dtype tensor.Dtype
 }
 
@@ -150,9 +151,9 @@ type Objective struct {
 // New builds the program with build, differentiates the cost with respect
 // to every Param (unless opt.NoGrad) and compiles it. It returns an error if
 // opt.Dtype is neither float32 nor float64, build fails, declares an input
-// twice or with a bad shape, returns a cost that is not a float32 or
-// float64 scalar, or differentiation or compilation fails (for example
-// when a parameter does not reach the cost).
+// twice or with a bad shape, returns a cost that is not a scalar of
+// opt.Dtype, or differentiation or compilation fails (for example when a
+// parameter does not reach the cost).
 func New(build func(d *Def) (*G.Node, error), opt *Options) (*Objective, error) {
 	o, d, err := start(opt)
 	if err != nil {
@@ -198,8 +199,8 @@ func safeBuild(build func() (*G.Node, error)) (cost *G.Node, err error) {
 }
 
 // FromNodes compiles a graph built the plain gorgonia way: build adds input
-// nodes itself (each with a unique name and a float64 or float32 value
-// bound; Data32 rebinds the float32 ones) and
+// nodes itself (each with a unique name and a value of opt.Dtype bound,
+// float64 unless set) and
 // returns the scalar cost and the inputs to differentiate (wrt), which
 // become the parameters in that order; every other input of the graph is a
 // data input, rebound through Data(name) (vector and matrix inputs) or
@@ -232,8 +233,8 @@ func FromNodes(build func(g *G.ExprGraph) (cost *G.Node, wrt G.Nodes, err error)
 		if v == nil {
 			return fmt.Errorf("input %s has no value bound", n.Name())
 		}
-		if dt := v.Dtype(); dt != tensor.Float64 && dt != tensor.Float32 {
-			return fmt.Errorf("input %s has dtype %v, want float64 or float32", n.Name(), dt)
+		if v.Dtype() != d.dtype {
+			return fmt.Errorf("input %s has dtype %v, want %v (Options.Dtype)", n.Name(), v.Dtype(), d.dtype)
 		}
 		size := v.Size()
 		if v.Shape().IsScalar() {
@@ -262,8 +263,8 @@ func FromNodes(build func(g *G.ExprGraph) (cost *G.Node, wrt G.Nodes, err error)
 
 func compile(d *Def, cost *G.Node, o Options) (*Objective, error) {
 	wrap := func(err error) (*Objective, error) { return nil, fmt.Errorf("%s: %w", o.Name, err) }
-	if cost == nil || !cost.IsScalar() || (cost.Dtype() != tensor.Float64 && cost.Dtype() != tensor.Float32) {
-		return wrap(fmt.Errorf("cost %v must be a float64 or float32 scalar", cost))
+	if cost == nil || !cost.IsScalar() || cost.Dtype() != o.Dtype {
+		return wrap(fmt.Errorf("cost %v must be a %v scalar (Options.Dtype)", cost, o.Dtype))
 	}
 	obj := &Objective{name: o.Name, inputs: d.inputs, byName: d.byName, outputs: d.outputs, noGrad: o.NoGrad}
 	var wrt G.Nodes

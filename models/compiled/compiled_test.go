@@ -138,6 +138,21 @@ func TestObjectiveFloat32(t *testing.T) {
 	if _, err := compiled.New(weighted, &compiled.Options{Name: "test", Dtype: tensor.Int}); err == nil || !strings.Contains(err.Error(), "not supported") {
 		t.Errorf("int dtype: err = %v", err)
 	}
+	// One precision per program: FromNodes refuses an input of another
+	// dtype than Options.Dtype (float64 unless set).
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		other := tensor.Float64
+		if dt == tensor.Float64 {
+			other = tensor.Float32
+		}
+		_, err := compiled.FromNodes(func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
+			x := G.NewVector(g, other, G.WithName("x"), G.WithShape(2), G.WithInit(G.Zeroes()))
+			return G.Must(G.Sum(x)), G.Nodes{x}, nil
+		}, &compiled.Options{Name: "test", Dtype: dt})
+		if err == nil || !strings.Contains(err.Error(), "dtype") {
+			t.Errorf("Options.Dtype %v, a %v input: err = %v", dt, other, err)
+		}
+	}
 }
 
 // TestObjectiveErrors checks that build mistakes come back as errors:
