@@ -140,12 +140,16 @@ func (p *Predictor) Predict(theta []float64, sources [][]int) ([][]float64, erro
 		if _, err := p.prog.Run(); err != nil {
 			return nil, err
 		}
-		for j := range hi - lo {
-			x := make([]float64, (K+1)*n)
-			for k := 0; k <= K; k++ {
-				copy(x[k*n:(k+1)*n], p.prog.Output(fmt.Sprint("x.", k))[j*n:(j+1)*n])
+		for range hi - lo {
+			out = append(out, make([]float64, (K+1)*n))
+		}
+		// One Output per grid point: a float32 program's is a conversion
+		// of the whole batch.
+		for k := 0; k <= K; k++ {
+			xk := p.prog.Output(fmt.Sprint("x.", k))
+			for j := range hi - lo {
+				copy(out[lo+j][k*n:(k+1)*n], xk[j*n:(j+1)*n])
 			}
-			out = append(out, x)
 		}
 	}
 	return out, nil
