@@ -95,7 +95,9 @@
 //     n = 128 at the default start the float32 gradient is 84% off
 //     float64's in norm, the loss 0.16% (with the rates scaled 3× or 10×,
 //     the gradient 42–82% per parameter block, the loss 0.3% and 0.03%).
-//     PyTorch's float32 has the same arithmetic.
+//     PyTorch's float32 has the same arithmetic. In a 30-epoch training
+//     comparison at n = 128 (3 seeds) float32 reached the same losses and
+//     validation MAE as float64 to within the seeds' spread.
 //
 // # Gradients
 //
