@@ -29,7 +29,7 @@ import (
 // A Params is not safe for concurrent use.
 type Params struct {
 	g      *G.ExprGraph
-	dtype  tensor.Dtype // Float64 or Float32 (NewParamsOf checks)
+	dtype  tensor.Dtype // Float64 or Float32 (New refuses any other)
 	names  []string
 	nodes  G.Nodes
 	shapes []tensor.Shape
