@@ -38,6 +38,14 @@ func TestNMF(t *testing.T) {
 	if _, stderr := h.must(append(common, "-epochs", "1", "-init-fit", "-o", h.path("f.json"))...); !strings.Contains(stderr, "initial mean rate was fitted to") {
 		t.Errorf("-init-fit: no fitted rate reported: %s", stderr)
 	}
+	// -float32 trains in float32: the model differs from the float64 one
+	// of the same seed (rounding), and the flag is not in the file.
+	m64, m32 := h.path("m64.json"), h.path("m32.json")
+	h.must(append(common, "-epochs", "2", "-o", m64)...)
+	h.must(append(common, "-epochs", "2", "-float32", "-o", m32)...)
+	if b32 := string(h.read(m32)); b32 == string(h.read(m64)) || strings.Contains(b32, "loat32") {
+		t.Errorf("-float32: model file equal to float64's or naming the flag: %.300s", b32)
+	}
 	h.must("nmf", "predict", "-model", model, "-sources", "0,1", "-T", "3", "-o", probs)
 	rows := strings.Split(strings.TrimSpace(string(h.read(probs))), "\n")
 	if rows[0] != "node,t,p" || len(rows) != 1+4*4 || !strings.HasPrefix(rows[1], "0,0,1") {
@@ -59,6 +67,7 @@ func TestNMF(t *testing.T) {
 		args []string
 	}{
 		{"steps 0", 2, append(append([]string{}, common...), "-steps", "0", "-o", x)},
+		{"float32 with the adjoint", 2, append(append([]string{}, common...), "-float32", "-grad", "adjoint", "-o", x)},
 		{"backoff 1", 2, append(append([]string{}, common...), "-backoff", "1", "-o", x)},
 		{"backoff NaN", 2, append(append([]string{}, common...), "-backoff", "NaN", "-o", x)},
 		{"events unknown", 2, append(append([]string{}, common...), "-events", "midpoint", "-o", x)},

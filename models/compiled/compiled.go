@@ -8,6 +8,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spread-dev/spread/internal/dtype"
 	"github.com/spread-dev/spread/train"
 )
 
@@ -18,6 +19,14 @@ type Options struct {
 	// NoGrad compiles the forward pass only (prediction): Eval and Run
 	// return the value and leave gradients zero.
 	NoGrad bool
+	// Dtype is the element type of the program: tensor.Float64 (the zero
+	// value means it) or tensor.Float32. Def.Param and Def.Input create
+	// inputs of it; FromNodes and New refuse inputs and a cost of another
+	// dtype (one program computes in one precision). The interface stays
+	// float64 whatever the program computes in: x, the gradient, the cost
+	// and Output are float64, converted at SetX, AddGrad, Run and Output;
+	// a float32 data input is written through Data32.
+	Dtype tensor.Dtype
 }
 
 // Def is the definition context passed to a build function: it creates the
@@ -29,8 +38,13 @@ type Def struct {
 	inputs  []*input
 	byName  map[string]*input
 	outputs []output
+	dtype   tensor.Dtype
 	err     error
 }
+
+// Dtype returns the element type of the program's inputs (Options.Dtype):
+// constants the build function adds must have it too.
+func (d *Def) Dtype() tensor.Dtype { return d.dtype }
 
 type input struct {
 	name  string
@@ -38,13 +52,17 @@ type input struct {
 	param bool
 	size  int
 	shape []int
-	buf   []float64 // the buffer the compiled node reads (set after compile)
+	// The buffer the compiled node reads (set after compile): buf for a
+	// float64 input, buf32 for a float32 one.
+	buf   []float64
+	buf32 []float32
 }
 
 type output struct {
 	name string
 	node *G.Node
 	val  G.Value
+	f64  []float64 // a float32 output's values converted by Output
 }
 
 // Param adds a differentiated input named name with the given shape (a
@@ -61,7 +79,7 @@ func (d *Def) Input(name string, shape []int, value []float64) *G.Node {
 }
 
 // Output records a node whose value each run keeps, read with
-// Objective.Output(name) (float64 nodes only).
+// Objective.Output(name) (float64 or float32 nodes).
 func (d *Def) Output(name string, n *G.Node) {
 	for _, o := range d.outputs {
 		if o.name == name {
@@ -99,9 +117,13 @@ func (d *Def) add(name string, shape []int, value []float64, param bool) *G.Node
 		size, shape = 1, []int{1}
 		value = nil
 	}
-	buf := make([]float64, size)
-	copy(buf, value)
-	t := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(buf))
+	t := tensor.New(tensor.WithShape(shape...), tensor.Of(d.dtype))
+	switch buf := t.Data().(type) {
+	case []float64:
+		copy(buf, value)
+	case []float32:
+		dtype.Convert(buf, value)
+	}
 	n := G.NodeFromAny(d.G, t, G.WithName(name))
 	in := &input{name: name, node: n, param: param, size: size, shape: slices.Clone(shape)}
 	if d.err == nil {
@@ -128,11 +150,15 @@ type Objective struct {
 
 // New builds the program with build, differentiates the cost with respect
 // to every Param (unless opt.NoGrad) and compiles it. It returns an error if
-// build fails, declares an input twice or with a bad shape, returns a cost
-// that is not a float64 scalar, or differentiation or compilation fails
-// (for example when a parameter does not reach the cost).
+// opt.Dtype is neither float32 nor float64, build fails, declares an input
+// twice or with a bad shape, returns a cost that is not a scalar of
+// opt.Dtype, or differentiation or compilation fails (for example when a
+// parameter does not reach the cost).
 func New(build func(d *Def) (*G.Node, error), opt *Options) (*Objective, error) {
-	o, d := start(opt)
+	o, d, err := start(opt)
+	if err != nil {
+		return nil, err
+	}
 	cost, err := safeBuild(func() (*G.Node, error) { return build(d) })
 	if err == nil {
 		err = d.err
@@ -144,7 +170,7 @@ func New(build func(d *Def) (*G.Node, error), opt *Options) (*Objective, error) 
 }
 
 // start resolves the options and begins a definition.
-func start(opt *Options) (Options, *Def) {
+func start(opt *Options) (Options, *Def, error) {
 	var o Options
 	if opt != nil {
 		o = *opt
@@ -152,7 +178,12 @@ func start(opt *Options) (Options, *Def) {
 	if o.Name == "" {
 		o.Name = "models/compiled"
 	}
-	return o, &Def{G: G.NewGraph(), byName: map[string]*input{}}
+	dt, err := dtype.Resolve(o.Dtype)
+	if err != nil {
+		return o, nil, fmt.Errorf("%s: %w", o.Name, err)
+	}
+	o.Dtype = dt
+	return o, &Def{G: G.NewGraph(), byName: map[string]*input{}, dtype: dt}, nil
 }
 
 // safeBuild runs a build function, turning a panic into an error: build
@@ -168,14 +199,18 @@ func safeBuild(build func() (*G.Node, error)) (cost *G.Node, err error) {
 }
 
 // FromNodes compiles a graph built the plain gorgonia way: build adds input
-// nodes itself (each with a unique name and a float64 value bound) and
+// nodes itself (each with a unique name and a value of opt.Dtype bound,
+// float64 unless set) and
 // returns the scalar cost and the inputs to differentiate (wrt), which
 // become the parameters in that order; every other input of the graph is a
 // data input, rebound through Data(name) (vector and matrix inputs) or
 // fixed at its value (scalar inputs). This is the form of
 // train/gradcheck.GraphProblem.
 func FromNodes(build func(g *G.ExprGraph) (cost *G.Node, wrt G.Nodes, err error), opt *Options) (*Objective, error) {
-	o, d := start(opt)
+	o, d, err := start(opt)
+	if err != nil {
+		return nil, err
+	}
 	var wrt G.Nodes
 	cost, err := safeBuild(func() (c *G.Node, e error) { c, wrt, e = build(d.G); return })
 	if err != nil {
@@ -198,8 +233,8 @@ func FromNodes(build func(g *G.ExprGraph) (cost *G.Node, wrt G.Nodes, err error)
 		if v == nil {
 			return fmt.Errorf("input %s has no value bound", n.Name())
 		}
-		if v.Dtype() != tensor.Float64 {
-			return fmt.Errorf("input %s has dtype %v, want float64", n.Name(), v.Dtype())
+		if v.Dtype() != d.dtype {
+			return fmt.Errorf("input %s has dtype %v, want %v (Options.Dtype)", n.Name(), v.Dtype(), d.dtype)
 		}
 		size := v.Size()
 		if v.Shape().IsScalar() {
@@ -228,8 +263,8 @@ func FromNodes(build func(g *G.ExprGraph) (cost *G.Node, wrt G.Nodes, err error)
 
 func compile(d *Def, cost *G.Node, o Options) (*Objective, error) {
 	wrap := func(err error) (*Objective, error) { return nil, fmt.Errorf("%s: %w", o.Name, err) }
-	if cost == nil || !cost.IsScalar() || cost.Dtype() != tensor.Float64 {
-		return wrap(fmt.Errorf("cost %v must be a float64 scalar", cost))
+	if cost == nil || !cost.IsScalar() || cost.Dtype() != o.Dtype {
+		return wrap(fmt.Errorf("cost %v must be a %v scalar (Options.Dtype)", cost, o.Dtype))
 	}
 	obj := &Objective{name: o.Name, inputs: d.inputs, byName: d.byName, outputs: d.outputs, noGrad: o.NoGrad}
 	var wrt G.Nodes
@@ -276,8 +311,11 @@ func compile(d *Def, cost *G.Node, o Options) (*Objective, error) {
 	obj.m = G.NewTapeMachine(d.G, G.WithPrecompiled(prog, locMap))
 	// Bind through the buffers the input nodes actually hold.
 	for _, in := range d.inputs {
-		if b, ok := in.node.Value().Data().([]float64); ok {
+		switch b := in.node.Value().Data().(type) {
+		case []float64:
 			in.buf = b[:in.size]
+		case []float32:
+			in.buf32 = b[:in.size]
 		}
 	}
 	return obj, nil
@@ -316,34 +354,64 @@ func (o *Objective) X() []float64 {
 }
 
 // values returns the input's current values (its buffer, or a scalar's
-// bound value).
+// bound value), as float64 (a float32 input's converted into a new slice).
 func (in *input) values() []float64 {
 	if in.buf != nil {
 		return in.buf
 	}
-	switch v := in.node.Value().Data().(type) {
+	return float64s(in.node.Value().Data(), in.size, nil)
+}
+
+// float64s returns the values of data (a float64 or float32 scalar or
+// slice, as a gorgonia value holds it) as size float64s: a float64
+// slice's own first size entries, otherwise a conversion into dst (grown
+// as needed). It returns nil for any other type.
+func float64s(data any, size int, dst []float64) []float64 {
+	switch v := data.(type) {
 	case float64:
 		return []float64{v}
 	case []float64:
-		return v[:in.size]
+		return v[:size]
+	case float32:
+		return []float64{float64(v)}
+	case []float32:
+		dst = slices.Grow(dst[:0], size)[:size]
+		dtype.Convert(dst, v[:size])
+		return dst
 	}
 	return nil
 }
 
-// set writes x into the input.
+// set writes x into the input, rounding to float32 for a float32 input.
 func (in *input) set(x []float64) error {
-	if in.buf != nil {
+	switch {
+	case in.buf != nil:
 		copy(in.buf, x)
 		return nil
+	case in.buf32 != nil:
+		dtype.Convert(in.buf32, x)
+		return nil
+	case in.node.Dtype() == tensor.Float32:
+		return G.Let(in.node, G.NewF32(float32(x[0])))
 	}
 	return G.Let(in.node, G.NewF64(x[0]))
 }
 
-// Data returns the buffer the data or parameter input name reads: write
-// into it, then Run. It returns nil for an unknown name or a scalar input.
+// Data returns the buffer the float64 data or parameter input name reads:
+// write into it, then Run. It returns nil for an unknown name, a scalar
+// input or a float32 input (see Data32).
 func (o *Objective) Data(name string) []float64 {
 	if in := o.byName[name]; in != nil {
 		return in.buf
+	}
+	return nil
+}
+
+// Data32 is Data for a float32 input: the buffer it reads, or nil for an
+// unknown name, a scalar input or a float64 input.
+func (o *Objective) Data32(name string) []float32 {
+	if in := o.byName[name]; in != nil {
+		return in.buf32
 	}
 	return nil
 }
@@ -371,17 +439,15 @@ func (o *Objective) Run() (float64, error) {
 	if err := o.m.RunAll(); err != nil {
 		return 0, fmt.Errorf("%s: run: %w", o.name, err)
 	}
-	switch v := o.costVal.Data().(type) {
-	case float64:
-		return v, nil
-	case []float64:
+	if v := float64s(o.costVal.Data(), 1, nil); v != nil {
 		return v[0], nil
 	}
 	return 0, fmt.Errorf("%s: cost value %T", o.name, o.costVal.Data())
 }
 
 // AddGrad adds the gradient of the last run to dst (len NumParams), in the
-// order of x. With NoGrad it adds nothing.
+// order of x (a float32 program's widened to float64). With NoGrad it adds
+// nothing.
 func (o *Objective) AddGrad(dst []float64) {
 	if o.gradVals == nil {
 		return
@@ -391,26 +457,29 @@ func (o *Objective) AddGrad(dst []float64) {
 		switch v := o.gradVals[i].Data().(type) {
 		case float64:
 			dst[off] += v
+		case float32:
+			dst[off] += float64(v)
 		case []float64:
-			for k, g := range v[:p.size] {
-				dst[off+k] += g
-			}
+			dtype.Add(dst[off:off+p.size], v)
+		case []float32:
+			dtype.Add(dst[off:off+p.size], v)
 		}
 		off += p.size
 	}
 }
 
-// Output returns the value of the output name after the last run (a view,
-// valid until the next run), or nil for an unknown name.
+// Output returns the value of the output name after the last run, or nil
+// for an unknown name: a view of a float64 output (valid until the next
+// run), a float32 output's values converted into a buffer the objective
+// keeps (valid until the next run or Output of that name).
 func (o *Objective) Output(name string) []float64 {
-	for _, out := range o.outputs {
-		if out.name == name && out.val != nil {
-			switch v := out.val.Data().(type) {
-			case float64:
-				return []float64{v}
-			case []float64:
-				return v[:out.val.Size()]
+	for i := range o.outputs {
+		if out := &o.outputs[i]; out.name == name && out.val != nil {
+			v := float64s(out.val.Data(), out.val.Size(), out.f64)
+			if _, ok := out.val.Data().([]float32); ok {
+				out.f64 = v
 			}
+			return v
 		}
 	}
 	return nil

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 
+	"github.com/spread-dev/spread/internal/dtype"
 	"github.com/spread-dev/spread/models/compiled"
 	"github.com/spread-dev/spread/train/gradcheck"
 )
@@ -18,7 +20,7 @@ func weighted(d *compiled.Def) (*G.Node, error) {
 	b := d.Param("b", []int{1}, []float64{0.1})
 	x := d.Input("x", []int{3}, []float64{1, 2, 3})
 	dw := d.Input("d", []int{3}, []float64{1, 1, 1})
-	bb := G.Must(G.Mul(G.Must(G.Sum(b)), G.NewConstant(1.0)))
+	bb := G.Must(G.Mul(G.Must(G.Sum(b)), G.NewConstant(dtype.Scalar(d.Dtype(), 1))))
 	act := G.Must(G.Tanh(G.Must(G.Add(G.Must(G.HadamardProd(w, x)), bb))))
 	d.Output("act", act)
 	return G.Mul(dw, act)
@@ -91,6 +93,65 @@ func TestObjective(t *testing.T) {
 	}
 	if obj.Data("nosuch") != nil || obj.Output("nosuch") != nil {
 		t.Error("unknown names return values")
+	}
+}
+
+// TestObjectiveFloat32 builds weighted in float32 (Options.Dtype) and holds
+// its float64 interface to the hand-written float64 reference: the cost,
+// gradient and output to 1e-6 relative (float32 rounding of a few
+// operations, ε = 6e-8 each), data rebound through Data32 (Data is nil for
+// a float32 input), and X rounded to float32.
+func TestObjectiveFloat32(t *testing.T) {
+	obj, err := compiled.New(weighted, &compiled.Options{Name: "test", Dtype: tensor.Float32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer obj.Close()
+	if x0 := obj.X(); x0[3] != float64(float32(0.1)) || x0[3] == 0.1 {
+		t.Errorf("X = %v, want float32 values", x0)
+	}
+	if obj.Data("x") != nil || len(obj.Data32("x")) != 3 {
+		t.Fatalf("Data(x) = %v, Data32(x) = %v", obj.Data("x"), obj.Data32("x"))
+	}
+	xs, ds := []float64{1, -2, 0.5}, []float64{2, 1, -1}
+	dtype.Convert(obj.Data32("x"), xs)
+	dtype.Convert(obj.Data32("d"), ds)
+	x := []float64{0.3, -0.7, 0.2, -0.4}
+	grad := []float64{5, 5, 5, 5} // Eval overwrites
+	f, err := obj.Eval(x, grad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, gw, gb := ref(x[:3], x[3], xs, ds)
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-6*max(1, math.Abs(want)) }
+	if !near(f, wf) || !near(grad[3], gb) {
+		t.Errorf("f = %v grad b = %v, want %v, %v", f, grad[3], wf, gb)
+	}
+	for i := range gw {
+		if !near(grad[i], gw[i]) {
+			t.Errorf("grad w[%d] = %v, want %v", i, grad[i], gw[i])
+		}
+	}
+	if a := obj.Output("act"); len(a) != 3 || !near(a[1], math.Tanh(x[1]*xs[1]+x[3])) {
+		t.Errorf("output act = %v", a)
+	}
+	if _, err := compiled.New(weighted, &compiled.Options{Name: "test", Dtype: tensor.Int}); err == nil || !strings.Contains(err.Error(), "not supported") {
+		t.Errorf("int dtype: err = %v", err)
+	}
+	// One precision per program: FromNodes refuses an input of another
+	// dtype than Options.Dtype (float64 unless set).
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		other := tensor.Float64
+		if dt == tensor.Float64 {
+			other = tensor.Float32
+		}
+		_, err := compiled.FromNodes(func(g *G.ExprGraph) (*G.Node, G.Nodes, error) {
+			x := G.NewVector(g, other, G.WithName("x"), G.WithShape(2), G.WithInit(G.Zeroes()))
+			return G.Must(G.Sum(x)), G.Nodes{x}, nil
+		}, &compiled.Options{Name: "test", Dtype: dt})
+		if err == nil || !strings.Contains(err.Error(), "dtype") {
+			t.Errorf("Options.Dtype %v, a %v input: err = %v", dt, other, err)
+		}
 	}
 }
 

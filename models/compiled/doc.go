@@ -24,7 +24,10 @@
 //   - rebinding of data without rebuilding: Data(name) is the buffer the
 //     input node reads, written before Run (chunked objectives rerun one
 //     graph over many batches of data and add the results);
-//   - extra outputs: Output(name) after a run (marginals for prediction).
+//   - extra outputs: Output(name) after a run (marginals for prediction);
+//   - float32 programs (Options.Dtype) behind the same float64 interface:
+//     x is rounded on the way in, the cost, gradient and outputs widened
+//     on the way out, and float32 data is written through Data32.
 //
 // # Why one type
 //

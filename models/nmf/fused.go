@@ -12,6 +12,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spread-dev/spread/internal/dtype"
 	"github.com/spread-dev/spread/internal/parallel"
 )
 
@@ -71,6 +72,13 @@ import (
 // Every op here writes each run into one buffer of its own, allocated on
 // the first run (as models/ad's ops do): every value of a run is dead when
 // the next run starts, so a compiled unroll allocates its tape once.
+//
+// The ops and kernels are generic over the element type T (float64, or
+// float32 under Config.Float32): one code path, instantiated twice, with
+// the products in Dgemm or Sgemm. The few transcendental functions (ELU's
+// e^v − 1, the sigmoid, elu') are evaluated in float64 and rounded to T,
+// which costs float32 nothing in accuracy; the coefficients of the RK4
+// combinations and the sign s are rounded to T once.
 
 // fieldDims are the sizes of one fused field evaluation.
 type fieldDims struct {
@@ -112,18 +120,18 @@ func (d fieldDims) gradLen() int { return d.layerOff(len(d.sizes) - 1) }
 // fieldCache holds what one evaluation's forward leaves for its backward:
 // Z (B×n), the hidden pre-activations P_k (k = 1..L−1) and the
 // activations A_k (k = 1..L, A_L = E).
-type fieldCache struct {
-	z        []float64
-	pre, act [][]float64
+type fieldCache[T dtype.Float] struct {
+	z        []T
+	pre, act [][]T
 }
 
-func newFieldCache(d fieldDims) *fieldCache {
+func newFieldCache[T dtype.Float](d fieldDims) *fieldCache[T] {
 	L := len(d.sizes) - 1
-	c := &fieldCache{z: make([]float64, d.B*d.n), pre: make([][]float64, L+1), act: make([][]float64, L+1)}
+	c := &fieldCache[T]{z: make([]T, d.B*d.n), pre: make([][]T, L+1), act: make([][]T, L+1)}
 	for k := 1; k <= L; k++ {
-		c.act[k] = make([]float64, d.B*d.sizes[k])
+		c.act[k] = make([]T, d.B*d.sizes[k])
 		if k < L {
-			c.pre[k] = make([]float64, d.B*d.sizes[k])
+			c.pre[k] = make([]T, d.B*d.sizes[k])
 		}
 	}
 	return c
@@ -132,17 +140,17 @@ func newFieldCache(d fieldDims) *fieldCache {
 // fieldShared is what the evaluations of one Net share: the gradient
 // accumulator and the backward's scratch (p, ∂Z and D_k; the gradient ops
 // run one at a time).
-type fieldShared struct {
+type fieldShared[T dtype.Float] struct {
 	d     fieldDims
-	acc   []float64
-	p, dz []float64
-	D     [][]float64
+	acc   []T
+	p, dz []T
+	D     [][]T
 }
 
-func newFieldShared(d fieldDims) *fieldShared {
-	s := &fieldShared{d: d, p: make([]float64, d.B*d.n), dz: make([]float64, d.B*d.n), D: make([][]float64, len(d.sizes))}
+func newFieldShared[T dtype.Float](d fieldDims) *fieldShared[T] {
+	s := &fieldShared[T]{d: d, p: make([]T, d.B*d.n), dz: make([]T, d.B*d.n), D: make([][]T, len(d.sizes))}
 	for k := 1; k < len(d.sizes); k++ {
-		s.D[k] = make([]float64, d.B*d.sizes[k])
+		s.D[k] = make([]T, d.B*d.sizes[k])
 	}
 	return s
 }
@@ -164,25 +172,33 @@ func span(total int, body func(lo, hi int)) {
 }
 
 // gemm is C = α·op(A)·op(B) + β·C with row-major operands, through
-// gorgonia's BLAS.
-func gemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	G.WhichBLAS().Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+// gorgonia's BLAS: Dgemm for float64, Sgemm for float32 (both OpenBLAS's
+// under the openblas build tag).
+func gemm[T dtype.Float](tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	switch a := any(a).(type) {
+	case []float64:
+		G.WhichBLAS().Dgemm(tA, tB, m, n, k, float64(alpha), a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+	case []float32:
+		G.WhichBLAS().Sgemm(tA, tB, m, n, k, float32(alpha), a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+	}
 }
 
-// sigmoid is gorgonia's float64 sigmoid (the reference graph's G.Sigmoid).
-func sigmoid(x float64) float64 {
+// sigmoid is gorgonia's float64 sigmoid (the reference graph's G.Sigmoid),
+// rounded to T.
+func sigmoid[T dtype.Float](v T) T {
+	x := float64(v)
 	if x < -709 {
 		return 0
 	}
 	if x > 19 {
 		return 1
 	}
-	return 1.0 / (1.0 + math.Exp(-x))
+	return T(1.0 / (1.0 + math.Exp(-x)))
 }
 
 // fieldForward computes gx = GX from in = [X, H, notChi, W, W_0, b_0, …]
 // and fills c.
-func fieldForward(d fieldDims, c *fieldCache, gx []float64, in [][]float64) {
+func fieldForward[T dtype.Float](d fieldDims, c *fieldCache[T], gx []T, in [][]T) {
 	B, n, L := d.B, d.n, len(d.sizes)-1
 	X, H, nc, W := in[0], in[1], in[2], in[3]
 	if d.sup == nil {
@@ -221,12 +237,12 @@ func fieldForward(d fieldDims, c *fieldCache, gx []float64, in [][]float64) {
 				} else if v > 0 {
 					act[i] = v
 				} else {
-					act[i] = math.Expm1(v)
+					act[i] = T(math.Expm1(float64(v)))
 				}
 			}
 		})
 	}
-	E, s := c.act[L], d.sign
+	E, s := c.act[L], T(d.sign)
 	span(B*n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			gx[i] = ((1-X[i])*c.z[i] + s*E[i]) * nc[i]
@@ -238,14 +254,14 @@ func fieldForward(d fieldDims, c *fieldCache, gx []float64, in [][]float64) {
 // parameter gradients into params ([∂W | ∂W_0 | ∂b_0 | …]), from in =
 // [X, H, notChi, W, W_0, b_0, …], the upstream gradient g and the
 // forward's cache c.
-func fieldBackward(sh *fieldShared, c *fieldCache, state, params []float64, in [][]float64, g []float64) {
+func fieldBackward[T dtype.Float](sh *fieldShared[T], c *fieldCache[T], state, params []T, in [][]T, g []T) {
 	d := sh.d
 	B, n, L := d.B, d.n, len(d.sizes)-1
 	X, H, nc, W := in[0], in[1], in[2], in[3]
 	dX, dH, dNC := state[:B*n], state[B*n:2*B*n], state[2*B*n:3*B*n]
 	dW := params[:d.numA()]
 	p, dz := sh.p, sh.dz
-	E, s := c.act[L], d.sign
+	E, s := c.act[L], T(d.sign)
 	span(B*n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			x := X[i]
@@ -300,7 +316,7 @@ func fieldBackward(sh *fieldShared, c *fieldCache, state, params []float64, in [
 		span(len(pk), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				if v := pk[i]; v <= 0 {
-					Dk[i] *= math.Exp(v)
+					Dk[i] *= T(math.Exp(float64(v)))
 				}
 			}
 		})
@@ -308,13 +324,13 @@ func fieldBackward(sh *fieldShared, c *fieldCache, state, params []float64, in [
 }
 
 // fusedOp is a gorgonia op of this file: a pure function of inputs of
-// fixed shapes to an output of fixed shape, float64, written into a buffer
-// the op keeps between runs.
-type fusedOp struct {
+// fixed shapes to an output of fixed shape, all of element type T,
+// written into a buffer the op keeps between runs.
+type fusedOp[T dtype.Float] struct {
 	name string
 	in   []tensor.Shape
 	out  tensor.Shape
-	fwd  func(out []float64, in [][]float64)
+	fwd  func(out []T, in [][]T)
 	// grad, if not nil, makes the op differentiable: it returns one
 	// gradient node per input (nil where diff is false).
 	grad func(x G.Nodes, y, g *G.Node) (G.Nodes, error)
@@ -326,12 +342,12 @@ type fusedOp struct {
 	view int
 	// buffer, if not nil, returns the buffer the op writes into instead of
 	// one of its own (the first evaluation's gradient op: fieldShared.acc).
-	buffer func() []float64
+	buffer func() []T
 }
 
-func (op *fusedOp) Arity() int { return len(op.in) }
+func (op *fusedOp[T]) Arity() int { return len(op.in) }
 
-func (op *fusedOp) Type() hm.Type {
+func (op *fusedOp[T]) Type() hm.Type {
 	ts := make([]hm.Type, 0, len(op.in)+1)
 	for _, s := range append(slices.Clone(op.in), op.out) {
 		ts = append(ts, G.TensorType{Dims: len(s), Of: hm.TypeVariable('a')})
@@ -339,7 +355,7 @@ func (op *fusedOp) Type() hm.Type {
 	return hm.NewFnType(ts...)
 }
 
-func (op *fusedOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op *fusedOp[T]) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if len(in) != len(op.in) {
 		return nil, fmt.Errorf("models/nmf: %s: got %d input shapes, want %d", op.name, len(in), len(op.in))
 	}
@@ -352,25 +368,26 @@ func (op *fusedOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return op.out.Clone(), nil
 }
 
-func (op *fusedOp) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
+func (op *fusedOp[T]) Do(in ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, in...) }
 
 // UsePreallocDo runs the op into its own buffer (see the file comment).
-func (op *fusedOp) UsePreallocDo(_ G.Value, in ...G.Value) (G.Value, error) {
+func (op *fusedOp[T]) UsePreallocDo(_ G.Value, in ...G.Value) (G.Value, error) {
 	if len(in) != len(op.in) {
 		return nil, fmt.Errorf("models/nmf: %s: got %d inputs, want %d", op.name, len(in), len(op.in))
 	}
-	data := make([][]float64, len(in))
+	dt := dtype.Of[T]()
+	data := make([][]T, len(in))
 	for i, v := range in {
 		t, ok := v.(*tensor.Dense)
-		if !ok || t.Dtype() != tensor.Float64 || t.RequiresIterator() || t.Shape().TotalSize() != op.in[i].TotalSize() {
-			return nil, fmt.Errorf("models/nmf: %s: input %d is not a contiguous float64 %v", op.name, i, op.in[i])
+		if !ok || t.Dtype() != dt || t.RequiresIterator() || t.Shape().TotalSize() != op.in[i].TotalSize() {
+			return nil, fmt.Errorf("models/nmf: %s: input %d is not a contiguous %v %v", op.name, i, dt, op.in[i])
 		}
-		data[i] = t.Float64s()[:op.in[i].TotalSize()]
+		data[i] = t.Data().([]T)[:op.in[i].TotalSize()]
 	}
 	if op.view >= 0 && op.fwd == nil {
 		size := op.out.TotalSize()
 		src := data[0][op.view : op.view+size]
-		if op.kept == nil || &op.kept.Float64s()[0] != &src[0] {
+		if op.kept == nil || &op.kept.Data().([]T)[0] != &src[0] {
 			op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.WithBacking(src))
 		}
 		return op.kept, nil
@@ -379,33 +396,33 @@ func (op *fusedOp) UsePreallocDo(_ G.Value, in ...G.Value) (G.Value, error) {
 		if op.buffer != nil {
 			op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.WithBacking(op.buffer()))
 		} else {
-			op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.Of(tensor.Float64))
+			op.kept = tensor.New(tensor.WithShape(op.out.Clone()...), tensor.Of(dt))
 		}
 	}
-	op.fwd(op.kept.Float64s(), data)
+	op.fwd(op.kept.Data().([]T), data)
 	return op.kept, nil
 }
 
-func (op *fusedOp) ReturnsPtr() bool     { return false }
-func (op *fusedOp) CallsExtern() bool    { return false }
-func (op *fusedOp) OverwritesInput() int { return -1 }
+func (op *fusedOp[T]) ReturnsPtr() bool     { return false }
+func (op *fusedOp[T]) CallsExtern() bool    { return false }
+func (op *fusedOp[T]) OverwritesInput() int { return -1 }
 
 // WriteHash includes the op's address: no two nodes share an op value (a
 // forward's cache, a kept buffer), so gorgonia must never merge them.
-func (op *fusedOp) WriteHash(h hash.Hash) {
+func (op *fusedOp[T]) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nmf.%s{in=%v,out=%v,%p}", op.name, op.in, op.out, op)
 }
 
-func (op *fusedOp) Hashcode() uint32 {
+func (op *fusedOp[T]) Hashcode() uint32 {
 	h := fnv.New32a()
 	op.WriteHash(h)
 	return h.Sum32()
 }
 
-func (op *fusedOp) String() string { return op.name }
+func (op *fusedOp[T]) String() string { return op.name }
 
 // DiffWRT says which inputs have a gradient.
-func (op *fusedOp) DiffWRT(k int) []bool {
+func (op *fusedOp[T]) DiffWRT(k int) []bool {
 	if op.diff != nil {
 		return slices.Clone(op.diff)
 	}
@@ -414,7 +431,7 @@ func (op *fusedOp) DiffWRT(k int) []bool {
 
 // SymDiff returns the gradient nodes of the inputs, or an error for an op
 // that is not differentiable (the gradient ops: no second order).
-func (op *fusedOp) SymDiff(in G.Nodes, y, g *G.Node) (G.Nodes, error) {
+func (op *fusedOp[T]) SymDiff(in G.Nodes, y, g *G.Node) (G.Nodes, error) {
 	if op.grad == nil {
 		return nil, fmt.Errorf("models/nmf: %s is not differentiable", op.name)
 	}
@@ -422,14 +439,16 @@ func (op *fusedOp) SymDiff(in G.Nodes, y, g *G.Node) (G.Nodes, error) {
 }
 
 var (
-	_ G.SDOp            = (*fusedOp)(nil)
-	_ G.UsePreallocDoer = (*fusedOp)(nil)
+	_ G.SDOp            = (*fusedOp[float64])(nil)
+	_ G.UsePreallocDoer = (*fusedOp[float64])(nil)
+	_ G.SDOp            = (*fusedOp[float32])(nil)
+	_ G.UsePreallocDoer = (*fusedOp[float32])(nil)
 )
 
 // sliceOp returns the op viewing in[0][lo : lo+size(shape)] (in of length
 // m) as a node of the given shape, without a copy.
-func sliceOp(m, lo int, shape tensor.Shape) *fusedOp {
-	return &fusedOp{
+func sliceOp[T dtype.Float](m, lo int, shape tensor.Shape) *fusedOp[T] {
+	return &fusedOp[T]{
 		name: fmt.Sprintf("FieldGradSlice[%d:%d]", lo, lo+shape.TotalSize()),
 		in:   []tensor.Shape{{m}},
 		out:  shape,
@@ -438,15 +457,13 @@ func sliceOp(m, lo int, shape tensor.Shape) *fusedOp {
 }
 
 // fusedField returns the node GX of the package's field on the batch
-// (X, H) with the sources' rows zeroed by notChi, as one op.
-// fusedField returns the node GX of the package's field on the batch
 // (X, H) with the sources' rows zeroed by notChi, as one op. The
 // evaluations of one unroll pass the same shp; the first (*shp nil) builds
 // the shared buffer and owns the parameter gradients (see the file
 // comment). A nil shp makes a standalone evaluation.
-func (net *Net) fusedField(X, H, notChi *G.Node, shp **fieldShared) (*G.Node, error) {
+func fusedField[T dtype.Float](net *Net, X, H, notChi *G.Node, shp **fieldShared[T]) (*G.Node, error) {
 	if shp == nil {
-		var own *fieldShared
+		var own *fieldShared[T]
 		shp = &own
 	}
 	first := *shp == nil
@@ -455,7 +472,7 @@ func (net *Net) fusedField(X, H, notChi *G.Node, shp **fieldShared) (*G.Node, er
 		if s := net.Cfg.Support; s != nil {
 			d.sup = &supportE{src: s.Src, dst: s.Dst}
 		}
-		*shp = newFieldShared(d)
+		*shp = newFieldShared[T](d)
 	}
 	sh := *shp
 	d := sh.d
@@ -471,32 +488,32 @@ func (net *Net) fusedField(X, H, notChi *G.Node, shp **fieldShared) (*G.Node, er
 	for i := range diff {
 		diff[i] = i < 3 || first
 	}
-	c := newFieldCache(d)
+	c := newFieldCache[T](d)
 	bn := tensor.Shape{d.B, d.n}
 	m, ns := d.gradLen(), d.stateLen()
-	op := &fusedOp{name: "NMFField", in: shapes, out: bn, diff: diff, view: -1,
-		fwd: func(out []float64, in [][]float64) {
+	op := &fusedOp[T]{name: "NMFField", in: shapes, out: bn, diff: diff, view: -1,
+		fwd: func(out []T, in [][]T) {
 			if first {
 				if sh.acc == nil {
-					sh.acc = make([]float64, m)
+					sh.acc = make([]T, m)
 				}
 				clear(sh.acc[ns:])
 			}
 			fieldForward(d, c, out, in)
 		}}
 	op.grad = func(x G.Nodes, y, g *G.Node) (G.Nodes, error) {
-		gop := &fusedOp{name: "NMFFieldGrad", in: append(slices.Clone(shapes), bn, bn), out: tensor.Shape{ns}, view: -1,
-			fwd: func(out []float64, in [][]float64) {
+		gop := &fusedOp[T]{name: "NMFFieldGrad", in: append(slices.Clone(shapes), bn, bn), out: tensor.Shape{ns}, view: -1,
+			fwd: func(out []T, in [][]T) {
 				fieldBackward(sh, c, out, sh.acc[ns:], in[:len(shapes)], in[len(shapes)+1])
 			}}
 		if first {
 			// Its output is the shared buffer: the state part written, the
 			// parameter part summed over every evaluation.
 			gop.out = tensor.Shape{m}
-			gop.fwd = func(_ []float64, in [][]float64) {
+			gop.fwd = func(_ []T, in [][]T) {
 				fieldBackward(sh, c, sh.acc[:ns], sh.acc[ns:], in[:len(shapes)], in[len(shapes)+1])
 			}
-			gop.buffer = func() []float64 { return sh.acc }
+			gop.buffer = func() []T { return sh.acc }
 		}
 		flat, err := G.ApplyOp(gop, append(slices.Clone(x), y, g)...)
 		if err != nil {
@@ -506,7 +523,7 @@ func (net *Net) fusedField(X, H, notChi *G.Node, shp **fieldShared) (*G.Node, er
 		off := 0
 		for i, s := range shapes {
 			if diff[i] {
-				if grads[i], err = G.ApplyOp(sliceOp(gop.out[0], off, s.Clone()), flat); err != nil {
+				if grads[i], err = G.ApplyOp(sliceOp[T](gop.out[0], off, s.Clone()), flat); err != nil {
 					return nil, err
 				}
 			}
@@ -518,19 +535,21 @@ func (net *Net) fusedField(X, H, notChi *G.Node, shp **fieldShared) (*G.Node, er
 }
 
 // newOp returns a fusedOp with its input shapes taken from args.
-func newOp(name string, out tensor.Shape, fwd func(out []float64, in [][]float64), args ...*G.Node) *fusedOp {
+func newOp[T dtype.Float](name string, out tensor.Shape, fwd func(out []T, in [][]T), args ...*G.Node) *fusedOp[T] {
 	shapes := make([]tensor.Shape, len(args))
 	for i, a := range args {
 		shapes[i] = a.Shape().Clone()
 	}
-	return &fusedOp{name: name, in: shapes, out: out.Clone(), fwd: fwd, view: -1}
+	return &fusedOp[T]{name: name, in: shapes, out: out.Clone(), fwd: fwd, view: -1}
 }
 
 // lincomb returns Σ_i c_i·args_i (args of one shape) as one op; its
-// gradient is c_i·g for every input (g itself where c_i = 1).
-func lincomb(c []float64, args ...*G.Node) (*G.Node, error) {
-	c = slices.Clone(c)
-	op := newOp(fmt.Sprintf("LinComb%v", c), args[0].Shape(), func(out []float64, in [][]float64) {
+// gradient is c_i·g for every input (g itself where c_i = 1). The
+// coefficients are rounded to T.
+func lincomb[T dtype.Float](coef []float64, args ...*G.Node) (*G.Node, error) {
+	c := make([]T, len(coef))
+	dtype.Convert(c, coef)
+	op := newOp(fmt.Sprintf("LinComb%v", coef), args[0].Shape(), func(out []T, in [][]T) {
 		span(len(out), func(lo, hi int) {
 			o, a := out[lo:hi], in[0][lo:hi]
 			for i := range o {
@@ -550,13 +569,13 @@ func lincomb(c []float64, args ...*G.Node) (*G.Node, error) {
 	}
 	op.grad = func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
 		gs := make(G.Nodes, len(x))
-		for i, ci := range c {
+		for i, ci := range coef {
 			if ci == 1 {
 				gs[i] = g
 				continue
 			}
 			var err error
-			if gs[i], err = lincomb([]float64{ci}, g); err != nil {
+			if gs[i], err = lincomb[T]([]float64{ci}, g); err != nil {
 				return nil, err
 			}
 		}
@@ -568,9 +587,9 @@ func lincomb(c []float64, args ...*G.Node) (*G.Node, error) {
 // memoryField returns GH = X⊙b − H⊙c (rows of the B×n X, H times the
 // n-vectors b, c) as one op, with its gradients
 // ∂X = g⊙b, ∂H = −g⊙c, ∂b = Σ_rows X⊙g, ∂c = −Σ_rows H⊙g.
-func memoryField(X, H, b, c *G.Node) (*G.Node, error) {
+func memoryField[T dtype.Float](X, H, b, c *G.Node) (*G.Node, error) {
 	n := b.Shape().TotalSize()
-	op := newOp("NMFMemory", X.Shape(), func(out []float64, in [][]float64) {
+	op := newOp("NMFMemory", X.Shape(), func(out []T, in [][]T) {
 		x, h, b, c := in[0], in[1], in[2], in[3]
 		span(len(out)/n, func(lo, hi int) {
 			for r := lo * n; r < hi*n; r += n {
@@ -582,8 +601,8 @@ func memoryField(X, H, b, c *G.Node) (*G.Node, error) {
 	}, X, H, b, c)
 	op.diff = []bool{true, true, true, true}
 	op.grad = func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
-		rowScale := func(name string, s float64, v *G.Node) (*G.Node, error) {
-			return G.ApplyOp(newOp(name, X.Shape(), func(out []float64, in [][]float64) {
+		rowScale := func(name string, s T, v *G.Node) (*G.Node, error) {
+			return G.ApplyOp(newOp(name, X.Shape(), func(out []T, in [][]T) {
 				g, v := in[0], in[1]
 				span(len(out)/n, func(lo, hi int) {
 					for r := lo * n; r < hi*n; r += n {
@@ -594,8 +613,8 @@ func memoryField(X, H, b, c *G.Node) (*G.Node, error) {
 				})
 			}, g, v), g, v)
 		}
-		colDot := func(name string, s float64, m *G.Node) (*G.Node, error) {
-			return G.ApplyOp(newOp(name, tensor.Shape{n}, func(out []float64, in [][]float64) {
+		colDot := func(name string, s T, m *G.Node) (*G.Node, error) {
+			return G.ApplyOp(newOp(name, tensor.Shape{n}, func(out []T, in [][]T) {
 				g, m := in[0], in[1]
 				clear(out)
 				for r := 0; r < len(g); r += n {
@@ -633,8 +652,8 @@ func memoryField(X, H, b, c *G.Node) (*G.Node, error) {
 // of the reference graph's (relu(V) − relu(V − 1))⊙notChi + chi:
 // ∂V = g⊙notChi⊙[0 < V ≤ 1], ∂notChi = clamp01(V)⊙g, ∂chi = g (the last
 // two matter when the sources are differentiated, as in Influence).
-func project(V, notChi, chi *G.Node) (*G.Node, error) {
-	op := newOp("NMFProject", V.Shape(), func(out []float64, in [][]float64) {
+func project[T dtype.Float](V, notChi, chi *G.Node) (*G.Node, error) {
+	op := newOp("NMFProject", V.Shape(), func(out []T, in [][]T) {
 		v, nc, c := in[0], in[1], in[2]
 		span(len(v), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -644,7 +663,7 @@ func project(V, notChi, chi *G.Node) (*G.Node, error) {
 	}, V, notChi, chi)
 	op.diff = []bool{true, true, true}
 	op.grad = func(x G.Nodes, _, g *G.Node) (G.Nodes, error) {
-		dv, err := G.ApplyOp(newOp("NMFProjectDiffV", V.Shape(), func(out []float64, in [][]float64) {
+		dv, err := G.ApplyOp(newOp("NMFProjectDiffV", V.Shape(), func(out []T, in [][]T) {
 			g, v, nc := in[0], in[1], in[2]
 			span(len(v), func(lo, hi int) {
 				for i := lo; i < hi; i++ {
@@ -658,7 +677,7 @@ func project(V, notChi, chi *G.Node) (*G.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		dnc, err := G.ApplyOp(newOp("NMFProjectDiffNotChi", V.Shape(), func(out []float64, in [][]float64) {
+		dnc, err := G.ApplyOp(newOp("NMFProjectDiffNotChi", V.Shape(), func(out []T, in [][]T) {
 			g, v := in[0], in[1]
 			span(len(v), func(lo, hi int) {
 				for i := lo; i < hi; i++ {

@@ -1,6 +1,7 @@
 package nmf_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -194,21 +195,25 @@ func TestFusedNegativeControl(t *testing.T) {
 // TestFusedDeterministic checks that the fused step gives the same bits
 // for GOMAXPROCS 1 and 2 at a batch large enough (300 × 64) for gonum's
 // matrix product and the element-wise kernels to split their work over
-// goroutines.
+// goroutines, in float64 and in float32 (Config.Float32: Sgemm).
 func TestFusedDeterministic(t *testing.T) {
-	cfg, theta, cs := fusedFixture(t, nmf.Config{N: 64, T: 2, Steps: 2, Method: ode.RK4}, 300, 3)
-	prev := runtime.GOMAXPROCS(1)
-	f1, g1 := evalObjective(t, cfg, theta, cs)
-	runtime.GOMAXPROCS(2)
-	f2, g2 := evalObjective(t, cfg, theta, cs)
-	runtime.GOMAXPROCS(prev)
-	if f1 != f2 {
-		t.Errorf("loss: GOMAXPROCS 1 %v, 2 %v", f1, f2)
-	}
-	for i := range g1 {
-		if g1[i] != g2[i] {
-			t.Fatalf("gradient[%d]: GOMAXPROCS 1 %v, 2 %v", i, g1[i], g2[i])
-		}
+	for _, f32 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("float32=%v", f32), func(t *testing.T) {
+			cfg, theta, cs := fusedFixture(t, nmf.Config{N: 64, T: 2, Steps: 2, Method: ode.RK4, Float32: f32}, 300, 3)
+			prev := runtime.GOMAXPROCS(1)
+			f1, g1 := evalObjective(t, cfg, theta, cs)
+			runtime.GOMAXPROCS(2)
+			f2, g2 := evalObjective(t, cfg, theta, cs)
+			runtime.GOMAXPROCS(prev)
+			if f1 != f2 {
+				t.Errorf("loss: GOMAXPROCS 1 %v, 2 %v", f1, f2)
+			}
+			for i := range g1 {
+				if g1[i] != g2[i] {
+					t.Fatalf("gradient[%d]: GOMAXPROCS 1 %v, 2 %v", i, g1[i], g2[i])
+				}
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spread-dev/spread/internal/dtype"
 	"github.com/spread-dev/spread/models/ad"
 	"github.com/spread-dev/spread/models/nn"
 )
@@ -25,10 +26,10 @@ type Net struct {
 }
 
 // NewNet registers θ's parameters on g (zero values; bind θ with
-// Params.Unflatten or through models/compiled) for batches of B cascades.
-// cfg must be resolved.
+// Params.Unflatten or through models/compiled) for batches of B cascades,
+// as float32 nodes if cfg.Float32. cfg must be resolved.
 func NewNet(g *G.ExprGraph, cfg Config, B int) (*Net, error) {
-	p := nn.NewParams(g)
+	p := nn.NewParamsOf(g, cfg.Dtype())
 	fs := cfg.Layout()
 	net := &Net{Cfg: cfg, B: B, Params: p}
 	var err error
@@ -82,22 +83,33 @@ func (net *Net) drift(X *G.Node) *G.Node {
 //
 // Unless Cfg.Unfused, GX is one fused op (fused.go) with the same values
 // and gradients to rounding.
-func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) { return net.field(X, H, notChi, nil) }
+func (net *Net) Field(X, H, notChi *G.Node) (GX, GH *G.Node) {
+	if net.Cfg.Float32 {
+		return field[float32](net, X, H, notChi, nil)
+	}
+	return field[float64](net, X, H, notChi, nil)
+}
 
-// field is Field; the fused evaluations that pass the same sh (one
-// unroll's) share their parameter-gradient buffer (fused.go), a nil sh
-// makes a standalone evaluation.
-func (net *Net) field(X, H, notChi *G.Node, sh **fieldShared) (GX, GH *G.Node) {
+// field is Field in element type T (the net's dtype); the fused
+// evaluations that pass the same sh (one unroll's) share their
+// parameter-gradient buffer (fused.go), a nil sh makes a standalone
+// evaluation.
+func field[T dtype.Float](net *Net, X, H, notChi *G.Node, sh **fieldShared[T]) (GX, GH *G.Node) {
 	must := G.Must
 	if net.Cfg.Unfused {
 		Z := net.drift(X)
 		E := must(net.Eps.Forward(must(G.Concat(1, X, H))))
-		GX = must(G.Add(must(G.HadamardProd(must(G.Sub(G.NewConstant(1.0), X)), Z)), must(G.Mul(G.NewConstant(net.Cfg.EpsSign), E))))
+		GX = must(G.Add(must(G.HadamardProd(must(G.Sub(net.constant(1), X)), Z)), must(G.Mul(net.constant(net.Cfg.EpsSign), E))))
 		GX = must(G.HadamardProd(GX, notChi)) // sources are pinned: g_x = 0 there
 		GH = must(G.Sub(must(G.BroadcastHadamardProd(X, net.b, nil, []byte{0})), must(G.BroadcastHadamardProd(H, net.c, nil, []byte{0}))))
 		return GX, GH
 	}
-	return must(net.fusedField(X, H, notChi, sh)), must(memoryField(X, H, net.b, net.c))
+	return must(fusedField(net, X, H, notChi, sh)), must(memoryField[T](X, H, net.b, net.c))
+}
+
+// constant returns v as a scalar constant of the net's dtype.
+func (net *Net) constant(v float64) *G.Node {
+	return G.NewConstant(dtype.Scalar(net.Cfg.Dtype(), v))
 }
 
 // Unroll integrates m' = g(m) from X0 = χ (chi, B×n), H0 = 0 over cfg's
@@ -107,49 +119,57 @@ func (net *Net) field(X, H, notChi *G.Node, sh **fieldShared) (GX, GH *G.Node) {
 // G_k = g_x(m_k) at the grid points (G_k is RK4's first stage at step k;
 // G_Steps is one extra evaluation).
 func (net *Net) Unroll(chi, notChi *G.Node) (X, GK []*G.Node) {
+	if net.Cfg.Float32 {
+		return unroll[float32](net, chi, notChi)
+	}
+	return unroll[float64](net, chi, notChi)
+}
+
+// unroll is Unroll in element type T (the net's dtype).
+func unroll[T dtype.Float](net *Net, chi, notChi *G.Node) (X, GK []*G.Node) {
 	must := G.Must
 	cfg := net.Cfg
 	h := cfg.T / float64(cfg.Steps)
 	zeros := must(G.Sub(chi, chi)) // H0 = 0, a node of the graph
 	x, hh := chi, zeros
 	fused := !cfg.Unfused
-	var sh *fieldShared // the fused evaluations of this unroll
+	var sh *fieldShared[T] // the fused evaluations of this unroll
 	axpy := func(a *G.Node, c float64, k *G.Node) *G.Node {
 		if fused {
-			return must(lincomb([]float64{1, c}, a, k))
+			return must(lincomb[T]([]float64{1, c}, a, k))
 		}
-		return must(G.Add(a, must(G.Mul(G.NewConstant(c), k))))
+		return must(G.Add(a, must(G.Mul(net.constant(c), k))))
 	}
 	// rk4 is a + h/6·k1 + h/3·k2 + h/3·k3 + h/6·k4, summed left to right.
 	rk4 := func(a, k1, k2, k3, k4 *G.Node) *G.Node {
 		if fused {
-			return must(lincomb([]float64{1, h / 6, h / 3, h / 3, h / 6}, a, k1, k2, k3, k4))
+			return must(lincomb[T]([]float64{1, h / 6, h / 3, h / 3, h / 6}, a, k1, k2, k3, k4))
 		}
 		return axpy(axpy(axpy(axpy(a, h/6, k1), h/3, k2), h/3, k3), h/6, k4)
 	}
 	X = append(X, x)
 	for range cfg.Steps {
-		k1x, k1h := net.field(x, hh, notChi, &sh)
+		k1x, k1h := field(net, x, hh, notChi, &sh)
 		GK = append(GK, k1x)
 		var nx, nh *G.Node
 		if cfg.Method == 0 { // Euler
 			nx, nh = axpy(x, h, k1x), axpy(hh, h, k1h)
 		} else { // RK4
-			k2x, k2h := net.field(axpy(x, h/2, k1x), axpy(hh, h/2, k1h), notChi, &sh)
-			k3x, k3h := net.field(axpy(x, h/2, k2x), axpy(hh, h/2, k2h), notChi, &sh)
-			k4x, k4h := net.field(axpy(x, h, k3x), axpy(hh, h, k3h), notChi, &sh)
+			k2x, k2h := field(net, axpy(x, h/2, k1x), axpy(hh, h/2, k1h), notChi, &sh)
+			k3x, k3h := field(net, axpy(x, h/2, k2x), axpy(hh, h/2, k2h), notChi, &sh)
+			k4x, k4h := field(net, axpy(x, h, k3x), axpy(hh, h, k3h), notChi, &sh)
 			nx, nh = rk4(x, k1x, k2x, k3x, k4x), rk4(hh, k1h, k2h, k3h, k4h)
 		}
 		// clamp01(v) = relu(v) − relu(v − 1), then pin the sources.
 		if fused {
-			x, hh = must(project(nx, notChi, chi)), nh
+			x, hh = must(project[T](nx, notChi, chi)), nh
 		} else {
-			cl := must(G.Sub(must(G.Rectify(nx)), must(G.Rectify(must(G.Sub(nx, G.NewConstant(1.0)))))))
+			cl := must(G.Sub(must(G.Rectify(nx)), must(G.Rectify(must(G.Sub(nx, net.constant(1)))))))
 			x, hh = must(G.Add(must(G.HadamardProd(cl, notChi)), chi)), nh
 		}
 		X = append(X, x)
 	}
-	gx, _ := net.field(x, hh, notChi, &sh)
+	gx, _ := field(net, x, hh, notChi, &sh)
 	GK = append(GK, gx)
 	return X, GK
 }
@@ -160,8 +180,13 @@ type batchInputs struct {
 	w0, w1, pad       []*G.Node
 }
 
-func matInput(g *G.ExprGraph, name string, r, c int) *G.Node {
-	t := tensor.New(tensor.WithShape(r, c), tensor.WithBacking(make([]float64, r*c)))
+// matInput returns a data input node of the net's dtype, r×c, with every
+// entry fill.
+func (net *Net) matInput(g *G.ExprGraph, name string, r, c int, fill float64) *G.Node {
+	t := tensor.New(tensor.WithShape(r, c), tensor.Of(net.Cfg.Dtype()))
+	if fill != 0 {
+		_ = t.Memset(dtype.Scalar(net.Cfg.Dtype(), fill)) // cannot fail: the value has the tensor's dtype
+	}
 	return G.NodeFromAny(g, t, G.WithName(name))
 }
 
@@ -171,13 +196,9 @@ func matInput(g *G.ExprGraph, name string, r, c int) *G.Node {
 func (net *Net) loss(g *G.ExprGraph) (*G.Node, *batchInputs, []*G.Node) {
 	must := G.Must
 	cfg, B, n := net.Cfg, net.B, net.Cfg.N
-	in := &batchInputs{chi: matInput(g, "chi", B, n), notChi: matInput(g, "notchi", B, n), surv: matInput(g, "surv", B, n)}
+	in := &batchInputs{chi: net.matInput(g, "chi", B, n, 0), notChi: net.matInput(g, "notchi", B, n, 0), surv: net.matInput(g, "surv", B, n, 0)}
 	X, GK := net.Unroll(in.chi, in.notChi)
-	floor := matInput(g, "floor", B, n) // Floor everywhere (MaxBetween takes no scalar)
-	fl := floor.Value().Data().([]float64)
-	for i := range fl {
-		fl[i] = Floor
-	}
+	floor := net.matInput(g, "floor", B, n, Floor) // MaxBetween takes no scalar
 	var nll *G.Node
 	add := func(v *G.Node) {
 		if nll == nil {
@@ -187,7 +208,7 @@ func (net *Net) loss(g *G.ExprGraph) (*G.Node, *batchInputs, []*G.Node) {
 		}
 	}
 	for k := range cfg.Steps {
-		w0, w1, pad := matInput(g, fmt.Sprintf("w0.%d", k), B, n), matInput(g, fmt.Sprintf("w1.%d", k), B, n), matInput(g, fmt.Sprintf("pad.%d", k), B, n)
+		w0, w1, pad := net.matInput(g, fmt.Sprintf("w0.%d", k), B, n, 0), net.matInput(g, fmt.Sprintf("w1.%d", k), B, n, 0), net.matInput(g, fmt.Sprintf("pad.%d", k), B, n, 0)
 		in.w0, in.w1, in.pad = append(in.w0, w0), append(in.w1, w1), append(in.pad, pad)
 		lam := must(G.Add(must(G.Add(must(G.HadamardProd(w0, GK[k])), must(G.HadamardProd(w1, GK[k+1])))), pad))
 		add(must(G.Neg(must(G.Sum(must(G.Log(must(G.MaxBetween(lam, floor)))))))))
@@ -197,36 +218,36 @@ func (net *Net) loss(g *G.ExprGraph) (*G.Node, *batchInputs, []*G.Node) {
 		add(must(G.Sum(XT)))
 	} else {
 		// −Σ surv⊙log(max(1 − x(T), floor)), surv = 1 on nodes not infected by T.
-		lg := must(G.Log(must(G.MaxBetween(must(G.Sub(G.NewConstant(1.0), XT)), floor))))
+		lg := must(G.Log(must(G.MaxBetween(must(G.Sub(net.constant(1), XT)), floor))))
 		add(must(G.Neg(must(G.Sum(must(G.HadamardProd(in.surv, lg)))))))
 	}
-	cost := must(G.Div(nll, G.NewConstant(float64(B))))
+	cost := must(G.Div(nll, net.constant(float64(B))))
 	if cfg.RegA > 0 {
 		var r *G.Node
 		if cfg.RegL1 {
 			r = must(G.Sum(net.W))
 		} else {
-			r = must(G.Sum(must(G.Log1p(must(G.Div(net.W, G.NewConstant(cfg.Delta)))))))
+			r = must(G.Sum(must(G.Log1p(must(G.Div(net.W, net.constant(cfg.Delta)))))))
 		}
-		cost = must(G.Add(cost, must(G.Mul(G.NewConstant(cfg.RegA), r))))
+		cost = must(G.Add(cost, must(G.Mul(net.constant(cfg.RegA), r))))
 	}
 	if cfg.WeightDecay > 0 {
 		for _, l := range net.Eps.Layers {
-			cost = must(G.Add(cost, must(G.Mul(G.NewConstant(cfg.WeightDecay/2), must(G.Sum(must(G.Square(l.W))))))))
+			cost = must(G.Add(cost, must(G.Mul(net.constant(cfg.WeightDecay/2), must(G.Sum(must(G.Square(l.W))))))))
 		}
 	}
 	return cost, in, X
 }
 
 // fillBatch writes the data of cascades cs (len ≤ B; missing rows are
-// empty cascades with all-zero weights and masks) into the buffers read
-// through data(name).
-func (cfg Config) fillBatch(B int, cs []Cascade, data func(string) []float64) {
+// empty cascades with all-zero weights and masks) into the buffers of
+// element type T read through data(name).
+func fillBatch[T dtype.Float](cfg Config, cs []Cascade, data func(string) []T) {
 	n := cfg.N
 	inf, chi := infectedMask(n, cs)
 	c, nc, sv := data("chi"), data("notchi"), data("surv")
 	clear(c)
-	copy(c, chi)
+	dtype.Convert(c, chi)
 	for i := range nc {
 		nc[i] = 1 - c[i]
 		sv[i] = 0
@@ -244,8 +265,8 @@ func (cfg Config) fillBatch(B int, cs []Cascade, data func(string) []float64) {
 	}
 	for _, e := range cfg.events(cs) {
 		i := e.row*n + e.node
-		data(fmt.Sprintf("w0.%d", e.k))[i] = e.w0
-		data(fmt.Sprintf("w1.%d", e.k))[i] = e.w1
+		data(fmt.Sprintf("w0.%d", e.k))[i] = T(e.w0)
+		data(fmt.Sprintf("w1.%d", e.k))[i] = T(e.w1)
 		data(fmt.Sprintf("pad.%d", e.k))[i] = 0
 	}
 }

@@ -72,15 +72,15 @@ func NewInfluence(cfg Config, theta []float64, rho float64) (*Influence, error) 
 			return nil, err
 		}
 		u := d.Param("u", []int{1, n}, nil)
-		notU := G.Must(G.Sub(G.NewConstant(1.0), u))
+		notU := G.Must(G.Sub(net.constant(1), u))
 		X, _ := net.Unroll(u, notU)
 		f := G.Must(G.Sum(X[len(X)-1]))
 		if rho > 0 {
 			pen := G.Must(G.Sum(G.Must(G.HadamardProd(u, notU))))
-			f = G.Must(G.Sub(f, G.Must(G.Mul(G.NewConstant(rho), pen))))
+			f = G.Must(G.Sub(f, G.Must(G.Mul(net.constant(rho), pen))))
 		}
 		return f, nil
-	}, &compiled.Options{Name: "models/nmf: Influence"})
+	}, &compiled.Options{Name: "models/nmf: Influence", Dtype: cfg.Dtype()})
 	if err != nil {
 		return nil, err
 	}

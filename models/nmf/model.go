@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"gorgonia.org/tensor"
+
 	"github.com/spread-dev/spread/graphs"
 	"github.com/spread-dev/spread/models/ode"
 )
@@ -129,6 +131,24 @@ type Config struct {
 	// and gradients to rounding (tested to 1e-12); the fused one is the
 	// fast one (docs/BENCHMARKS.md). Not saved in checkpoints.
 	Unfused bool `json:"-"`
+	// Float32 compiles the programs (Objective, Predictor, Influence) in
+	// float32: parameters, states, the fused field ops and the loss, as
+	// the paper's PyTorch code computes. Their interfaces stay float64 (θ
+	// is rounded to float32 on the way in, the loss and gradient widened
+	// on the way out). Results are within a few 1e-6 of float64's where
+	// the intensities are away from 0, not where an event's intensity
+	// nears 0 (the package documentation). The fused field only: Resolve
+	// refuses it with Unfused. Not saved in checkpoints.
+	Float32 bool `json:"-"`
+}
+
+// Dtype returns the element type the programs compute in: tensor.Float32
+// if Float32, else tensor.Float64.
+func (cfg Config) Dtype() tensor.Dtype {
+	if cfg.Float32 {
+		return tensor.Float32
+	}
+	return tensor.Float64
 }
 
 // Resolve returns cfg with defaults filled in, or an error naming the
@@ -169,6 +189,8 @@ func (cfg Config) Resolve() (Config, error) {
 		return c, bad("Loss", c.Loss)
 	case !(c.RegA >= 0) || !(c.Delta > 0) || !(c.WeightDecay >= 0) || math.IsNaN(c.EpsBias0):
 		return c, errors.New("models/nmf: Config: RegA, WeightDecay must be ≥ 0 and Delta > 0")
+	case c.Float32 && c.Unfused:
+		return c, errors.New("models/nmf: Config.Float32 needs the fused field; the reference graph (Unfused) is float64 only")
 	case c.Support != nil && c.Support.N != c.N:
 		return c, fmt.Errorf("models/nmf: Config.Support has %d nodes, want N = %d", c.Support.N, c.N)
 	}

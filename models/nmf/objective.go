@@ -7,6 +7,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/spread-dev/spread/internal/dtype"
 	"github.com/spread-dev/spread/models/compiled"
 	"github.com/spread-dev/spread/train"
 )
@@ -39,7 +40,7 @@ func NewObjective(cfg Config, B int) (*Objective, error) {
 		}
 		cost, _, _ := net.loss(g)
 		return cost, net.Params.Nodes(), nil
-	}, &compiled.Options{Name: "models/nmf: Objective"})
+	}, &compiled.Options{Name: "models/nmf: Objective", Dtype: cfg.Dtype()})
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +68,11 @@ func (o *Objective) SetBatch(cs []Cascade) error {
 			return fmt.Errorf("cascade %d: %w", k, err)
 		}
 	}
-	o.cfg.fillBatch(o.b, cs, o.prog.Data)
+	if o.cfg.Float32 {
+		fillBatch(o.cfg, cs, o.prog.Data32)
+	} else {
+		fillBatch(o.cfg, cs, o.prog.Data)
+	}
 	return nil
 }
 
@@ -106,7 +111,7 @@ func NewPredictor(cfg Config, B int) (*Predictor, error) {
 			d.Output(fmt.Sprint("x.", k), x)
 		}
 		return G.Sum(X[len(X)-1])
-	}, &compiled.Options{Name: "models/nmf: Predictor", NoGrad: true})
+	}, &compiled.Options{Name: "models/nmf: Predictor", NoGrad: true, Dtype: cfg.Dtype()})
 	if err != nil {
 		return nil, err
 	}
@@ -127,31 +132,50 @@ func (p *Predictor) Predict(theta []float64, sources [][]int) ([][]float64, erro
 	out := make([][]float64, 0, len(sources))
 	for lo := 0; lo < len(sources); lo += p.b {
 		hi := min(lo+p.b, len(sources))
-		chi, notChi := p.prog.Data("chi"), p.prog.Data("notchi")
-		clear(chi)
-		for j, s := range sources[lo:hi] {
-			for _, v := range s {
-				if v < 0 || v >= n {
-					return nil, fmt.Errorf("models/nmf: source %d not in 0..%d", v, n-1)
-				}
-				chi[j*n+v] = 1
-			}
+		var err error
+		if p.cfg.Float32 {
+			err = setSources(n, sources[lo:hi], p.prog.Data32("chi"), p.prog.Data32("notchi"))
+		} else {
+			err = setSources(n, sources[lo:hi], p.prog.Data("chi"), p.prog.Data("notchi"))
 		}
-		for i := range notChi {
-			notChi[i] = 1 - chi[i]
+		if err != nil {
+			return nil, err
 		}
 		if _, err := p.prog.Run(); err != nil {
 			return nil, err
 		}
-		for j := range hi - lo {
-			x := make([]float64, (K+1)*n)
-			for k := 0; k <= K; k++ {
-				copy(x[k*n:(k+1)*n], p.prog.Output(fmt.Sprint("x.", k))[j*n:(j+1)*n])
+		for range hi - lo {
+			out = append(out, make([]float64, (K+1)*n))
+		}
+		// One Output per grid point: a float32 program's is a conversion
+		// of the whole batch.
+		for k := 0; k <= K; k++ {
+			xk := p.prog.Output(fmt.Sprint("x.", k))
+			for j := range hi - lo {
+				copy(out[lo+j][k*n:(k+1)*n], xk[j*n:(j+1)*n])
 			}
-			out = append(out, x)
 		}
 	}
 	return out, nil
+}
+
+// setSources writes χ (one row of n per source set, missing rows empty)
+// and 1 − χ into chi and notChi, or returns an error for a source outside
+// 0..n−1.
+func setSources[T dtype.Float](n int, sets [][]int, chi, notChi []T) error {
+	clear(chi)
+	for j, s := range sets {
+		for _, v := range s {
+			if v < 0 || v >= n {
+				return fmt.Errorf("models/nmf: source %d not in 0..%d", v, n-1)
+			}
+			chi[j*n+v] = 1
+		}
+	}
+	for i := range notChi {
+		notChi[i] = 1 - chi[i]
+	}
+	return nil
 }
 
 // At returns x(t) for each time in ts, interpolated linearly between the

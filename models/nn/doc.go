@@ -113,5 +113,9 @@
 // the optimiser instead (gradcheck.CheckGraph rebinds and restores the
 // original tensors, so it is safe).
 //
-// Only float64 is supported.
+// The layers' Forward and the activations are float64 only. A float32
+// registry (NewParamsOf(g, tensor.Float32)) registers float32 parameter
+// nodes, with float64 Flatten, Unflatten and gradient buffers, for
+// programs that compute in float32 with ops of their own (models/nmf's
+// fused field reads the layers' W and b nodes, not Forward).
 package nn

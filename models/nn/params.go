@@ -8,6 +8,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/spread-dev/spread/internal/dtype"
 	"github.com/spread-dev/spread/train/optim"
 )
 
@@ -17,16 +18,23 @@ import (
 // can update the values in place and the next run of a compiled machine
 // reads them (no G.Let needed).
 //
+// A float32 registry (NewParamsOf) makes float32 nodes for float32
+// programs; its interface stays float64: Flatten, Unflatten and the
+// gradient buffers convert, while Value and OptimParams, which hand out
+// the backing itself, are for float64 registries only.
+//
 // Parameters are kept in registration order; Nodes, Flatten, Unflatten and
 // OptimParams all use that order, each parameter flattened row-major.
 //
 // A Params is not safe for concurrent use.
 type Params struct {
 	g      *G.ExprGraph
+	dtype  tensor.Dtype // Float64 or Float32 (New refuses any other)
 	names  []string
 	nodes  G.Nodes
 	shapes []tensor.Shape
-	values [][]float64 // backing of each node's bound tensor
+	values [][]float64 // backing of each node's bound tensor (float64 registry)
+	vals32 [][]float32 // the same for a float32 registry
 	grads  [][]float64 // gradient buffers, filled by ReadGrads
 	index  map[string]int
 
@@ -35,10 +43,22 @@ type Params struct {
 	size      int       // total number of scalars
 }
 
-// NewParams returns an empty registry for parameters of g.
+// NewParams returns an empty registry for float64 parameters of g.
 func NewParams(g *G.ExprGraph) *Params {
-	return &Params{g: g, index: make(map[string]int)}
+	return &Params{g: g, dtype: tensor.Float64, index: make(map[string]int)}
 }
+
+// NewParamsOf returns an empty registry for parameters of g of the given
+// dtype: tensor.Float64 (as NewParams) or tensor.Float32. For any other
+// dtype New returns an error.
+func NewParamsOf(g *G.ExprGraph, dt tensor.Dtype) *Params {
+	p := NewParams(g)
+	p.dtype = dt
+	return p
+}
+
+// Dtype returns the dtype of the registry's parameters.
+func (p *Params) Dtype() tensor.Dtype { return p.dtype }
 
 // Graph returns the graph the parameters live in.
 func (p *Params) Graph() *G.ExprGraph { return p.g }
@@ -58,6 +78,9 @@ func (p *Params) New(name string, shape []int, init Init, rng *rand.Rand) (*G.No
 	}
 	if p.gradNodes != nil {
 		return nil, fmt.Errorf("models/nn: Params.New %q: registry is closed: Grad was already called", name)
+	}
+	if p.dtype != tensor.Float64 && p.dtype != tensor.Float32 {
+		return nil, fmt.Errorf("models/nn: Params.New %q: dtype %v, want float64 or float32", name, p.dtype)
 	}
 	if err := p.checkName(name); err != nil {
 		return nil, fmt.Errorf("models/nn: Params.New: %w", err)
@@ -82,18 +105,26 @@ func (p *Params) New(name string, shape []int, init Init, rng *rand.Rand) (*G.No
 		return nil, fmt.Errorf("models/nn: Params.New %q: %w", name, err)
 	}
 	sh := tensor.Shape(append([]int(nil), shape...))
-	val := tensor.New(tensor.WithShape(sh.Clone()...), tensor.WithBacking(data))
+	var backing any = data
+	if p.dtype == tensor.Float32 {
+		d32 := make([]float32, len(data))
+		dtype.Convert(d32, data)
+		backing = d32
+		p.vals32 = append(p.vals32, d32)
+	} else {
+		p.values = append(p.values, data)
+	}
+	val := tensor.New(tensor.WithShape(sh.Clone()...), tensor.WithBacking(backing))
 	var n *G.Node
 	if len(shape) == 1 {
-		n = G.NewVector(p.g, tensor.Float64, G.WithName(name), G.WithShape(sh...), G.WithValue(val))
+		n = G.NewVector(p.g, p.dtype, G.WithName(name), G.WithShape(sh...), G.WithValue(val))
 	} else {
-		n = G.NewMatrix(p.g, tensor.Float64, G.WithName(name), G.WithShape(sh...), G.WithValue(val))
+		n = G.NewMatrix(p.g, p.dtype, G.WithName(name), G.WithShape(sh...), G.WithValue(val))
 	}
 	p.index[name] = len(p.nodes)
 	p.names = append(p.names, name)
 	p.nodes = append(p.nodes, n)
 	p.shapes = append(p.shapes, sh)
-	p.values = append(p.values, data)
 	p.grads = append(p.grads, make([]float64, len(data)))
 	p.size += len(data)
 	return n, nil
@@ -134,8 +165,15 @@ func (p *Params) Shape(i int) tensor.Shape { return p.shapes[i].Clone() }
 
 // Value returns the backing slice of the i-th parameter, row-major. It is
 // shared with the node's bound tensor: writes are seen by the next run.
-// It panics if i is out of range.
-func (p *Params) Value(i int) []float64 { return p.values[i] }
+// It returns nil for a float32 registry (use Flatten and Unflatten) and
+// panics if i is out of range.
+func (p *Params) Value(i int) []float64 {
+	if p.vals32 != nil {
+		_ = p.vals32[i] // the same range check
+		return nil
+	}
+	return p.values[i]
+}
 
 // Lookup returns the index of the parameter called name and whether it
 // exists.
@@ -158,12 +196,15 @@ func (p *Params) Flatten(dst []float64) ([]float64, error) {
 	for _, v := range p.values {
 		off += copy(dst[off:], v)
 	}
+	for _, v := range p.vals32 {
+		off += dtype.Convert(dst[off:], v)
+	}
 	return dst, nil
 }
 
 // Unflatten copies src, laid out as Flatten's result, into the parameters'
-// backing slices. It returns an error, and changes nothing, if
-// len(src) ≠ Size().
+// backing slices (rounded to float32 in a float32 registry). It returns an
+// error, and changes nothing, if len(src) ≠ Size().
 func (p *Params) Unflatten(src []float64) error {
 	if len(src) != p.size {
 		return fmt.Errorf("models/nn: Unflatten: len(src) = %d, want Size() = %d", len(src), p.size)
@@ -171,6 +212,9 @@ func (p *Params) Unflatten(src []float64) error {
 	off := 0
 	for _, v := range p.values {
 		off += copy(v, src[off:])
+	}
+	for _, v := range p.vals32 {
+		off += dtype.Convert(v, src[off:])
 	}
 	return nil
 }
@@ -219,11 +263,16 @@ func (p *Params) ReadGrads() error {
 		if v == nil {
 			return fmt.Errorf("models/nn: ReadGrads: no gradient value for %q: run the machine first", p.names[i])
 		}
-		data, ok := v.Data().([]float64)
-		if !ok || len(data) < len(p.grads[i]) {
-			return fmt.Errorf("models/nn: ReadGrads: gradient of %q is %T with shape %v, want %d float64s", p.names[i], v.Data(), v.Shape(), len(p.grads[i]))
+		var n int
+		switch data := v.Data().(type) {
+		case []float64:
+			n = copy(p.grads[i], data)
+		case []float32:
+			n = dtype.Convert(p.grads[i], data)
 		}
-		copy(p.grads[i], data)
+		if n < len(p.grads[i]) {
+			return fmt.Errorf("models/nn: ReadGrads: gradient of %q is %T with shape %v, want %d float64s or float32s", p.names[i], v.Data(), v.Shape(), len(p.grads[i]))
+		}
 	}
 	return nil
 }
@@ -235,8 +284,13 @@ func (p *Params) GradValue(i int) []float64 { return p.grads[i] }
 // OptimParams returns one optim.Param per parameter, in registration order,
 // whose Value is the parameter's backing slice and whose Grad is its
 // gradient buffer: ReadGrads followed by an optimiser Step updates, in
-// place, the values the next run of the machine reads.
+// place, the values the next run of the machine reads. It returns nil for
+// a float32 registry, whose backing is not a []float64 (optimise a
+// flattened float64 copy and Unflatten it).
 func (p *Params) OptimParams() []*optim.Param {
+	if p.dtype != tensor.Float64 {
+		return nil
+	}
 	ps := make([]*optim.Param, len(p.nodes))
 	for i := range ps {
 		ps[i] = &optim.Param{Name: p.names[i], Value: p.values[i], Grad: p.grads[i]}

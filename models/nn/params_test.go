@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 
 	"github.com/spread-dev/spread/models/nn"
 	"github.com/spread-dev/spread/train/optim"
@@ -242,5 +243,66 @@ func TestInitScale(t *testing.T) {
 	}
 	if err := (nn.Zeros{}).Fill(w, rows, cols, nil); err != nil || slices.Min(w) != 0 || slices.Max(w) != 0 {
 		t.Errorf("Zeros: err %v", err)
+	}
+}
+
+// TestParamsFloat32 checks a float32 registry (NewParamsOf): float32 nodes
+// holding the initial values rounded, Flatten and Unflatten converting
+// (values round to float32 and back), gradients read back into the
+// float64 buffers, Value and OptimParams nil, and an unsupported dtype
+// refused by New.
+func TestParamsFloat32(t *testing.T) {
+	g := G.NewGraph()
+	p := nn.NewParamsOf(g, tensor.Float32)
+	w, err := p.New("w", []int{2, 3}, nn.Constant(0.1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := p.New("b", []int{3}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Dtype() != tensor.Float32 || b.Dtype() != tensor.Float32 || p.Dtype() != tensor.Float32 {
+		t.Fatalf("dtypes %v %v %v", w.Dtype(), b.Dtype(), p.Dtype())
+	}
+	if got := w.Value().Data().([]float32); got[5] != 0.1 {
+		t.Errorf("w = %v", got)
+	}
+	flat, err := p.Flatten(nil)
+	if err != nil || len(flat) != 9 || flat[0] != float64(float32(0.1)) || flat[8] != 0 {
+		t.Errorf("Flatten = %v, %v", flat, err)
+	}
+	theta := []float64{1, 2, 3, 4, 5, 6, 0.7, 0.8, 1.0 / 3}
+	if err := p.Unflatten(theta); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Value().Data().([]float32); got[2] != float32(1.0/3) {
+		t.Errorf("b after Unflatten = %v", got)
+	}
+	back, _ := p.Flatten(nil)
+	if back[8] != float64(float32(1.0/3)) || back[0] != 1 {
+		t.Errorf("Flatten(Unflatten(θ)) = %v", back)
+	}
+	// cost = Σ w² + Σ b: ∂w = 2w, ∂b = 1.
+	cost := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Square(w)))), G.Must(G.Sum(b))))
+	if _, err := p.Grad(cost); err != nil {
+		t.Fatal(err)
+	}
+	m := G.NewTapeMachine(g)
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ReadGrads(); err != nil {
+		t.Fatal(err)
+	}
+	if gw, gb := p.GradValue(0), p.GradValue(1); gw[5] != 12 || gb[2] != 1 {
+		t.Errorf("gradients %v %v, want 2w and 1", gw, gb)
+	}
+	if p.Value(0) != nil || p.OptimParams() != nil {
+		t.Error("Value or OptimParams of a float32 registry is not nil")
+	}
+	if _, err := nn.NewParamsOf(G.NewGraph(), tensor.Int).New("x", []int{2}, nil, nil); err == nil {
+		t.Error("an int registry accepted a parameter")
 	}
 }
