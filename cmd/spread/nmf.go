@@ -33,7 +33,7 @@ point-process likelihood of the infection times. See go doc
 
 var nmfTrainCmd = &command{
 	name:      "train",
-	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-backoff f] [-init-fit] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-events interp|nearest|exact] [-checkpoint F [-resume]] -seed S -o model.ckpt",
+	usageLine: "spread nmf train -cascades C -n N -T T [-support G] [-hidden W,...] [-steps 40 -solver rk4|euler] [-epochs E -batch B] [-lr x] [-backoff f] [-init-fit=false] [-grad autodiff|adjoint|costate] [-loss survival|poisson] [-events interp|nearest|exact] [-checkpoint F [-resume]] -seed S -o model.ckpt",
 	short:     "train NMF on timed cascades",
 	long: `Train reads timed cascades (CSV "cascade,node,time" with node ids 0..N-1;
 the sources have time 0) and fits θ with Adam on mini-batches of -batch
@@ -46,9 +46,10 @@ for bit the same result as an uninterrupted run). -backoff f (e.g. 1.5)
 guards against divergence: when an epoch's mean loss exceeds f times the
 lowest so far, training returns to that epoch's θ and Adam state and
 halves the learning rate (the progress line then shows the new rate).
--init-fit scales the initial rates to the constant that fits the cascades
-best (needed with -support: at the default initial rates almost every
-intensity starts on the likelihood's floor and nothing is learned).
+Before the first epoch the initial rates are scaled to the constant that
+fits the cascades best (-init-fit=false keeps the fixed start U[0, 0.02],
+on which, with -support, almost every intensity starts on the likelihood's
+floor and nothing is learned).
 -float32 computes the autodiff loss and gradient in float32, as the
 paper's PyTorch code does (about half the time of float64 at n = 128;
 docs/BENCHMARKS.md); θ and the optimiser stay float64.
@@ -70,7 +71,7 @@ states (236 MB at batch 100). See docs/RESULTS.md.`,
 		epochs := fs.Int("epochs", 50, "epochs")
 		batch := fs.Int("batch", 300, "cascades per step")
 		lr := fs.Float64("lr", 1e-3, "Adam learning rate")
-		initFit := fs.Bool("init-fit", false, "start the rates at their fitted constant mean (the best-scoring scale of the initial rates on the cascades)")
+		initFit := fs.Bool("init-fit", true, "start the rates at their fitted constant mean (the best-scoring scale of the initial rates on the cascades); false: the fixed start U[0, 0.02]")
 		backoff := fs.Float64("backoff", 0, "divergence guard: when an epoch's mean loss exceeds this factor (> 1, e.g. 1.5) times the lowest so far, return to that epoch's θ and halve -lr (0: off, the paper's plain Adam)")
 		grad := fs.String("grad", "autodiff", "gradient: autodiff, adjoint or costate")
 		loss := fs.String("loss", "survival", "terminal term: survival (exact) or poisson (the paper's 1ᵀx(T))")

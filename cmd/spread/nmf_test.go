@@ -34,9 +34,12 @@ func TestNMF(t *testing.T) {
 	}
 	// -events exact trains with the adjoint.
 	h.must(append(common, "-epochs", "1", "-events", "exact", "-grad", "adjoint", "-o", h.path("e.json"))...)
-	// -init-fit reports the fitted initial mean rate.
-	if _, stderr := h.must(append(common, "-epochs", "1", "-init-fit", "-o", h.path("f.json"))...); !strings.Contains(stderr, "initial mean rate was fitted to") {
-		t.Errorf("-init-fit: no fitted rate reported: %s", stderr)
+	// The initial rates are fitted by default (reported), not with -init-fit=false.
+	if _, stderr := h.must(append(common, "-epochs", "1", "-o", h.path("f.json"))...); !strings.Contains(stderr, "initial mean rate was fitted to") {
+		t.Errorf("default: no fitted rate reported: %s", stderr)
+	}
+	if _, stderr := h.must(append(common, "-epochs", "1", "-init-fit=false", "-o", h.path("f.json"))...); strings.Contains(stderr, "fitted") {
+		t.Errorf("-init-fit=false: a fit reported: %s", stderr)
 	}
 	// -float32 trains in float32: the model differs from the float64 one
 	// of the same seed (rounding), and the flag is not in the file.

@@ -134,8 +134,9 @@ type NMFTrain struct {
 	// loss exceeds Backoff times it); zero is off.
 	Backoff float64 `json:"backoff,omitempty"`
 	// InitFit starts the rates at their fitted constant (train/nmf
-	// Config.InitFit).
-	InitFit bool `json:"init_fit,omitempty"`
+	// Config.InitFit; on in both scales, false for the fixed start of
+	// the rows measured before it).
+	InitFit bool `json:"init_fit"`
 	// Events is the event-time mode ("interp", the default when empty,
 	// "nearest" or "exact") and Grad the gradient ("autodiff", the default
 	// when empty, "adjoint" or "costate"; exact needs "adjoint").
@@ -147,7 +148,7 @@ type NMFTrain struct {
 // 20 steps, batch 100, Adam 0.01, λ_A = 0.01, at most 15 epochs, patience
 // 4, 10 validation sets.
 func quickNMFTrain() NMFTrain {
-	return NMFTrain{Solver: "euler", Steps: 20, Loss: "survival", Epochs: 15, Batch: 100, LR: 0.01, Patience: 4, RegA: 0.01, ValSets: 10}
+	return NMFTrain{Solver: "euler", Steps: 20, Loss: "survival", Epochs: 15, Batch: 100, LR: 0.01, Patience: 4, RegA: 0.01, ValSets: 10, InitFit: true}
 }
 
 // paperNMFTrain is the paper's training setting (§4.2: RK4 with 40 steps,
@@ -155,7 +156,7 @@ func quickNMFTrain() NMFTrain {
 // epochs and half of the 100 test sets for validation (the paper's 50/50
 // split).
 func paperNMFTrain() NMFTrain {
-	return NMFTrain{Solver: "rk4", Steps: 40, Loss: "survival", Epochs: 50, Batch: 300, LR: 1e-3, Patience: 5, RegA: 0.01, ValSets: 50}
+	return NMFTrain{Solver: "rk4", Steps: 40, Loss: "survival", Epochs: 50, Batch: 300, LR: 1e-3, Patience: 5, RegA: 0.01, ValSets: 50, InitFit: true}
 }
 
 // config returns the train/nmf configuration for n nodes and horizon T.

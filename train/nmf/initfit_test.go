@@ -2,6 +2,7 @@ package nmf
 
 import (
 	"math"
+	"path/filepath"
 	"math/rand/v2"
 	"testing"
 
@@ -119,6 +120,7 @@ func TestTrainInitFit(t *testing.T) {
 	cfg := DefaultConfig(15, T)
 	cfg.Model.Support, cfg.Model.Hidden, cfg.Model.Steps, cfg.Model.Method = g, []int{4}, 20, ode.Euler
 	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Patience = 2, 50, 0.01, 0
+	cfg.InitFit = false
 	plain, err := Train(cfg, cs, nil, "", false, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -133,5 +135,22 @@ func TestTrainInitFit(t *testing.T) {
 	}
 	if lp, lf := plain.Epochs[1].Loss, fit.Epochs[1].Loss; !(lf < 0.5*lp) {
 		t.Errorf("epoch-2 loss %.4g with the fit, %.4g without: want less than half", lf, lp)
+	}
+	// Resuming a fitted run does not fit again: 1 epoch, a checkpoint and
+	// 1 more give the same θ as the 2 straight epochs, bit for bit.
+	path := filepath.Join(t.TempDir(), "ck.json")
+	half := cfg
+	half.Epochs = 1
+	if _, err := Train(half, cs, nil, path, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Train(cfg, cs, nil, path, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fit.Theta {
+		if math.Float64bits(fit.Theta[i]) != math.Float64bits(res.Theta[i]) {
+			t.Fatalf("θ[%d]: straight %v, resumed %v", i, fit.Theta[i], res.Theta[i])
+		}
 	}
 }
