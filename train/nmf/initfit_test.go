@@ -2,8 +2,8 @@ package nmf
 
 import (
 	"math"
-	"path/filepath"
 	"math/rand/v2"
+	"path/filepath"
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
