@@ -142,6 +142,10 @@ type NMFTrain struct {
 	// when empty, "adjoint" or "costate"; exact needs "adjoint").
 	Events string `json:"events,omitempty"`
 	Grad   string `json:"grad,omitempty"`
+	// Float32 runs the compiled programs in float32 (models/nmf
+	// Config.Float32; autodiff only): training, and the predictions behind
+	// validation and the scores, which agree with float64's to ~1e-7.
+	Float32 bool `json:"float32,omitempty"`
 }
 
 // quickNMFTrain is the setting of the first quick measurements: Euler with
@@ -178,6 +182,7 @@ func (c NMFTrain) config(n int, T float64, seed uint64) (trainnmf.Config, error)
 	if c.Grad != "" {
 		cfg.Grad = c.Grad
 	}
+	cfg.Model.Float32 = c.Float32
 	cfg.Model.Steps, cfg.Model.Method, cfg.Model.Loss, cfg.Model.RegA = c.Steps, m, loss, c.RegA
 	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Patience, cfg.Seed, cfg.Backoff, cfg.InitFit = c.Epochs, c.Batch, c.LR, c.Patience, seed, c.Backoff, c.InitFit
 	return cfg, nil

@@ -454,18 +454,18 @@ func TestNMFTrainSupport(t *testing.T) {
 	}
 }
 
-// TestNMFTrainModes: the train block's "events", "grad" and "init_fit"
-// reach train/nmf's configuration, and a bad event mode is an error
+// TestNMFTrainModes: the train block's "events", "grad", "init_fit" and
+// "float32" reach train/nmf's configuration, and a bad event mode is an error
 // naming it.
 func TestNMFTrainModes(t *testing.T) {
 	c := tinyNMFTrain()
-	c.Events, c.Grad, c.InitFit = "exact", "adjoint", true
+	c.Events, c.Grad, c.InitFit, c.Float32 = "exact", "adjoint", true, true
 	cfg, err := c.config(8, 4, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Model.Events != mnmf.Exact || cfg.Grad != "adjoint" || !cfg.InitFit {
-		t.Errorf("events %v, grad %q, init fit %v", cfg.Model.Events, cfg.Grad, cfg.InitFit)
+	if cfg.Model.Events != mnmf.Exact || cfg.Grad != "adjoint" || !cfg.InitFit || !cfg.Model.Float32 {
+		t.Errorf("events %v, grad %q, init fit %v, float32 %v", cfg.Model.Events, cfg.Grad, cfg.InitFit, cfg.Model.Float32)
 	}
 	c.Events = "sometimes"
 	if _, err := c.config(8, 4, 1); err == nil || !strings.Contains(err.Error(), "sometimes") {
