@@ -46,8 +46,9 @@
 //     every node has a positive intensity. On a sparse support that start
 //     is too small: a node with one infected in-neighbour has drift ≈ 0.01,
 //     below ε's initial 0.018, so with s = −1 its intensity is negative and
-//     sits on the floor, gradient-free. train/nmf's InitFit scales the
-//     initial rates to the constant that fits the cascades best.
+//     sits on the floor, gradient-free. train/nmf's InitFit (on by
+//     default) scales the initial rates to the constant that fits the
+//     cascades best.
 //   - ε's output bias starts at −4 (ε ≈ 0.018): with s = −1 a sigmoid at 0.5
 //     would make every intensity negative at initialisation.
 //   - Projected integration: after every solver step x ← clamp(x, 0, 1),
