@@ -223,8 +223,8 @@ func Discrete(m *nmf.Model, cs []nmf.Cascade, grad []float64) (float64, error) {
 		for len(gbar) < K+1 {
 			gbar = append(gbar, make([]float64, n))
 		}
-		for k := range gbar {
-			clear(gbar[k])
+		for _, g := range gbar[:K+1] {
+			clear(g)
 		}
 		clear(xbar)
 		clear(hbar)

@@ -43,6 +43,10 @@ func FitInitRate(mc mnmf.Config, theta []float64, cs []mnmf.Cascade) (rate, loss
 	if len(cs) == 0 {
 		return 0, 0, fmt.Errorf("train/nmf: FitInitRate: no cascades")
 	}
+	m, err := mnmf.NewModel(mc, theta) // checks len(θ) before it is sliced
+	if err != nil {
+		return 0, 0, err
+	}
 	nA := mc.NumA()
 	w0 := append([]float64(nil), theta[:nA]...)
 	mean := 0.0
@@ -52,10 +56,6 @@ func FitInitRate(mc mnmf.Config, theta []float64, cs []mnmf.Cascade) (rate, loss
 	mean /= float64(nA)
 	if !(mean > 0) {
 		return 0, 0, fmt.Errorf("train/nmf: FitInitRate: the initial rates are all zero")
-	}
-	m, err := mnmf.NewModel(mc, theta)
-	if err != nil {
-		return 0, 0, err
 	}
 	stride := max(1, len(cs)/initFitCascades)
 	var sample []mnmf.Cascade

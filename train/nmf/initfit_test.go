@@ -3,7 +3,6 @@ package nmf
 import (
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"github.com/spread-dev/spread/graphs"
@@ -138,19 +137,14 @@ func TestTrainInitFit(t *testing.T) {
 	}
 	// Resuming a fitted run does not fit again: 1 epoch, a checkpoint and
 	// 1 more give the same θ as the 2 straight epochs, bit for bit.
-	path := filepath.Join(t.TempDir(), "ck.json")
-	half := cfg
-	half.Epochs = 1
-	if _, err := Train(half, cs, nil, path, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	res, err := Train(cfg, cs, nil, path, true, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range fit.Theta {
-		if math.Float64bits(fit.Theta[i]) != math.Float64bits(res.Theta[i]) {
-			t.Fatalf("θ[%d]: straight %v, resumed %v", i, fit.Theta[i], res.Theta[i])
-		}
+	sameBits(t, fit.Theta, trainResumed(t, cfg, cs, nil, 1).Theta)
+}
+
+// TestFitInitRateShortTheta: a θ of the wrong length is an error, not a
+// panic.
+func TestFitInitRateShortTheta(t *testing.T) {
+	cs, g := starCascades(t, 5, 4, 0.5, 2)
+	if _, _, err := FitInitRate(fitConfig(g, 2, 4), []float64{0.1}, cs); err == nil {
+		t.Error("no error for a θ of 1 value")
 	}
 }

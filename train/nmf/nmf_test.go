@@ -26,6 +26,33 @@ func smallData(t *testing.T) (*datasets.CICData, Config, *Validation) {
 	return d, cfg, &Validation{Sources: d.TestSources, Truth: d.Truth}
 }
 
+// trainResumed trains split epochs of cfg with a checkpoint, then resumes
+// from it to cfg.Epochs, and returns the resumed result.
+func trainResumed(t *testing.T, cfg Config, cs []mnmf.Cascade, val *Validation, split int) *Result {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ck.json")
+	half := cfg
+	half.Epochs = split
+	if _, err := Train(half, cs, val, path, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Train(cfg, cs, val, path, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// sameBits fails unless the straight and resumed θ are equal bit for bit.
+func sameBits(t *testing.T, straight, resumed []float64) {
+	t.Helper()
+	for i := range straight {
+		if math.Float64bits(straight[i]) != math.Float64bits(resumed[i]) {
+			t.Fatalf("θ[%d]: straight %v, resumed %v", i, straight[i], resumed[i])
+		}
+	}
+}
+
 // TestResumeBitIdentical: 4 epochs straight equal 2 epochs, a checkpoint,
 // and 2 more from it, bit for bit, for every gradient method.
 func TestResumeBitIdentical(t *testing.T) {
@@ -38,24 +65,11 @@ func TestResumeBitIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(t.TempDir(), "ck.json")
-			half := cfg
-			half.Epochs = 2
-			if _, err := Train(half, cs, val, path, false, nil); err != nil {
-				t.Fatal(err)
-			}
-			res, err := Train(cfg, cs, val, path, true, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := trainResumed(t, cfg, cs, val, 2)
 			if len(res.Epochs) != 4 || len(full.Epochs) != 4 {
 				t.Fatalf("epochs: %d resumed, %d full", len(res.Epochs), len(full.Epochs))
 			}
-			for i := range full.Theta {
-				if math.Float64bits(full.Theta[i]) != math.Float64bits(res.Theta[i]) {
-					t.Fatalf("θ[%d]: full %v, resumed %v", i, full.Theta[i], res.Theta[i])
-				}
-			}
+			sameBits(t, full.Theta, res.Theta)
 			for i := range full.Epochs {
 				if full.Epochs[i].ValMAE != res.Epochs[i].ValMAE || full.Epochs[i].Loss != res.Epochs[i].Loss {
 					t.Errorf("epoch %d: full %+v, resumed %+v", i, full.Epochs[i], res.Epochs[i])
